@@ -1,0 +1,46 @@
+// Configuration of a server node: identity, election mode and protocol timing.
+#pragma once
+
+#include <cstdint>
+
+#include "core/common/node.h"
+#include "core/common/outbox.h"
+#include "core/common/types.h"
+
+namespace dp {
+
+enum class ElectionMode : std::uint8_t {
+  // The seed's behaviour: a returning higher id starts an election and takes over.
+  kClassic = 0,
+  // Default: a returning higher id joins a healthy leader as a follower.
+  kSticky = 1,
+};
+const char* election_mode_name(ElectionMode mode);
+
+// Protocol timing. The defaults are chosen for LAN play: a crashed leader is suspected
+// after heartbeat_timeout_us (four missed heartbeats) and replaced one answer timeout later,
+// so failover takes roughly 0.25-0.3 s (the seed used 1 s / 3 s and took 4.6-6.0 s).
+struct ClusterTiming {
+  TimeUs heartbeat_interval_us = 50 * kUsPerMs;
+  TimeUs heartbeat_timeout_us = 200 * kUsPerMs;
+  // How long a candidate waits for an ANSWER from a higher id before it declares itself.
+  TimeUs answer_timeout_us = 60 * kUsPerMs;
+  // How long a candidate that got an ANSWER waits for the COORDINATOR before retrying.
+  TimeUs coordinator_timeout_us = 250 * kUsPerMs;
+  // Broadcast discovery period, and how long a starting node listens before it elects.
+  TimeUs discovery_interval_us = 1000 * kUsPerMs;
+  TimeUs discovery_window_us = 150 * kUsPerMs;
+  // Upper bound on the back-off between failed election attempts.
+  TimeUs election_backoff_max_us = 2000 * kUsPerMs;
+};
+
+struct ServerConfig {
+  NodeId id;
+  ElectionMode mode = ElectionMode::kSticky;
+  ClusterTiming timing;
+  LocalEndpoints endpoints;
+  PersistentState persisted;  // What survived the last crash (zero on first start).
+  std::uint64_t seed = 1;     // Seeds the node's own jitter generator.
+};
+
+}  // namespace dp

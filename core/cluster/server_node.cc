@@ -1,0 +1,393 @@
+#include "core/cluster/server_node.h"
+
+#include <algorithm>
+
+namespace dp {
+
+using wire::Role;
+
+ServerNode::ServerNode(const ServerConfig& config) : config_(config), rng_(config.seed) {}
+
+void ServerNode::start(TimeUs now) {
+  started_at_us_ = now;
+  highest_term_ = config_.persisted.highest_term;
+  role_ = Role::kFollower;
+  epoch_ = Epoch{};
+  emit(now, NodeEventKind::kStarted);
+  send_discovery(now);
+  next_heartbeat_us_ = now + config_.timing.heartbeat_interval_us;
+  // Listen for an existing leader before calling an election.
+  next_election_allowed_us_ = now + config_.timing.discovery_window_us;
+}
+
+void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
+                             std::span<const std::uint8_t> bytes) {
+  ++stats_.datagrams_in;
+  auto status = wire::decode_into(bytes, scratch_);
+  if (auto* error = std::get_if<wire::DecodeError>(&status)) {
+    ++stats_.datagrams_rejected;
+    ++stats_.rejected_by_error[static_cast<std::size_t>(*error)];
+    emit(now, NodeEventKind::kDatagramRejected, {}, {}, static_cast<std::int64_t>(*error),
+         static_cast<std::int64_t>(channel));
+    return;
+  }
+  const wire::Header& h = scratch_.header;
+  if (h.sender == config_.id) return;  // Our own broadcast, looped back by the host.
+  observe_term(h.epoch.term);
+  std::visit([&](const auto& msg) { handle(now, channel, from, h, msg); }, scratch_.body);
+}
+
+void ServerNode::on_tick(TimeUs now) {
+  expire_peers(now);
+  if (role_ == Role::kFollower && has_leader() && !leader_healthy(now)) {
+    lose_leader(now, epoch_.leader);
+  }
+  election_timeouts(now);
+  if (!has_leader() && election_deadline_us_ == 0 && now >= next_election_allowed_us_) {
+    start_election(now);
+  }
+  // Classic Bully: a node that sees a lower id leading takes over.
+  if (config_.mode == ElectionMode::kClassic && role_ == Role::kFollower && has_leader() &&
+      epoch_.leader < config_.id && now >= next_election_allowed_us_) {
+    start_election(now);
+  }
+  if (now >= next_heartbeat_us_) {
+    send_heartbeats(now);
+    next_heartbeat_us_ = now + config_.timing.heartbeat_interval_us;
+  }
+  if (now >= next_discovery_us_) send_discovery(now);
+}
+
+TimeUs ServerNode::next_tick_at() const {
+  TimeUs next = std::min(next_heartbeat_us_, next_discovery_us_);
+  if (election_deadline_us_ != 0) next = std::min(next, election_deadline_us_);
+  if (!has_leader() && election_deadline_us_ == 0) {
+    next = std::min(next, next_election_allowed_us_);
+  }
+  if (role_ == Role::kFollower && has_leader()) {
+    const TimeUs heard = std::min(leader_heard_us_, leader_listed_us_);
+    next = std::min(next, heard + config_.timing.heartbeat_timeout_us + 1);
+  }
+  return next;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
+                        const wire::DiscoverRequest& m) {
+  const bool asker_is_server = m.asker_role != static_cast<std::uint8_t>(Role::kClient);
+  if (asker_is_server) note_peer(now, h.sender, m.control, m.client);
+  wire::DiscoverResponse reply;
+  reply.role = static_cast<std::uint8_t>(role_);
+  reply.control = config_.endpoints.control;
+  reply.client = config_.endpoints.client;
+  if (has_leader()) {
+    if (is_leader()) {
+      reply.leader_client = config_.endpoints.client;
+    } else if (auto it = peers_.find(epoch_.leader); it != peers_.end()) {
+      reply.leader_client = it->second.client;
+    }
+  }
+  send(Channel::kControl, asker_is_server ? m.control : m.client, reply);
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
+                        const wire::DiscoverResponse& m) {
+  if (m.role == static_cast<std::uint8_t>(Role::kClient)) return;
+  note_peer(now, h.sender, m.control, m.client);
+  // A leader's own reply lets a newcomer join without an election (sticky mode's point).
+  if (m.role == static_cast<std::uint8_t>(Role::kLeader) && h.epoch.leader == h.sender &&
+      h.epoch > epoch_ && !is_leader()) {
+    follow(now, h.epoch);
+  }
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
+                        const wire::Heartbeat& m) {
+  PeerInfo& peer = note_peer(now, h.sender, m.control, m.client);
+  peer.role = static_cast<Role>(m.role);
+  peer.applied_seq = m.applied_seq;
+  const bool from_leader = m.role == static_cast<std::uint8_t>(Role::kLeader);
+  if (from_leader && h.epoch.leader != h.sender) return;  // Malformed claim; ignore.
+
+  if (h.epoch < epoch_) {
+    if (from_leader) {
+      // A deposed leader that has not heard the news: ignore its claim, tell it ours.
+      ++stats_.stale_epoch_ignored;
+      emit(now, NodeEventKind::kStaleEpochIgnored, h.sender, h.epoch);
+      wire::Heartbeat news;
+      news.role = static_cast<std::uint8_t>(role_);
+      news.control = config_.endpoints.control;
+      news.client = config_.endpoints.client;
+      send(Channel::kControl, m.control, news);
+    }
+    return;
+  }
+  if (h.epoch > epoch_) {
+    // Someone knows a newer leadership. Epochs only move forward: adopt it.
+    if (from_leader || !is_leader() || !h.epoch.is_none()) {
+      if (!h.epoch.is_none()) follow(now, h.epoch);
+    }
+  }
+  if (h.epoch != epoch_ || !from_leader) return;
+  // A heartbeat from our own leader.
+  leader_heard_us_ = now;
+  election_attempt_ = 0;
+  if (std::find(m.hears.begin(), m.hears.end(), config_.id) != m.hears.end()) {
+    leader_listed_us_ = now;
+  }
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
+                        const wire::Election&) {
+  if (!(h.sender < config_.id)) return;  // Only lower ids ask us.
+  auto it = peers_.find(h.sender);
+  if (it == peers_.end()) return;  // Unknown sender: we have nowhere to answer.
+  it->second.last_heard_us = now;
+  const bool sticky = config_.mode == ElectionMode::kSticky;
+  const bool healthy = is_leader() || (has_leader() && leader_healthy(now));
+  wire::Answer answer;
+  answer.has_leader = (sticky && healthy) ? 1 : 0;
+  send(Channel::kControl, it->second.control, answer);
+  if (sticky && is_leader()) {
+    // A healthy leader re-announces itself instead of holding a new election.
+    wire::Coordinator coordinator;
+    coordinator.control = config_.endpoints.control;
+    coordinator.client = config_.endpoints.client;
+    send(Channel::kControl, it->second.control, coordinator);
+    return;
+  }
+  if (sticky && healthy) return;
+  if (election_deadline_us_ == 0) start_election(now);
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
+                        const wire::Answer&) {
+  if (role_ != Role::kCandidate || election_deadline_us_ == 0) return;
+  if (!(config_.id < h.sender)) return;
+  if (!got_answer_) {
+    got_answer_ = true;
+    election_deadline_us_ = now + config_.timing.coordinator_timeout_us;
+  }
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
+                        const wire::Coordinator& m) {
+  if (h.epoch.leader != h.sender || h.epoch.is_none()) return;  // Only the winner announces.
+  note_peer(now, h.sender, m.control, m.client);
+  if (h.epoch < epoch_) {
+    ++stats_.stale_epoch_ignored;
+    emit(now, NodeEventKind::kStaleEpochIgnored, h.sender, h.epoch);
+    return;
+  }
+  if (h.epoch > epoch_) {
+    follow(now, h.epoch);
+  } else {
+    leader_heard_us_ = now;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Membership
+
+PeerInfo& ServerNode::note_peer(TimeUs now, const NodeId& peer, Endpoint control,
+                                Endpoint client) {
+  auto [it, inserted] = peers_.try_emplace(peer);
+  PeerInfo& info = it->second;
+  if (inserted && peers_.size() > wire::kMaxServers) {
+    // Bounded membership: forget the quietest peer rather than grow without limit.
+    auto quietest = std::min_element(peers_.begin(), peers_.end(), [&](auto& a, auto& b) {
+      return a.second.last_heard_us < b.second.last_heard_us && a.first != peer;
+    });
+    if (quietest != it) peers_.erase(quietest);
+  }
+  if (!control.is_unset()) info.control = control;
+  if (!client.is_unset()) info.client = client;
+  info.last_heard_us = now;
+  if (!info.alive) {
+    info.alive = true;
+    emit(now, NodeEventKind::kPeerDiscovered, peer);
+  }
+  return info;
+}
+
+void ServerNode::expire_peers(TimeUs now) {
+  for (auto& [id, info] : peers_) {
+    if (info.alive && now - info.last_heard_us > config_.timing.heartbeat_timeout_us) {
+      info.alive = false;
+      emit(now, NodeEventKind::kPeerLost, id);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Epochs and roles
+
+void ServerNode::observe_term(std::uint64_t term) {
+  if (term > highest_term_) {
+    highest_term_ = term;
+    outbox_.persist(PersistentState{highest_term_});
+  }
+}
+
+void ServerNode::follow(TimeUs now, const Epoch& epoch) {
+  if (is_leader()) {
+    emit(now, NodeEventKind::kSteppedDown, epoch.leader, epoch);
+  }
+  observe_term(epoch.term);
+  role_ = Role::kFollower;
+  epoch_ = epoch;
+  leader_heard_us_ = now;
+  leader_listed_us_ = now;
+  election_deadline_us_ = 0;
+  got_answer_ = false;
+  emit(now, NodeEventKind::kFollowing, epoch.leader, epoch);
+  // Greet the new leader at once so it lists us in its next heartbeat.
+  if (auto it = peers_.find(epoch.leader); it != peers_.end()) {
+    wire::Heartbeat hello;
+    hello.role = static_cast<std::uint8_t>(role_);
+    hello.control = config_.endpoints.control;
+    hello.client = config_.endpoints.client;
+    send(Channel::kControl, it->second.control, hello);
+  }
+}
+
+void ServerNode::become_leader(TimeUs now) {
+  observe_term(highest_term_ + 1);
+  role_ = Role::kLeader;
+  epoch_ = Epoch{highest_term_, config_.id};
+  election_deadline_us_ = 0;
+  got_answer_ = false;
+  election_attempt_ = 0;
+  ++stats_.times_leader;
+  emit(now, NodeEventKind::kBecameLeader, config_.id, epoch_);
+  wire::Coordinator coordinator;
+  coordinator.control = config_.endpoints.control;
+  coordinator.client = config_.endpoints.client;
+  for (const auto& [id, info] : peers_) send(Channel::kControl, info.control, coordinator);
+  send_heartbeats(now);
+  next_heartbeat_us_ = now + config_.timing.heartbeat_interval_us;
+}
+
+bool ServerNode::leader_healthy(TimeUs now) const {
+  if (is_leader()) return true;
+  if (!has_leader()) return false;
+  const TimeUs timeout = config_.timing.heartbeat_timeout_us;
+  return now - leader_heard_us_ <= timeout && now - leader_listed_us_ <= timeout;
+}
+
+void ServerNode::lose_leader(TimeUs now, const NodeId& suspect) {
+  emit(now, NodeEventKind::kSuspectLeader, suspect, epoch_);
+  epoch_ = Epoch{};
+  role_ = Role::kFollower;
+  start_election(now);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bully election
+
+void ServerNode::start_election(TimeUs now) {
+  if (now < next_election_allowed_us_) return;  // Backing off; on_tick retries later.
+  role_ = Role::kCandidate;
+  if (is_leader()) epoch_ = Epoch{};
+  ++election_attempt_;
+  ++stats_.elections_started;
+  got_answer_ = false;
+  emit(now, NodeEventKind::kElectionStarted, {}, {}, election_attempt_);
+  int higher = 0;
+  for (const auto& [id, info] : peers_) {
+    if (config_.id < id) {
+      send(Channel::kControl, info.control, wire::Election{});
+      ++higher;
+    }
+  }
+  if (higher == 0) {
+    become_leader(now);
+    return;
+  }
+  election_deadline_us_ = now + config_.timing.answer_timeout_us;
+}
+
+void ServerNode::election_timeouts(TimeUs now) {
+  if (role_ != Role::kCandidate || election_deadline_us_ == 0 || now < election_deadline_us_) {
+    return;
+  }
+  if (!got_answer_) {
+    become_leader(now);
+    return;
+  }
+  // A higher node answered but never announced itself: back off, then try again.
+  election_deadline_us_ = 0;
+  got_answer_ = false;
+  const int doublings = std::min(election_attempt_, 8);
+  TimeUs backoff = config_.timing.answer_timeout_us << doublings;
+  backoff = std::min(backoff, config_.timing.election_backoff_max_us);
+  backoff += rng_.range(0, config_.timing.answer_timeout_us);
+  next_election_allowed_us_ = now + backoff;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periodic sends
+
+void ServerNode::send_heartbeats(TimeUs now) {
+  wire::Heartbeat hb;
+  hb.role = static_cast<std::uint8_t>(role_);
+  hb.control = config_.endpoints.control;
+  hb.client = config_.endpoints.client;
+  if (is_leader()) {
+    for (const auto& [id, info] : peers_) {
+      if (info.alive && now - info.last_heard_us <= config_.timing.heartbeat_timeout_us) {
+        hb.hears.push_back(id);
+      }
+    }
+    // Known peers that went quiet get heartbeats too, so they learn our epoch on healing.
+    for (const auto& [id, info] : peers_) send(Channel::kControl, info.control, hb);
+  } else if (has_leader()) {
+    if (auto it = peers_.find(epoch_.leader); it != peers_.end()) {
+      send(Channel::kControl, it->second.control, hb);
+    }
+  }
+}
+
+void ServerNode::send_discovery(TimeUs now) {
+  wire::DiscoverRequest request;
+  request.asker_role = static_cast<std::uint8_t>(role_);
+  request.control = config_.endpoints.control;
+  request.client = config_.endpoints.client;
+  broadcast(request);
+  // Jitter keeps servers started together from answering in lock-step.
+  next_discovery_us_ = now + config_.timing.discovery_interval_us +
+                       rng_.range(0, config_.timing.discovery_interval_us / 10);
+}
+
+template <class Msg>
+void ServerNode::send(Channel from, Endpoint to, const Msg& msg) {
+  if (to.is_unset()) return;
+  auto buf = outbox_.begin_datagram();
+  auto size = wire::encode(config_.id, epoch_, msg, buf);
+  if (!size) {
+    outbox_.abort_datagram();
+    return;
+  }
+  outbox_.commit_datagram(from, false, to, *size, static_cast<std::uint8_t>(Msg::kType));
+}
+
+template <class Msg>
+void ServerNode::broadcast(const Msg& msg) {
+  auto buf = outbox_.begin_datagram();
+  auto size = wire::encode(config_.id, epoch_, msg, buf);
+  if (!size) {
+    outbox_.abort_datagram();
+    return;
+  }
+  Endpoint to{0, config_.endpoints.discovery_port};
+  outbox_.commit_datagram(Channel::kControl, true, to, *size, static_cast<std::uint8_t>(Msg::kType));
+}
+
+void ServerNode::emit(TimeUs now, NodeEventKind kind, const NodeId& peer, const Epoch& epoch,
+                      std::int64_t a, std::int64_t b) {
+  outbox_.emit(NodeEvent{now, kind, peer, epoch, a, b});
+}
+
+}  // namespace dp

@@ -1,0 +1,120 @@
+// A cluster server: discovery, two-way heartbeats, epoch-safe Bully election (and, from the
+// replication layer on, the sequencer and the rooms), composed into one Node.
+//
+// Pure state machine: the driver calls start(), on_datagram() and on_tick() with the current
+// time, then drains outbox(). Query methods report what the node believes, for the
+// simulator's timeline and invariant checks and for the server's logs.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+
+#include "core/cluster/config.h"
+#include "core/common/node.h"
+#include "core/common/rng.h"
+#include "core/wire/codec.h"
+
+namespace dp {
+
+struct ServerStats {
+  std::uint64_t datagrams_in = 0;
+  std::uint64_t datagrams_rejected = 0;
+  // Indexed by wire::DecodeError value.
+  std::array<std::uint64_t, wire::kMaxDecodeErrorValue + 1> rejected_by_error{};
+  std::uint64_t stale_epoch_ignored = 0;
+  std::uint64_t elections_started = 0;
+  std::uint64_t times_leader = 0;
+};
+
+struct PeerInfo {
+  Endpoint control;
+  Endpoint client;
+  TimeUs last_heard_us = 0;
+  bool alive = false;
+  wire::Role role = wire::Role::kFollower;
+  std::uint64_t applied_seq = 0;
+};
+
+class ServerNode final : public Node {
+ public:
+  explicit ServerNode(const ServerConfig& config);
+
+  void start(TimeUs now) override;
+  void on_datagram(TimeUs now, Channel channel, Endpoint from,
+                   std::span<const std::uint8_t> bytes) override;
+  void on_tick(TimeUs now) override;
+  TimeUs next_tick_at() const override;
+
+  const NodeId& id() const { return config_.id; }
+  wire::Role role() const { return role_; }
+  bool is_leader() const { return role_ == wire::Role::kLeader; }
+  // The epoch this node leads or follows; none while it has no leader.
+  const Epoch& epoch() const { return epoch_; }
+  // Highest term seen anywhere (persisted across crashes).
+  std::uint64_t highest_term() const { return highest_term_; }
+  bool has_leader() const { return !epoch_.is_none(); }
+  const std::map<NodeId, PeerInfo>& peers() const { return peers_; }
+  const ServerStats& stats() const { return stats_; }
+  const ServerConfig& config() const { return config_; }
+
+ private:
+  // Message handlers (one per type).
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
+              const wire::DiscoverRequest& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
+              const wire::DiscoverResponse& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Heartbeat& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Election& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Answer& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
+              const wire::Coordinator& m);
+  template <class Other>
+  void handle(TimeUs, Channel, Endpoint, const wire::Header&, const Other&) {}
+
+  // Membership.
+  PeerInfo& note_peer(TimeUs now, const NodeId& peer, Endpoint control, Endpoint client);
+  void expire_peers(TimeUs now);
+  // Epochs and roles.
+  void observe_term(std::uint64_t term);
+  void follow(TimeUs now, const Epoch& epoch);
+  void become_leader(TimeUs now);
+  void lose_leader(TimeUs now, const NodeId& suspect);
+  bool leader_healthy(TimeUs now) const;
+  // Election.
+  void start_election(TimeUs now);
+  void election_timeouts(TimeUs now);
+  // Periodic sends.
+  void send_heartbeats(TimeUs now);
+  void send_discovery(TimeUs now);
+
+  template <class Msg>
+  void send(Channel from, Endpoint to, const Msg& msg);
+  template <class Msg>
+  void broadcast(const Msg& msg);
+  void emit(TimeUs now, NodeEventKind kind, const NodeId& peer = {}, const Epoch& epoch = {},
+            std::int64_t a = 0, std::int64_t b = 0);
+
+  ServerConfig config_;
+  Rng rng_;
+  wire::Decoded scratch_;  // Reused decode target.
+  ServerStats stats_;
+
+  wire::Role role_ = wire::Role::kFollower;
+  Epoch epoch_;
+  std::uint64_t highest_term_ = 0;
+  std::map<NodeId, PeerInfo> peers_;
+
+  TimeUs started_at_us_ = 0;
+  TimeUs leader_heard_us_ = 0;        // Last message from our leader in our epoch.
+  TimeUs leader_listed_us_ = 0;       // Last leader heartbeat that listed us as heard.
+  TimeUs next_heartbeat_us_ = 0;
+  TimeUs next_discovery_us_ = 0;
+  // Election state. election_deadline_us_ is 0 when no election is in progress.
+  TimeUs election_deadline_us_ = 0;
+  bool got_answer_ = false;
+  int election_attempt_ = 0;
+  TimeUs next_election_allowed_us_ = 0;
+};
+
+}  // namespace dp

@@ -1,0 +1,86 @@
+// The effects a node step produces, for its driver to carry out: datagrams to send or
+// broadcast, observations for logs and traces, and state to persist.
+//
+// The outbox owns one reusable byte arena; a step appends encoded datagrams to it and the
+// driver drains it. After warm-up no step allocates.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/common/node_event.h"
+#include "core/common/types.h"
+
+namespace dp {
+
+// State a server keeps across crashes (written to disk on real hosts, kept by the
+// simulator across a simulated crash). It stops a restarted node from reusing a term.
+struct PersistentState {
+  std::uint64_t highest_term = 0;
+  auto operator<=>(const PersistentState&) const = default;
+};
+
+struct OutDatagram {
+  Channel from = Channel::kControl;  // The socket to send from.
+  bool broadcast = false;            // If true, `to.port` is the broadcast port; ip ignored.
+  Endpoint to;
+  std::uint32_t offset = 0;  // Into the arena.
+  std::uint32_t size = 0;
+  std::uint8_t kind = 0;  // Message type, for statistics and traces.
+};
+
+class Outbox {
+ public:
+  // Maximum datagram size in bytes; every encoder writes at most this much.
+  static constexpr std::size_t kMaxDatagram = 1200;
+
+  Outbox() {
+    arena_.reserve(64 * 1024);
+    datagrams_.reserve(256);
+    events_.reserve(64);
+  }
+
+  // Reserves kMaxDatagram bytes at the end of the arena for an encoder to write into.
+  std::span<std::uint8_t> begin_datagram() {
+    pending_offset_ = arena_.size();
+    arena_.resize(pending_offset_ + kMaxDatagram);
+    return {arena_.data() + pending_offset_, kMaxDatagram};
+  }
+  // Commits `size` bytes written after begin_datagram().
+  void commit_datagram(Channel from, bool broadcast, Endpoint to, std::size_t size,
+                       std::uint8_t kind) {
+    arena_.resize(pending_offset_ + size);
+    datagrams_.push_back(OutDatagram{from, broadcast, to, static_cast<std::uint32_t>(pending_offset_),
+                                     static_cast<std::uint32_t>(size), kind});
+  }
+  void abort_datagram() { arena_.resize(pending_offset_); }
+
+  void emit(const NodeEvent& event) { events_.push_back(event); }
+  void persist(const PersistentState& state) { persist_ = state; }
+
+  const std::vector<OutDatagram>& datagrams() const { return datagrams_; }
+  std::span<const std::uint8_t> bytes(const OutDatagram& d) const {
+    return {arena_.data() + d.offset, d.size};
+  }
+  const std::vector<NodeEvent>& events() const { return events_; }
+  const std::optional<PersistentState>& persisted() const { return persist_; }
+
+  bool empty() const { return datagrams_.empty() && events_.empty() && !persist_; }
+  void clear() {
+    arena_.clear();
+    datagrams_.clear();
+    events_.clear();
+    persist_.reset();
+  }
+
+ private:
+  std::vector<std::uint8_t> arena_;
+  std::size_t pending_offset_ = 0;
+  std::vector<OutDatagram> datagrams_;
+  std::vector<NodeEvent> events_;
+  std::optional<PersistentState> persist_;
+};
+
+}  // namespace dp

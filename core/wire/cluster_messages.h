@@ -1,0 +1,98 @@
+// Message bodies of the cluster protocols: discovery, heartbeats and Bully election.
+// The epoch and the sender travel in the header (see header.h), not in these bodies.
+#pragma once
+
+#include <cstdint>
+
+#include "core/common/types.h"
+#include "core/wire/fixed.h"
+#include "core/wire/header.h"
+
+namespace dp::wire {
+
+// Upper bound on servers in one cluster; bounds every membership list on the wire.
+constexpr std::size_t kMaxServers = 32;
+
+enum class Role : std::uint8_t { kFollower = 0, kCandidate = 1, kLeader = 2, kClient = 3 };
+constexpr std::uint8_t kMaxRoleValue = 3;
+const char* role_name(Role role);
+
+// Broadcast by a server or client looking for the cluster. Servers also learn the asker.
+struct DiscoverRequest {
+  static constexpr MsgType kType = MsgType::kDiscoverRequest;
+  std::uint8_t asker_role = 0;  // A Role value.
+  Endpoint control;             // Asker's control endpoint (servers); unset for clients.
+  Endpoint client;              // Asker's client endpoint, where replies go for clients.
+  template <class A>
+  void serialize(A& ar) {
+    ar(asker_role, control, client);
+  }
+  bool valid() const { return asker_role <= kMaxRoleValue; }
+};
+
+// Unicast reply to a DiscoverRequest. The header's epoch names the leader the responder
+// follows (or is), so a newcomer can join without an election.
+struct DiscoverResponse {
+  static constexpr MsgType kType = MsgType::kDiscoverResponse;
+  std::uint8_t role = 0;
+  Endpoint control;
+  Endpoint client;
+  Endpoint leader_client;  // Client endpoint of the known leader; unset if none.
+  template <class A>
+  void serialize(A& ar) {
+    ar(role, control, client, leader_client);
+  }
+  bool valid() const { return role <= kMaxRoleValue; }
+};
+
+// Sent every heartbeat interval: leader to each follower and follower to its leader (and,
+// while leaderless, to every known peer). A leader lists the followers it currently hears,
+// so a follower whose own heartbeats do not get through (a one-way partition) notices.
+struct Heartbeat {
+  static constexpr MsgType kType = MsgType::kHeartbeat;
+  std::uint8_t role = 0;
+  Endpoint control;
+  Endpoint client;
+  std::uint64_t applied_seq = 0;   // Follower: last replicated event applied.
+  std::uint64_t commit_seq = 0;    // Leader: last event replicated enough to show clients.
+  FixedVec<NodeId, kMaxServers> hears;  // Leader only.
+  template <class A>
+  void serialize(A& ar) {
+    ar(role, control, client, applied_seq, commit_seq, hears);
+  }
+  bool valid() const { return role <= kMaxRoleValue && commit_seq <= (1ull << 62); }
+};
+
+// Bully election: a candidate sends ELECTION to every higher id.
+struct Election {
+  static constexpr MsgType kType = MsgType::kElection;
+  template <class A>
+  void serialize(A&) {}
+  bool valid() const { return true; }
+};
+
+// "I am higher and alive; stand down." `has_leader` tells the candidate that the answerer
+// still hears a healthy leader (sticky mode), so it need not expect a COORDINATOR soon.
+struct Answer {
+  static constexpr MsgType kType = MsgType::kAnswer;
+  std::uint8_t has_leader = 0;
+  template <class A>
+  void serialize(A& ar) {
+    ar(has_leader);
+  }
+  bool valid() const { return has_leader <= 1; }
+};
+
+// The winner announces itself; the header's epoch is the new epoch (term, winner).
+struct Coordinator {
+  static constexpr MsgType kType = MsgType::kCoordinator;
+  Endpoint control;
+  Endpoint client;
+  template <class A>
+  void serialize(A& ar) {
+    ar(control, client);
+  }
+  bool valid() const { return true; }
+};
+
+}  // namespace dp::wire

@@ -1,0 +1,70 @@
+#include "core/wire/header.h"
+
+namespace dp::wire {
+namespace {
+
+void put_u64(std::uint8_t* p, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i) {
+    p[i] = static_cast<std::uint8_t>(v & 0xffu);
+    v >>= 8;
+  }
+}
+std::uint64_t get_u64(const std::uint8_t* p) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+}  // namespace
+
+const char* msg_type_name(MsgType type) {
+  switch (type) {
+    case MsgType::kDiscoverRequest: return "discover-request";
+    case MsgType::kDiscoverResponse: return "discover-response";
+    case MsgType::kHeartbeat: return "heartbeat";
+    case MsgType::kElection: return "election";
+    case MsgType::kAnswer: return "answer";
+    case MsgType::kCoordinator: return "coordinator";
+    case MsgType::kReplicate: return "replicate";
+    case MsgType::kAck: return "ack";
+    case MsgType::kNack: return "nack";
+    case MsgType::kSnapshot: return "snapshot";
+    case MsgType::kJoin: return "join";
+    case MsgType::kInput: return "input";
+    case MsgType::kRoomState: return "room-state";
+    case MsgType::kLeave: return "leave";
+  }
+  return "unknown";
+}
+
+bool is_known_msg_type(std::uint8_t value) {
+  return (value >= 1 && value <= 6) || (value >= 10 && value <= 13) ||
+         (value >= 20 && value <= kMaxMsgTypeValue);
+}
+
+void write_header(const Header& h, std::span<std::uint8_t, kHeaderSize> out) {
+  std::uint8_t* p = out.data();
+  p[0] = kMagic0;
+  p[1] = kMagic1;
+  p[2] = kProtocolVersion;
+  p[3] = static_cast<std::uint8_t>(h.type);
+  put_u64(p + 4, h.sender.hi);
+  put_u64(p + 12, h.sender.lo);
+  put_u64(p + 20, h.epoch.term);
+  put_u64(p + 28, h.epoch.leader.hi);
+  put_u64(p + 36, h.epoch.leader.lo);
+  p[44] = static_cast<std::uint8_t>(h.body_size >> 8);
+  p[45] = static_cast<std::uint8_t>(h.body_size & 0xffu);
+}
+
+Header read_header(std::span<const std::uint8_t, kHeaderSize> in) {
+  const std::uint8_t* p = in.data();
+  Header h;
+  h.type = static_cast<MsgType>(p[3]);
+  h.sender = NodeId{get_u64(p + 4), get_u64(p + 12)};
+  h.epoch = Epoch{get_u64(p + 20), NodeId{get_u64(p + 28), get_u64(p + 36)}};
+  h.body_size = static_cast<std::uint16_t>((p[44] << 8) | p[45]);
+  return h;
+}
+
+}  // namespace dp::wire

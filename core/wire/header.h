@@ -1,0 +1,65 @@
+// The fixed datagram header that precedes every message body.
+//
+//   offset size field
+//   0      2    magic 0x50 0x44 ("PD")
+//   2      1    protocol version
+//   3      1    message type
+//   4      16   sender node id (hi, lo; big-endian)
+//   20     8    epoch term (big-endian)
+//   28     16   epoch leader id (big-endian)
+//   44     2    body length in bytes (big-endian)
+//   46     ...  body: cereal portable-binary archive
+//
+// The header is hand-encoded so a receiver can reject garbage with a few byte compares
+// before it builds any archive.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "core/common/types.h"
+
+namespace dp::wire {
+
+constexpr std::uint8_t kMagic0 = 0x50;
+constexpr std::uint8_t kMagic1 = 0x44;
+constexpr std::uint8_t kProtocolVersion = 1;
+constexpr std::size_t kHeaderSize = 46;
+constexpr std::size_t kMaxDatagramSize = 1200;
+constexpr std::size_t kMaxBodySize = kMaxDatagramSize - kHeaderSize;
+
+enum class MsgType : std::uint8_t {
+  kDiscoverRequest = 1,
+  kDiscoverResponse = 2,
+  kHeartbeat = 3,
+  kElection = 4,
+  kAnswer = 5,
+  kCoordinator = 6,
+  // Replication between servers.
+  kReplicate = 10,
+  kAck = 11,
+  kNack = 12,
+  kSnapshot = 13,
+  // Client traffic.
+  kJoin = 20,
+  kInput = 21,
+  kRoomState = 22,
+  kLeave = 23,
+};
+constexpr std::uint8_t kMaxMsgTypeValue = 23;
+const char* msg_type_name(MsgType type);
+// True if `value` names a message type this version understands.
+bool is_known_msg_type(std::uint8_t value);
+
+struct Header {
+  MsgType type = MsgType::kHeartbeat;
+  NodeId sender;
+  Epoch epoch;
+  std::uint16_t body_size = 0;
+};
+
+void write_header(const Header& header, std::span<std::uint8_t, kHeaderSize> out);
+// Reads the fields without validating them (see decode() for validation).
+Header read_header(std::span<const std::uint8_t, kHeaderSize> in);
+
+}  // namespace dp::wire
