@@ -1,0 +1,274 @@
+// The server's discovery, failure detection and Bully election, driven by hand: each test
+// feeds one node crafted datagrams and ticks, and inspects what it sends and believes.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <vector>
+
+#include "core/cluster/server_node.h"
+
+namespace dp {
+namespace {
+
+using wire::Role;
+
+Endpoint control_of(std::uint64_t n) { return Endpoint{0x7f010000u + static_cast<std::uint32_t>(n), 50010}; }
+Endpoint client_of(std::uint64_t n) { return Endpoint{0x7f010000u + static_cast<std::uint32_t>(n), 50020}; }
+NodeId id_of(std::uint64_t n) { return NodeId{n, 0}; }
+
+class Harness {
+ public:
+  explicit Harness(std::uint64_t n, ElectionMode mode = ElectionMode::kSticky,
+                   std::uint64_t persisted_term = 0) {
+    ServerConfig config;
+    config.id = id_of(n);
+    config.mode = mode;
+    config.endpoints.control = control_of(n);
+    config.endpoints.client = client_of(n);
+    config.persisted.highest_term = persisted_term;
+    node_ = std::make_unique<ServerNode>(config);
+  }
+  ServerNode& node() { return *node_; }
+  const ClusterTiming& timing() { return node_->config().timing; }
+
+  void start() { node_->start(now_); collect(); }
+  // Advances time to `t` in 1 ms steps, ticking whenever the node asks.
+  void run_until(TimeUs t) {
+    while (now_ < t) {
+      now_ = std::min(t, std::max(now_ + 1, std::min(node_->next_tick_at(), t)));
+      if (node_->next_tick_at() <= now_) node_->on_tick(now_);
+      collect();
+    }
+  }
+  void advance(TimeUs dt) { run_until(now_ + dt); }
+
+  template <class Msg>
+  void deliver(std::uint64_t from, const Epoch& epoch, const Msg& msg) {
+    std::array<std::uint8_t, wire::kMaxDatagramSize> buf{};
+    auto size = wire::encode(id_of(from), epoch, msg, buf);
+    ASSERT_TRUE(size.ok());
+    node_->on_datagram(now_, Channel::kControl, control_of(from),
+                       std::span<const std::uint8_t>(buf.data(), *size));
+    collect();
+  }
+  void deliver_raw(std::vector<std::uint8_t> bytes) {
+    node_->on_datagram(now_, Channel::kControl, control_of(99), bytes);
+    collect();
+  }
+  // A peer introduces itself with a heartbeat (as a follower with no leader).
+  void introduce(std::uint64_t peer) {
+    wire::Heartbeat hb;
+    hb.control = control_of(peer);
+    hb.client = client_of(peer);
+    deliver(peer, Epoch{}, hb);
+  }
+  void leader_heartbeat(std::uint64_t leader, std::uint64_t term, bool lists_us = true) {
+    wire::Heartbeat hb;
+    hb.role = static_cast<std::uint8_t>(Role::kLeader);
+    hb.control = control_of(leader);
+    hb.client = client_of(leader);
+    if (lists_us) hb.hears.push_back(node_->id());
+    deliver(leader, Epoch{term, id_of(leader)}, hb);
+  }
+
+  struct Sent {
+    Endpoint to;
+    bool broadcast;
+    wire::MsgType type;
+    Epoch epoch;
+  };
+  std::vector<Sent>& sent() { return sent_; }
+  int count_sent(wire::MsgType type, Endpoint to = {}) const {
+    int n = 0;
+    for (const auto& s : sent_) n += (s.type == type && (to.is_unset() || s.to == to)) ? 1 : 0;
+    return n;
+  }
+  std::vector<NodeEvent>& events() { return events_; }
+  int count_events(NodeEventKind kind) const {
+    int n = 0;
+    for (const auto& e : events_) n += e.kind == kind ? 1 : 0;
+    return n;
+  }
+  void forget() {
+    sent_.clear();
+    events_.clear();
+  }
+  TimeUs now() const { return now_; }
+
+ private:
+  void collect() {
+    auto& out = node_->outbox();
+    for (const auto& d : out.datagrams()) {
+      auto decoded = wire::decode(out.bytes(d));
+      ASSERT_TRUE(decoded.ok()) << "node sent an undecodable datagram";
+      sent_.push_back({d.to, d.broadcast, decoded->header.type, decoded->header.epoch});
+    }
+    for (const auto& e : out.events()) events_.push_back(e);
+    out.clear();
+  }
+
+  std::unique_ptr<ServerNode> node_;
+  TimeUs now_ = 1'000'000;
+  std::vector<Sent> sent_;
+  std::vector<NodeEvent> events_;
+};
+
+TEST(Election, LoneServerDiscoversThenLeads) {
+  Harness h(1);
+  h.start();
+  EXPECT_EQ(h.count_sent(wire::MsgType::kDiscoverRequest), 1);
+  EXPECT_TRUE(h.sent()[0].broadcast);
+  h.advance(h.timing().discovery_window_us - 1);
+  EXPECT_FALSE(h.node().is_leader()) << "must listen for a leader before electing";
+  h.advance(2);
+  EXPECT_TRUE(h.node().is_leader());
+  EXPECT_EQ(h.node().epoch(), (Epoch{1, id_of(1)}));
+}
+
+TEST(Election, PersistedTermIsNeverReused) {
+  Harness h(1, ElectionMode::kSticky, /*persisted_term=*/5);
+  h.start();
+  h.advance(h.timing().discovery_window_us + 1);
+  ASSERT_TRUE(h.node().is_leader());
+  EXPECT_EQ(h.node().epoch().term, 6u);
+}
+
+TEST(Election, LowerNodeAsksHigherAndWinsWhenNoAnswer) {
+  Harness h(1);
+  h.start();
+  h.introduce(3);
+  h.forget();
+  h.advance(h.timing().discovery_window_us + 1);
+  EXPECT_EQ(h.node().role(), Role::kCandidate);
+  EXPECT_EQ(h.count_sent(wire::MsgType::kElection, control_of(3)), 1);
+  h.advance(h.timing().answer_timeout_us + 1);
+  EXPECT_TRUE(h.node().is_leader());
+  EXPECT_EQ(h.count_sent(wire::MsgType::kCoordinator, control_of(3)), 1);
+}
+
+TEST(Election, AnswerMakesCandidateWaitThenBackOff) {
+  Harness h(1);
+  h.start();
+  h.introduce(3);
+  h.advance(h.timing().discovery_window_us + 1);
+  ASSERT_EQ(h.node().role(), Role::kCandidate);
+  h.deliver(3, Epoch{}, wire::Answer{});
+  h.advance(h.timing().answer_timeout_us + 1);
+  EXPECT_FALSE(h.node().is_leader()) << "a higher node answered: it must not declare itself";
+  h.advance(h.timing().coordinator_timeout_us);
+  EXPECT_FALSE(h.node().is_leader());
+  // The COORDINATOR of the higher node ends the election.
+  wire::Coordinator c;
+  c.control = control_of(3);
+  h.deliver(3, Epoch{1, id_of(3)}, c);
+  EXPECT_EQ(h.node().role(), Role::kFollower);
+  EXPECT_EQ(h.node().epoch(), (Epoch{1, id_of(3)}));
+}
+
+TEST(Election, FollowerSuspectsSilentLeaderAndTakesOver) {
+  Harness h(2);
+  h.start();
+  h.introduce(1);
+  h.leader_heartbeat(3, 4);
+  ASSERT_EQ(h.node().epoch(), (Epoch{4, id_of(3)}));
+  h.forget();
+  // The leader keeps quiet past the timeout.
+  h.advance(h.timing().heartbeat_timeout_us + 2);
+  EXPECT_EQ(h.count_events(NodeEventKind::kSuspectLeader), 1);
+  EXPECT_EQ(h.count_sent(wire::MsgType::kElection, control_of(3)), 1);
+  EXPECT_EQ(h.count_sent(wire::MsgType::kElection, control_of(1)), 0) << "Bully asks higher ids only";
+  h.advance(h.timing().answer_timeout_us + 1);
+  ASSERT_TRUE(h.node().is_leader());
+  EXPECT_EQ(h.node().epoch(), (Epoch{5, id_of(2)})) << "each COORDINATOR carries a higher term";
+}
+
+TEST(Election, LeaderThatStopsListingUsIsSuspected) {
+  // One-way partition: our heartbeats no longer reach the leader, though its reach us.
+  Harness h(2);
+  h.start();
+  h.leader_heartbeat(3, 1, /*lists_us=*/true);
+  for (int i = 0; i < 6; ++i) {
+    h.advance(h.timing().heartbeat_interval_us);
+    h.leader_heartbeat(3, 1, /*lists_us=*/false);
+  }
+  EXPECT_EQ(h.count_events(NodeEventKind::kSuspectLeader), 1);
+}
+
+TEST(Election, StaleEpochIgnoredAndNewerEpochDeposesLeader) {
+  Harness h(3);
+  h.start();
+  h.introduce(1);
+  h.advance(h.timing().discovery_window_us + 1);
+  ASSERT_TRUE(h.node().is_leader());
+  const Epoch mine = h.node().epoch();
+  // An older leader's heartbeat changes nothing.
+  h.leader_heartbeat(1, 0 + mine.term - 0, true);  // Same term, lower id: an older epoch.
+  EXPECT_TRUE(h.node().is_leader());
+  EXPECT_EQ(h.node().stats().stale_epoch_ignored, 1u);
+  // A newer epoch deposes us at once.
+  h.leader_heartbeat(1, mine.term + 1, true);
+  EXPECT_FALSE(h.node().is_leader());
+  EXPECT_EQ(h.count_events(NodeEventKind::kSteppedDown), 1);
+  EXPECT_EQ(h.node().epoch(), (Epoch{mine.term + 1, id_of(1)}));
+}
+
+TEST(Election, StickyLeaderAnswersElectionWithoutNewEpoch) {
+  Harness h(3);
+  h.start();
+  h.introduce(1);
+  h.advance(h.timing().discovery_window_us + 1);
+  const Epoch before = h.node().epoch();
+  h.forget();
+  h.deliver(1, Epoch{}, wire::Election{});
+  EXPECT_EQ(h.count_sent(wire::MsgType::kAnswer, control_of(1)), 1);
+  EXPECT_EQ(h.count_sent(wire::MsgType::kCoordinator, control_of(1)), 1);
+  EXPECT_EQ(h.node().epoch(), before);
+}
+
+TEST(Election, ClassicLeaderAnswersElectionWithNewEpoch) {
+  Harness h(3, ElectionMode::kClassic);
+  h.start();
+  h.introduce(1);
+  h.advance(h.timing().discovery_window_us + 1);
+  const Epoch before = h.node().epoch();
+  h.deliver(1, Epoch{}, wire::Election{});
+  EXPECT_TRUE(h.node().is_leader());
+  EXPECT_GT(h.node().epoch(), before);
+}
+
+TEST(Election, StickyReturningHighIdJoinsHealthyLeader) {
+  Harness h(3);
+  h.start();
+  for (int i = 0; i < 10; ++i) {
+    h.leader_heartbeat(2, 7);
+    h.advance(h.timing().heartbeat_interval_us);
+  }
+  EXPECT_EQ(h.node().role(), Role::kFollower);
+  EXPECT_EQ(h.node().epoch(), (Epoch{7, id_of(2)}));
+  EXPECT_EQ(h.count_events(NodeEventKind::kElectionStarted), 0);
+}
+
+TEST(Election, ClassicReturningHighIdTakesOver) {
+  Harness h(3, ElectionMode::kClassic);
+  h.start();
+  h.leader_heartbeat(2, 7);
+  h.advance(2 * h.timing().discovery_window_us);
+  EXPECT_TRUE(h.node().is_leader());
+  EXPECT_EQ(h.node().epoch(), (Epoch{8, id_of(3)}));
+}
+
+TEST(Election, GarbageIsCountedAndDropped) {
+  Harness h(1);
+  h.start();
+  h.advance(h.timing().discovery_window_us + 1);
+  ASSERT_TRUE(h.node().is_leader());
+  h.deliver_raw({1});
+  h.deliver_raw(std::vector<std::uint8_t>(1500, 0xAB));
+  EXPECT_EQ(h.node().stats().datagrams_rejected, 2u);
+  EXPECT_EQ(h.node().stats().rejected_by_error[static_cast<int>(wire::DecodeError::kTooShort)], 1u);
+  EXPECT_TRUE(h.node().is_leader());
+  EXPECT_EQ(h.count_events(NodeEventKind::kDatagramRejected), 2);
+}
+
+}  // namespace
+}  // namespace dp
