@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/wire/send.h"
+
 namespace dp {
 
 using wire::Role;
@@ -363,26 +365,13 @@ void ServerNode::send_discovery(TimeUs now) {
 
 template <class Msg>
 void ServerNode::send(Channel from, Endpoint to, const Msg& msg) {
-  if (to.is_unset()) return;
-  auto buf = outbox_.begin_datagram();
-  auto size = wire::encode(config_.id, epoch_, msg, buf);
-  if (!size) {
-    outbox_.abort_datagram();
-    return;
-  }
-  outbox_.commit_datagram(from, false, to, *size, static_cast<std::uint8_t>(Msg::kType));
+  wire::send_message(outbox_, config_.id, epoch_, from, to, msg);
 }
 
 template <class Msg>
 void ServerNode::broadcast(const Msg& msg) {
-  auto buf = outbox_.begin_datagram();
-  auto size = wire::encode(config_.id, epoch_, msg, buf);
-  if (!size) {
-    outbox_.abort_datagram();
-    return;
-  }
-  Endpoint to{0, config_.endpoints.discovery_port};
-  outbox_.commit_datagram(Channel::kControl, true, to, *size, static_cast<std::uint8_t>(Msg::kType));
+  wire::broadcast_message(outbox_, config_.id, epoch_, Channel::kControl,
+                          config_.endpoints.discovery_port, msg);
 }
 
 void ServerNode::emit(TimeUs now, NodeEventKind kind, const NodeId& peer, const Epoch& epoch,

@@ -1,0 +1,132 @@
+#include "core/replication/sequencer.h"
+
+#include <algorithm>
+
+namespace dp {
+
+Sequencer::Sequencer(const SequencerConfig& config)
+    : config_(config), ring_(config.ring_capacity_log2) {}
+
+void Sequencer::reset(std::uint64_t next_seq) {
+  ring_.reset(next_seq);
+  links_.clear();
+}
+
+void Sequencer::add_follower(const NodeId& id, TimeUs now) {
+  auto [it, inserted] = links_.try_emplace(id);
+  if (!inserted) return;
+  it->second.last_progress_us = now;
+  it->second.needs_snapshot = true;
+}
+
+void Sequencer::remove_follower(const NodeId& id) { links_.erase(id); }
+
+void Sequencer::on_ack(const NodeId& id, std::uint64_t applied_seq, TimeUs now) {
+  auto it = links_.find(id);
+  if (it == links_.end() || it->second.needs_snapshot) return;
+  FollowerLink& link = it->second;
+  if (applied_seq > ring_.last_seq()) return;  // Acks something never sent: ignore.
+  if (applied_seq > link.acked) {
+    link.acked = applied_seq;
+    link.last_progress_us = now;
+  }
+  link.sent = std::max(link.sent, link.acked);
+}
+
+void Sequencer::on_nack(const NodeId& id, std::uint64_t from_seq, TimeUs now) {
+  auto it = links_.find(id);
+  if (it == links_.end() || it->second.needs_snapshot) return;
+  FollowerLink& link = it->second;
+  if (from_seq == 0 || from_seq > ring_.next_seq()) return;
+  if (!ring_.holds(from_seq) && from_seq != ring_.next_seq()) {
+    link.needs_snapshot = true;
+    return;
+  }
+  // Everything before from_seq is applied, so the NACK doubles as an ACK.
+  link.acked = std::max(link.acked, from_seq - 1);
+  if (link.sent >= from_seq) link.retransmitted_events += link.sent - from_seq + 1;
+  link.sent = from_seq - 1;
+  link.last_progress_us = now;
+}
+
+void Sequencer::on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now) {
+  auto it = links_.find(id);
+  if (it == links_.end()) return;
+  FollowerLink& link = it->second;
+  link.snapshot_sent_us = now;
+  // Optimistic: stream from the snapshot on. If the snapshot is lost the follower keeps
+  // asking (NACK with want_snapshot) and needs_snapshot comes back.
+  link.needs_snapshot = false;
+  link.acked = seq;
+  link.sent = seq;
+  link.last_progress_us = now;
+}
+
+std::uint64_t Sequencer::commit_seq(std::size_t replicas) const {
+  if (links_.empty() || replicas == 0) return ring_.last_seq();
+  std::vector<std::uint64_t> acks;
+  acks.reserve(links_.size());
+  for (const auto& [id, link] : links_) acks.push_back(link.needs_snapshot ? 0 : link.acked);
+  const std::size_t k = std::min(replicas, acks.size());
+  std::nth_element(acks.begin(), acks.begin() + static_cast<long>(k - 1), acks.end(),
+                   std::greater<>());
+  return acks[k - 1];
+}
+
+bool Sequencer::next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeId>& group) {
+  group.clear();
+  std::uint64_t from = 0;
+  for (auto& [id, link] : links_) {
+    if (link.needs_snapshot) continue;
+    if (link.sent > link.acked && now - link.last_progress_us > config_.retransmit_timeout_us) {
+      // No progress: go back to the last ACK (the batch or its ACK was lost).
+      link.retransmitted_events += link.sent - link.acked;
+      link.sent = link.acked;
+      link.last_progress_us = now;
+    }
+    if (link.sent >= ring_.last_seq()) continue;
+    if (link.sent - link.acked >= config_.window_events) continue;
+    if (!ring_.holds(link.sent + 1)) {
+      link.needs_snapshot = true;
+      continue;
+    }
+    if (group.empty()) {
+      from = link.sent + 1;
+      group.push_back(id);
+    } else if (link.sent + 1 == from) {
+      group.push_back(id);
+    }
+  }
+  if (group.empty()) return false;
+  batch.events.clear();
+  batch.first_seq = from;
+  std::size_t bytes = 0;
+  for (std::uint64_t seq = from; seq <= ring_.last_seq() && !batch.events.full(); ++seq) {
+    const wire::RoomEvent& e = ring_.at(seq);
+    const std::size_t size = e.wire_size();
+    if (bytes + size > config_.batch_budget_bytes) break;
+    bytes += size;
+    batch.events.push_back(e);
+  }
+  return true;
+}
+
+void Sequencer::mark_sent(const std::vector<NodeId>& group, const wire::Replicate& batch) {
+  const std::uint64_t last = batch.first_seq + batch.events.size() - 1;
+  for (const auto& id : group) {
+    auto it = links_.find(id);
+    if (it != links_.end()) it->second.sent = std::max(it->second.sent, last);
+  }
+}
+
+void Sequencer::snapshot_due(TimeUs now, std::vector<NodeId>& out) const {
+  out.clear();
+  for (const auto& [id, link] : links_) {
+    if (link.needs_snapshot && (link.snapshot_sent_us == 0 ||
+                                now - link.snapshot_sent_us > config_.retransmit_timeout_us)) {
+      out.push_back(id);
+    }
+  }
+}
+
+}  // namespace dp

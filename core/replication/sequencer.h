@@ -1,0 +1,79 @@
+// The leader's sequencer: gives every room event a position in one total order and keeps
+// each follower's replication stream moving (batches, cumulative ACKs, NACKed gaps,
+// go-back-N retransmission, and a snapshot for a follower too far behind).
+//
+// Pure bookkeeping: it decides what to send; the server node encodes and sends it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "core/common/types.h"
+#include "core/replication/event_ring.h"
+#include "core/wire/header.h"
+#include "core/wire/replication_messages.h"
+
+namespace dp {
+
+struct SequencerConfig {
+  unsigned ring_capacity_log2 = 16;
+  // Events in flight to one follower beyond its last ACK (flow control).
+  std::uint64_t window_events = 8192;
+  // Resend from the last ACK when a follower makes no progress for this long.
+  TimeUs retransmit_timeout_us = 60 * kUsPerMs;
+  // Body bytes one Replicate may carry (header, seqs and count take the rest).
+  std::size_t batch_budget_bytes = wire::kMaxBodySize - 40;
+};
+
+struct FollowerLink {
+  std::uint64_t acked = 0;  // Highest seq the follower applied (cumulative).
+  std::uint64_t sent = 0;   // Highest seq sent (go-back-N resets it to `acked`).
+  TimeUs last_progress_us = 0;
+  bool needs_snapshot = true;
+  TimeUs snapshot_sent_us = 0;
+  std::uint64_t retransmitted_events = 0;
+};
+
+class Sequencer {
+ public:
+  explicit Sequencer(const SequencerConfig& config = {});
+
+  // Starts a new epoch's stream; the first event ordered gets next_seq.
+  void reset(std::uint64_t next_seq);
+  std::uint64_t order(const wire::RoomEvent& event) { return ring_.push(event); }
+  std::uint64_t last_seq() const { return ring_.last_seq(); }
+  const EventRing& ring() const { return ring_; }
+
+  // Followers start needing a snapshot (a new epoch re-bases every replica on the leader's).
+  void add_follower(const NodeId& id, TimeUs now);
+  void remove_follower(const NodeId& id);
+  bool has_follower(const NodeId& id) const { return links_.count(id) != 0; }
+  const std::map<NodeId, FollowerLink>& followers() const { return links_; }
+
+  void on_ack(const NodeId& id, std::uint64_t applied_seq, TimeUs now);
+  // Go back to `from_seq`; a gap older than the ring turns into a snapshot.
+  void on_nack(const NodeId& id, std::uint64_t from_seq, TimeUs now);
+  // The follower installed a snapshot as of `seq`.
+  void on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now);
+
+  // Highest seq applied by at least `replicas` followers (all events if there are none).
+  std::uint64_t commit_seq(std::size_t replicas) const;
+
+  // Applies retransmission timeouts, then fills `batch` with the next events for the
+  // followers in `group` (all followers whose stream resumes at the same seq). Returns false
+  // when nobody has anything to send. Call repeatedly until false to drain.
+  bool next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeId>& group);
+  // Marks the group's followers as having been sent the batch.
+  void mark_sent(const std::vector<NodeId>& group, const wire::Replicate& batch);
+
+  // Followers that need a snapshot now (not one sent within the retransmit timeout).
+  void snapshot_due(TimeUs now, std::vector<NodeId>& out) const;
+
+ private:
+  SequencerConfig config_;
+  EventRing ring_;
+  std::map<NodeId, FollowerLink> links_;
+};
+
+}  // namespace dp
