@@ -6,6 +6,7 @@
 #include "core/common/node.h"
 #include "core/common/outbox.h"
 #include "core/common/types.h"
+#include "core/replication/room_service.h"
 
 namespace dp {
 
@@ -41,6 +42,7 @@ struct ServerConfig {
   LocalEndpoints endpoints;
   PersistentState persisted;  // What survived the last crash (zero on first start).
   std::uint64_t seed = 1;     // Seeds the node's own jitter generator.
+  RoomServiceConfig rooms;
 };
 
 }  // namespace dp

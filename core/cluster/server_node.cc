@@ -8,7 +8,10 @@ namespace dp {
 
 using wire::Role;
 
-ServerNode::ServerNode(const ServerConfig& config) : config_(config), rng_(config.seed) {}
+ServerNode::ServerNode(const ServerConfig& config)
+    : config_(config), rng_(config.seed), rooms_(config.rooms, config.id, outbox_) {
+  rooms_.set_self_control(config.endpoints.control);
+}
 
 void ServerNode::start(TimeUs now) {
   started_at_us_ = now;
@@ -58,10 +61,12 @@ void ServerNode::on_tick(TimeUs now) {
     next_heartbeat_us_ = now + config_.timing.heartbeat_interval_us;
   }
   if (now >= next_discovery_us_) send_discovery(now);
+  if (is_leader()) update_followers(now);
+  rooms_.on_tick(now);
 }
 
 TimeUs ServerNode::next_tick_at() const {
-  TimeUs next = std::min(next_heartbeat_us_, next_discovery_us_);
+  TimeUs next = std::min({next_heartbeat_us_, next_discovery_us_, rooms_.next_tick_at()});
   if (election_deadline_us_ != 0) next = std::min(next, election_deadline_us_);
   if (!has_leader() && election_deadline_us_ == 0) {
     next = std::min(next, next_election_allowed_us_);
@@ -132,8 +137,12 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
       if (!h.epoch.is_none()) follow(now, h.epoch);
     }
   }
+  if (h.epoch == epoch_ && !from_leader && is_leader()) {
+    rooms_.on_follower_position(now, h.sender, m.applied_seq);
+  }
   if (h.epoch != epoch_ || !from_leader) return;
   // A heartbeat from our own leader.
+  rooms_.set_leader_control(m.control);
   leader_heard_us_ = now;
   election_attempt_ = 0;
   if (std::find(m.hears.begin(), m.hears.end(), config_.id) != m.hears.end()) {
@@ -164,8 +173,7 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
   if (election_deadline_us_ == 0) start_election(now);
 }
 
-void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
-                        const wire::Answer&) {
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h, const wire::Answer&) {
   if (role_ != Role::kCandidate || election_deadline_us_ == 0) return;
   if (!(config_.id < h.sender)) return;
   if (!got_answer_) {
@@ -190,11 +198,81 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
   }
 }
 
+bool ServerNode::accept_leader_message(TimeUs now, const wire::Header& h) {
+  if (h.epoch.is_none() || h.epoch.leader != h.sender) return false;
+  if (h.epoch < epoch_) {
+    ++stats_.stale_epoch_ignored;
+    emit(now, NodeEventKind::kStaleEpochIgnored, h.sender, h.epoch);
+    return false;
+  }
+  if (h.epoch > epoch_) follow(now, h.epoch);
+  if (auto it = peers_.find(h.sender); it != peers_.end()) it->second.last_heard_us = now;
+  return true;
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
+                        const wire::Replicate& m) {
+  if (accept_leader_message(now, h)) {
+    leader_heard_us_ = now;
+    rooms_.on_replicate(now, m);
+  }
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
+                        const wire::Snapshot& m) {
+  // Either the leader re-basing us, or a follower answering our recovery pull.
+  if (is_leader() && h.epoch == epoch_) {
+    rooms_.on_snapshot(now, h.sender, m);
+    return;
+  }
+  if (accept_leader_message(now, h)) rooms_.on_snapshot(now, h.sender, m);
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint from, const wire::Header& h,
+                        const wire::Nack& m) {
+  if (h.epoch != epoch_) return;
+  if (is_leader()) {
+    if (auto it = peers_.find(h.sender); it != peers_.end()) it->second.last_heard_us = now;
+    rooms_.on_nack(now, h.sender, from, m);
+  } else if (h.sender == epoch_.leader) {
+    rooms_.on_nack(now, h.sender, from, m);
+  }
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h, const wire::Ack& m) {
+  if (h.epoch != epoch_ || !is_leader()) return;
+  if (auto it = peers_.find(h.sender); it != peers_.end()) it->second.last_heard_us = now;
+  rooms_.on_ack(now, h.sender, m);
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint from, const wire::Header&,
+                        const wire::Join& m) {
+  if (is_leader()) rooms_.on_join(now, from, m);
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint from, const wire::Header&,
+                        const wire::Input& m) {
+  if (is_leader()) rooms_.on_input(now, from, m);
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header&, const wire::Leave& m) {
+  if (is_leader()) rooms_.on_leave(now, m);
+}
+
+void ServerNode::update_followers(TimeUs now) {
+  std::map<NodeId, Endpoint> live;
+  for (const auto& [id, info] : peers_) {
+    if (info.alive && now - info.last_heard_us <= config_.timing.heartbeat_timeout_us) {
+      live[id] = info.control;
+    }
+  }
+  rooms_.set_followers(now, live);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Membership
 
-PeerInfo& ServerNode::note_peer(TimeUs now, const NodeId& peer, Endpoint control,
-                                Endpoint client) {
+PeerInfo& ServerNode::note_peer(TimeUs now, const NodeId& peer, Endpoint control, Endpoint client) {
   auto [it, inserted] = peers_.try_emplace(peer);
   PeerInfo& info = it->second;
   if (inserted && peers_.size() > wire::kMaxServers) {
@@ -245,13 +323,17 @@ void ServerNode::follow(TimeUs now, const Epoch& epoch) {
   election_deadline_us_ = 0;
   got_answer_ = false;
   emit(now, NodeEventKind::kFollowing, epoch.leader, epoch);
-  // Greet the new leader at once so it lists us in its next heartbeat.
-  if (auto it = peers_.find(epoch.leader); it != peers_.end()) {
+  auto leader_it = peers_.find(epoch.leader);
+  rooms_.on_follow(now, epoch, leader_it != peers_.end() ? leader_it->second.control : Endpoint{});
+  // Greet the new leader at once so it lists us in its next heartbeat and learns how far our
+  // replica got (a new leader pulls the state of a follower that is ahead of it).
+  if (leader_it != peers_.end()) {
     wire::Heartbeat hello;
     hello.role = static_cast<std::uint8_t>(role_);
+    hello.applied_seq = rooms_.applied_seq();
     hello.control = config_.endpoints.control;
     hello.client = config_.endpoints.client;
-    send(Channel::kControl, it->second.control, hello);
+    send(Channel::kControl, leader_it->second.control, hello);
   }
 }
 
@@ -264,6 +346,8 @@ void ServerNode::become_leader(TimeUs now) {
   election_attempt_ = 0;
   ++stats_.times_leader;
   emit(now, NodeEventKind::kBecameLeader, config_.id, epoch_);
+  rooms_.on_become_leader(now, epoch_);
+  update_followers(now);
   wire::Coordinator coordinator;
   coordinator.control = config_.endpoints.control;
   coordinator.client = config_.endpoints.client;
@@ -291,8 +375,9 @@ void ServerNode::lose_leader(TimeUs now, const NodeId& suspect) {
 
 void ServerNode::start_election(TimeUs now) {
   if (now < next_election_allowed_us_) return;  // Backing off; on_tick retries later.
-  role_ = Role::kCandidate;
   if (is_leader()) epoch_ = Epoch{};
+  role_ = Role::kCandidate;
+  rooms_.on_leaderless(now);
   ++election_attempt_;
   ++stats_.elections_started;
   got_answer_ = false;
@@ -337,6 +422,8 @@ void ServerNode::send_heartbeats(TimeUs now) {
   hb.role = static_cast<std::uint8_t>(role_);
   hb.control = config_.endpoints.control;
   hb.client = config_.endpoints.client;
+  hb.applied_seq = rooms_.applied_seq();
+  hb.commit_seq = rooms_.commit_seq();
   if (is_leader()) {
     for (const auto& [id, info] : peers_) {
       if (info.alive && now - info.last_heard_us <= config_.timing.heartbeat_timeout_us) {

@@ -13,6 +13,7 @@
 #include "core/cluster/config.h"
 #include "core/common/node.h"
 #include "core/common/rng.h"
+#include "core/replication/room_service.h"
 #include "core/wire/codec.h"
 
 namespace dp {
@@ -57,6 +58,7 @@ class ServerNode final : public Node {
   const std::map<NodeId, PeerInfo>& peers() const { return peers_; }
   const ServerStats& stats() const { return stats_; }
   const ServerConfig& config() const { return config_; }
+  const RoomService& rooms() const { return rooms_; }
 
  private:
   // Message handlers (one per type).
@@ -64,13 +66,27 @@ class ServerNode final : public Node {
               const wire::DiscoverRequest& m);
   void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
               const wire::DiscoverResponse& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Heartbeat& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Election& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
+              const wire::Heartbeat& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
+              const wire::Election& m);
   void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Answer& m);
   void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
               const wire::Coordinator& m);
-  template <class Other>
-  void handle(TimeUs, Channel, Endpoint, const wire::Header&, const Other&) {}
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
+              const wire::Replicate& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Ack& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Nack& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
+              const wire::Snapshot& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Join& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Input& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Leave& m);
+  void handle(TimeUs, Channel, Endpoint, const wire::Header&, const wire::RoomState&) {}
+  // Leader-originated replication traffic: adopt a newer epoch, drop an older one.
+  // Returns true if the message belongs to our current epoch.
+  bool accept_leader_message(TimeUs now, const wire::Header& h);
+  void update_followers(TimeUs now);
 
   // Membership.
   PeerInfo& note_peer(TimeUs now, const NodeId& peer, Endpoint control, Endpoint client);
@@ -99,6 +115,7 @@ class ServerNode final : public Node {
   Rng rng_;
   wire::Decoded scratch_;  // Reused decode target.
   ServerStats stats_;
+  RoomService rooms_;
 
   wire::Role role_ = wire::Role::kFollower;
   Epoch epoch_;
@@ -106,8 +123,8 @@ class ServerNode final : public Node {
   std::map<NodeId, PeerInfo> peers_;
 
   TimeUs started_at_us_ = 0;
-  TimeUs leader_heard_us_ = 0;        // Last message from our leader in our epoch.
-  TimeUs leader_listed_us_ = 0;       // Last leader heartbeat that listed us as heard.
+  TimeUs leader_heard_us_ = 0;   // Last message from our leader in our epoch.
+  TimeUs leader_listed_us_ = 0;  // Last leader heartbeat that listed us as heard.
   TimeUs next_heartbeat_us_ = 0;
   TimeUs next_discovery_us_ = 0;
   // Election state. election_deadline_us_ is 0 when no election is in progress.

@@ -52,7 +52,8 @@ class Outbox {
   void commit_datagram(Channel from, bool broadcast, Endpoint to, std::size_t size,
                        std::uint8_t kind) {
     arena_.resize(pending_offset_ + size);
-    datagrams_.push_back(OutDatagram{from, broadcast, to, static_cast<std::uint32_t>(pending_offset_),
+    datagrams_.push_back(OutDatagram{from, broadcast, to,
+                                     static_cast<std::uint32_t>(pending_offset_),
                                      static_cast<std::uint32_t>(size), kind});
   }
   void abort_datagram() { arena_.resize(pending_offset_); }

@@ -38,9 +38,9 @@ class EventRing {
     return seq;
   }
 
-  std::uint64_t first_seq() const { return first_seq_; }       // Oldest event still held.
-  std::uint64_t next_seq() const { return next_seq_; }         // Next to be ordered.
-  std::uint64_t last_seq() const { return next_seq_ - 1; }     // Newest ordered (0 if none).
+  std::uint64_t first_seq() const { return first_seq_; }    // Oldest event still held.
+  std::uint64_t next_seq() const { return next_seq_; }      // Next to be ordered.
+  std::uint64_t last_seq() const { return next_seq_ - 1; }  // Newest ordered (0 if none).
   bool holds(std::uint64_t seq) const { return seq >= first_seq_ && seq < next_seq_; }
   const wire::RoomEvent& at(std::uint64_t seq) const {
     return events_[static_cast<std::size_t>(seq & mask_)];

@@ -49,6 +49,11 @@ void Sequencer::on_nack(const NodeId& id, std::uint64_t from_seq, TimeUs now) {
   link.last_progress_us = now;
 }
 
+void Sequencer::request_snapshot(const NodeId& id) {
+  auto it = links_.find(id);
+  if (it != links_.end()) it->second.needs_snapshot = true;
+}
+
 void Sequencer::on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now) {
   auto it = links_.find(id);
   if (it == links_.end()) return;

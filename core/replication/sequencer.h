@@ -54,6 +54,8 @@ class Sequencer {
   void on_ack(const NodeId& id, std::uint64_t applied_seq, TimeUs now);
   // Go back to `from_seq`; a gap older than the ring turns into a snapshot.
   void on_nack(const NodeId& id, std::uint64_t from_seq, TimeUs now);
+  // The follower asked for a snapshot (joined late, lost one, or diverged).
+  void request_snapshot(const NodeId& id);
   // The follower installed a snapshot as of `seq`.
   void on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now);
 

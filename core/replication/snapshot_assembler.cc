@@ -27,8 +27,8 @@ bool SnapshotAssembler::add(const wire::Snapshot& chunk) {
   }
   if (have_[chunk.chunk]) return received_ == chunk_count_;
   const std::size_t begin = std::size_t{chunk.chunk} * wire::kSnapshotChunkBytes;
-  const std::size_t expected =
-      std::min<std::size_t>(wire::kSnapshotChunkBytes, total_bytes_ > begin ? total_bytes_ - begin : 0);
+  const std::size_t expected = std::min<std::size_t>(
+      wire::kSnapshotChunkBytes, total_bytes_ > begin ? total_bytes_ - begin : 0);
   if (chunk.data.size() != expected) return false;  // Inconsistent chunk: ignore it.
   std::copy(chunk.data.begin(), chunk.data.end(), data_.begin() + static_cast<long>(begin));
   have_[chunk.chunk] = true;

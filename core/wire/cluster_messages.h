@@ -53,8 +53,8 @@ struct Heartbeat {
   std::uint8_t role = 0;
   Endpoint control;
   Endpoint client;
-  std::uint64_t applied_seq = 0;   // Follower: last replicated event applied.
-  std::uint64_t commit_seq = 0;    // Leader: last event replicated enough to show clients.
+  std::uint64_t applied_seq = 0;        // Follower: last replicated event applied.
+  std::uint64_t commit_seq = 0;         // Leader: last event replicated enough to show clients.
   FixedVec<NodeId, kMaxServers> hears;  // Leader only.
   template <class A>
   void serialize(A& ar) {

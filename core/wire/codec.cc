@@ -35,16 +35,26 @@ DecodeStatus decode_body(std::span<const std::uint8_t> body, Message& out) {
 
 const char* decode_error_name(DecodeError error) {
   switch (error) {
-    case DecodeError::kTooShort: return "too-short";
-    case DecodeError::kTooLong: return "too-long";
-    case DecodeError::kBadMagic: return "bad-magic";
-    case DecodeError::kBadVersion: return "bad-version";
-    case DecodeError::kUnknownType: return "unknown-type";
-    case DecodeError::kLengthMismatch: return "length-mismatch";
-    case DecodeError::kTruncatedBody: return "truncated-body";
-    case DecodeError::kTrailingBytes: return "trailing-bytes";
-    case DecodeError::kOversizeContainer: return "oversize-container";
-    case DecodeError::kOutOfRange: return "out-of-range";
+    case DecodeError::kTooShort:
+      return "too-short";
+    case DecodeError::kTooLong:
+      return "too-long";
+    case DecodeError::kBadMagic:
+      return "bad-magic";
+    case DecodeError::kBadVersion:
+      return "bad-version";
+    case DecodeError::kUnknownType:
+      return "unknown-type";
+    case DecodeError::kLengthMismatch:
+      return "length-mismatch";
+    case DecodeError::kTruncatedBody:
+      return "truncated-body";
+    case DecodeError::kTrailingBytes:
+      return "trailing-bytes";
+    case DecodeError::kOversizeContainer:
+      return "oversize-container";
+    case DecodeError::kOutOfRange:
+      return "out-of-range";
   }
   return "?";
 }
@@ -60,20 +70,34 @@ DecodeStatus decode_into(std::span<const std::uint8_t> bytes, Decoded& out) {
   if (out.header.body_size != bytes.size() - kHeaderSize) return DecodeError::kLengthMismatch;
   const auto body = bytes.subspan(kHeaderSize);
   switch (out.header.type) {
-    case MsgType::kDiscoverRequest: return decode_body<DiscoverRequest>(body, out.body);
-    case MsgType::kDiscoverResponse: return decode_body<DiscoverResponse>(body, out.body);
-    case MsgType::kHeartbeat: return decode_body<Heartbeat>(body, out.body);
-    case MsgType::kElection: return decode_body<Election>(body, out.body);
-    case MsgType::kAnswer: return decode_body<Answer>(body, out.body);
-    case MsgType::kCoordinator: return decode_body<Coordinator>(body, out.body);
-    case MsgType::kReplicate: return decode_body<Replicate>(body, out.body);
-    case MsgType::kAck: return decode_body<Ack>(body, out.body);
-    case MsgType::kNack: return decode_body<Nack>(body, out.body);
-    case MsgType::kSnapshot: return decode_body<Snapshot>(body, out.body);
-    case MsgType::kJoin: return decode_body<Join>(body, out.body);
-    case MsgType::kInput: return decode_body<Input>(body, out.body);
-    case MsgType::kRoomState: return decode_body<RoomState>(body, out.body);
-    case MsgType::kLeave: return decode_body<Leave>(body, out.body);
+    case MsgType::kDiscoverRequest:
+      return decode_body<DiscoverRequest>(body, out.body);
+    case MsgType::kDiscoverResponse:
+      return decode_body<DiscoverResponse>(body, out.body);
+    case MsgType::kHeartbeat:
+      return decode_body<Heartbeat>(body, out.body);
+    case MsgType::kElection:
+      return decode_body<Election>(body, out.body);
+    case MsgType::kAnswer:
+      return decode_body<Answer>(body, out.body);
+    case MsgType::kCoordinator:
+      return decode_body<Coordinator>(body, out.body);
+    case MsgType::kReplicate:
+      return decode_body<Replicate>(body, out.body);
+    case MsgType::kAck:
+      return decode_body<Ack>(body, out.body);
+    case MsgType::kNack:
+      return decode_body<Nack>(body, out.body);
+    case MsgType::kSnapshot:
+      return decode_body<Snapshot>(body, out.body);
+    case MsgType::kJoin:
+      return decode_body<Join>(body, out.body);
+    case MsgType::kInput:
+      return decode_body<Input>(body, out.body);
+    case MsgType::kRoomState:
+      return decode_body<RoomState>(body, out.body);
+    case MsgType::kLeave:
+      return decode_body<Leave>(body, out.body);
   }
   return DecodeError::kUnknownType;
 }

@@ -18,25 +18,25 @@
 namespace dp::wire {
 
 enum class DecodeError : std::uint8_t {
-  kTooShort = 1,     // Shorter than the header.
-  kTooLong,          // Longer than kMaxDatagramSize.
+  kTooShort = 1,  // Shorter than the header.
+  kTooLong,       // Longer than kMaxDatagramSize.
   kBadMagic,
   kBadVersion,
   kUnknownType,
-  kLengthMismatch,   // Header body length disagrees with the datagram size.
-  kTruncatedBody,    // The body ended before the message did.
-  kTrailingBytes,    // The body has bytes left over after the message.
-  kOversizeContainer,// A count larger than the container's capacity.
-  kOutOfRange,       // A field outside its valid range.
+  kLengthMismatch,     // Header body length disagrees with the datagram size.
+  kTruncatedBody,      // The body ended before the message did.
+  kTrailingBytes,      // The body has bytes left over after the message.
+  kOversizeContainer,  // A count larger than the container's capacity.
+  kOutOfRange,         // A field outside its valid range.
 };
 constexpr std::uint8_t kMaxDecodeErrorValue = 10;
 const char* decode_error_name(DecodeError error);
 
 enum class EncodeError : std::uint8_t { kTooLarge = 1 };
 
-using Message = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
-                             Coordinator, Replicate, Ack, Nack, Snapshot, Join, Input, RoomState,
-                             Leave>;
+using Message =
+    std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
+                 Replicate, Ack, Nack, Snapshot, Join, Input, RoomState, Leave>;
 
 struct Decoded {
   Header header;

@@ -11,7 +11,8 @@ namespace dp::wire {
 template <class Msg>
 Result<std::size_t, EncodeError> encode(const NodeId& sender, const Epoch& epoch, const Msg& body,
                                         std::span<std::uint8_t> out) {
-  if (out.size() < kHeaderSize) return Result<std::size_t, EncodeError>::failure(EncodeError::kTooLarge);
+  if (out.size() < kHeaderSize)
+    return Result<std::size_t, EncodeError>::failure(EncodeError::kTooLarge);
   const std::size_t room = std::min(out.size(), kMaxDatagramSize) - kHeaderSize;
   SpanOutBuf buf(out.subspan(kHeaderSize, room));
   try {

@@ -19,20 +19,34 @@ std::uint64_t get_u64(const std::uint8_t* p) {
 
 const char* msg_type_name(MsgType type) {
   switch (type) {
-    case MsgType::kDiscoverRequest: return "discover-request";
-    case MsgType::kDiscoverResponse: return "discover-response";
-    case MsgType::kHeartbeat: return "heartbeat";
-    case MsgType::kElection: return "election";
-    case MsgType::kAnswer: return "answer";
-    case MsgType::kCoordinator: return "coordinator";
-    case MsgType::kReplicate: return "replicate";
-    case MsgType::kAck: return "ack";
-    case MsgType::kNack: return "nack";
-    case MsgType::kSnapshot: return "snapshot";
-    case MsgType::kJoin: return "join";
-    case MsgType::kInput: return "input";
-    case MsgType::kRoomState: return "room-state";
-    case MsgType::kLeave: return "leave";
+    case MsgType::kDiscoverRequest:
+      return "discover-request";
+    case MsgType::kDiscoverResponse:
+      return "discover-response";
+    case MsgType::kHeartbeat:
+      return "heartbeat";
+    case MsgType::kElection:
+      return "election";
+    case MsgType::kAnswer:
+      return "answer";
+    case MsgType::kCoordinator:
+      return "coordinator";
+    case MsgType::kReplicate:
+      return "replicate";
+    case MsgType::kAck:
+      return "ack";
+    case MsgType::kNack:
+      return "nack";
+    case MsgType::kSnapshot:
+      return "snapshot";
+    case MsgType::kJoin:
+      return "join";
+    case MsgType::kInput:
+      return "input";
+    case MsgType::kRoomState:
+      return "room-state";
+    case MsgType::kLeave:
+      return "leave";
   }
   return "unknown";
 }

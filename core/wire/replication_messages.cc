@@ -6,14 +6,28 @@ std::size_t RoomEvent::wire_size() const {
   // Portable binary: fixed-width integers; counts are 8 bytes.
   std::size_t n = 1 + 4;
   switch (kind) {
-    case EventKind::kOpenRoom: n += 8 + name.size(); break;
-    case EventKind::kJoin: n += 1 + 8 + 4 + 2; break;
-    case EventKind::kLeave: n += 1; break;
-    case EventKind::kInput: n += 1 + 4; break;
-    case EventKind::kTick: break;
-    case EventKind::kPoint: n += 4; break;
-    case EventKind::kMatchOver: n += 1 + 4; break;
-    case EventKind::kClose: break;
+    case EventKind::kOpenRoom:
+      n += 8 + name.size();
+      break;
+    case EventKind::kJoin:
+      n += 1 + 8 + 4 + 2;
+      break;
+    case EventKind::kLeave:
+      n += 1;
+      break;
+    case EventKind::kInput:
+      n += 1 + 4;
+      break;
+    case EventKind::kTick:
+      break;
+    case EventKind::kPoint:
+      n += 4;
+      break;
+    case EventKind::kMatchOver:
+      n += 1 + 4;
+      break;
+    case EventKind::kClose:
+      break;
   }
   return n;
 }

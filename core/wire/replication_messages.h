@@ -57,14 +57,28 @@ struct RoomEvent {
   template <class A, class Self>
   static void fields(A& ar, Self& e) {
     switch (e.kind) {
-      case EventKind::kOpenRoom: ar(e.name); break;
-      case EventKind::kJoin: ar(e.slot, e.client_id, e.client); break;
-      case EventKind::kLeave: ar(e.slot); break;
-      case EventKind::kInput: ar(e.slot, e.value); break;
-      case EventKind::kTick: break;
-      case EventKind::kPoint: ar(e.value); break;
-      case EventKind::kMatchOver: ar(e.slot, e.value); break;
-      case EventKind::kClose: break;
+      case EventKind::kOpenRoom:
+        ar(e.name);
+        break;
+      case EventKind::kJoin:
+        ar(e.slot, e.client_id, e.client);
+        break;
+      case EventKind::kLeave:
+        ar(e.slot);
+        break;
+      case EventKind::kInput:
+        ar(e.slot, e.value);
+        break;
+      case EventKind::kTick:
+        break;
+      case EventKind::kPoint:
+        ar(e.value);
+        break;
+      case EventKind::kMatchOver:
+        ar(e.slot, e.value);
+        break;
+      case EventKind::kClose:
+        break;
     }
   }
 };

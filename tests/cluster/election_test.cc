@@ -12,8 +12,12 @@ namespace {
 
 using wire::Role;
 
-Endpoint control_of(std::uint64_t n) { return Endpoint{0x7f010000u + static_cast<std::uint32_t>(n), 50010}; }
-Endpoint client_of(std::uint64_t n) { return Endpoint{0x7f010000u + static_cast<std::uint32_t>(n), 50020}; }
+Endpoint control_of(std::uint64_t n) {
+  return Endpoint{0x7f010000u + static_cast<std::uint32_t>(n), 50010};
+}
+Endpoint client_of(std::uint64_t n) {
+  return Endpoint{0x7f010000u + static_cast<std::uint32_t>(n), 50020};
+}
 NodeId id_of(std::uint64_t n) { return NodeId{n, 0}; }
 
 class Harness {
@@ -31,7 +35,10 @@ class Harness {
   ServerNode& node() { return *node_; }
   const ClusterTiming& timing() { return node_->config().timing; }
 
-  void start() { node_->start(now_); collect(); }
+  void start() {
+    node_->start(now_);
+    collect();
+  }
   // Advances time to `t` in 1 ms steps, ticking whenever the node asks.
   void run_until(TimeUs t) {
     while (now_ < t) {
@@ -176,7 +183,8 @@ TEST(Election, FollowerSuspectsSilentLeaderAndTakesOver) {
   h.advance(h.timing().heartbeat_timeout_us + 2);
   EXPECT_EQ(h.count_events(NodeEventKind::kSuspectLeader), 1);
   EXPECT_EQ(h.count_sent(wire::MsgType::kElection, control_of(3)), 1);
-  EXPECT_EQ(h.count_sent(wire::MsgType::kElection, control_of(1)), 0) << "Bully asks higher ids only";
+  EXPECT_EQ(h.count_sent(wire::MsgType::kElection, control_of(1)), 0)
+      << "Bully asks higher ids only";
   h.advance(h.timing().answer_timeout_us + 1);
   ASSERT_TRUE(h.node().is_leader());
   EXPECT_EQ(h.node().epoch(), (Epoch{5, id_of(2)})) << "each COORDINATOR carries a higher term";
