@@ -1,0 +1,40 @@
+// Configuration of a thin Pong client node: identity, the room to join and protocol timing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/common/node.h"
+#include "core/common/types.h"
+
+namespace dp {
+
+struct ClientConfig {
+  // Names the player's seat across re-homes; a new leader recognises a Join that carries a
+  // seated client_id as a re-attach. 0 means "draw one from the node's generator".
+  std::uint64_t client_id = 0;
+  // Sender id in datagram headers. Random on real hosts, seeded in the simulator.
+  NodeId id;
+  // Only `client` (the node's one socket) and `discovery_port` (where broadcasts go) are used.
+  LocalEndpoints endpoints;
+  // The room to join; empty joins the first open room. Longer names are truncated to
+  // wire::kRoomNameMax bytes.
+  std::string room_name;
+
+  // Input and display cadence: 60 Hz, like the server's room tick.
+  TimeUs tick_interval_us = 16667;
+  // Period of discovery broadcasts while the client has no leader.
+  TimeUs discovery_retry_us = 250 * kUsPerMs;
+  // After the first usable DiscoverResponse of a round, how long to keep listening for
+  // better ones (a higher epoch) before choosing. On a LAN every server answers well within it.
+  TimeUs discovery_window_us = 20 * kUsPerMs;
+  // Period of Join retries until a RoomState for this client arrives.
+  TimeUs join_retry_us = 250 * kUsPerMs;
+  // With no accepted state for this long while joining or seated, rediscover the cluster.
+  TimeUs silence_timeout_us = 1000 * kUsPerMs;
+
+  // Seeds the node's own generator (client ids, discovery jitter, the input policy's draws).
+  std::uint64_t seed = 1;
+};
+
+}  // namespace dp

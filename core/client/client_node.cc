@@ -1,0 +1,368 @@
+#include "core/client/client_node.h"
+
+#include <algorithm>
+
+namespace dp {
+
+namespace {
+
+std::int8_t clamp_direction(std::int8_t direction) {
+  return std::clamp<std::int8_t>(direction, -1, 1);
+}
+
+std::int64_t packed_score(const wire::RoomState& state) {
+  return (static_cast<std::int64_t>(state.score_left) << 8) | state.score_right;
+}
+
+}  // namespace
+
+const char* client_phase_name(ClientPhase phase) {
+  switch (phase) {
+    case ClientPhase::kDiscovering:
+      return "discovering";
+    case ClientPhase::kJoining:
+      return "joining";
+    case ClientPhase::kSeated:
+      return "seated";
+    case ClientPhase::kFinished:
+      return "finished";
+    case ClientPhase::kLeft:
+      return "left";
+  }
+  return "?";
+}
+
+ClientNode::ClientNode(const ClientConfig& config)
+    : config_(config), rng_(config.seed), policy_rng_(rng_.fork()) {}
+
+void ClientNode::start(TimeUs now) {
+  client_id_ = config_.client_id;
+  // Zero is not a valid client id on the wire (wire::Join::valid); draw one instead.
+  while (client_id_ == 0) client_id_ = rng_.next_u64();  // Ends: zero has chance 2^-64.
+  phase_ = ClientPhase::kDiscovering;
+  next_input_us_ = now + config_.tick_interval_us;
+  emit(now, NodeEventKind::kStarted);
+  send_discovery(now);
+}
+
+void ClientNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
+                             std::span<const std::uint8_t> bytes) {
+  ++stats_.datagrams_in;
+  auto status = wire::decode_into(bytes, scratch_);
+  if (auto* error = std::get_if<wire::DecodeError>(&status)) {
+    ++stats_.datagrams_rejected;
+    ++stats_.rejected_by_error[static_cast<std::size_t>(*error)];
+    emit(now, NodeEventKind::kDatagramRejected, {}, {}, static_cast<std::int64_t>(*error),
+         static_cast<std::int64_t>(channel));
+    return;
+  }
+  const wire::Header& h = scratch_.header;
+  if (h.sender == config_.id) return;  // Our own broadcast, looped back by the host.
+  if (phase_ == ClientPhase::kLeft) return;
+  std::visit([&](const auto& msg) { handle(now, from, h, msg); }, scratch_.body);
+}
+
+void ClientNode::on_tick(TimeUs now) {
+  switch (phase_) {
+    case ClientPhase::kDiscovering:
+      if (choose_at_us_ != 0 && now >= choose_at_us_) {
+        choose_leader(now);
+      } else if (now >= next_discovery_us_) {
+        send_discovery(now);
+      }
+      return;
+    case ClientPhase::kJoining:
+      if (now - heard_us_ >= config_.silence_timeout_us) {
+        rediscover(now);
+      } else if (now >= next_join_us_) {
+        send_join(now);
+      }
+      return;
+    case ClientPhase::kSeated:
+      if (now - heard_us_ >= config_.silence_timeout_us) {
+        rediscover(now);
+        return;
+      }
+      if (now >= next_input_us_ && match_running()) send_input();
+      break;
+    case ClientPhase::kFinished:
+    case ClientPhase::kLeft:
+      break;
+  }
+  // The 60 Hz grid. A driver that calls late gets one tick, not a burst of catch-up inputs.
+  if (now >= next_input_us_) {
+    next_input_us_ += config_.tick_interval_us;
+    if (next_input_us_ <= now) next_input_us_ = now + config_.tick_interval_us;
+  }
+}
+
+TimeUs ClientNode::next_tick_at() const {
+  switch (phase_) {
+    case ClientPhase::kDiscovering:
+      return choose_at_us_ != 0 ? std::min(choose_at_us_, next_discovery_us_) : next_discovery_us_;
+    case ClientPhase::kJoining:
+      return std::min(next_join_us_, heard_us_ + config_.silence_timeout_us);
+    case ClientPhase::kSeated:
+      return std::min(next_input_us_, heard_us_ + config_.silence_timeout_us);
+    case ClientPhase::kFinished:
+    case ClientPhase::kLeft:
+      break;
+  }
+  return next_input_us_;
+}
+
+void ClientNode::play_again(TimeUs now) {
+  if (phase_ == ClientPhase::kSeated && room_ != 0)
+    send(leader_client_, wire::Leave{client_id_, room_});
+  // A fresh id: the leader treats a Join from a seated client_id as a re-attach to its old
+  // room, which may still linger in game over.
+  client_id_ = 0;
+  while (client_id_ == 0) client_id_ = rng_.next_u64();  // Ends: zero has chance 2^-64.
+  // The old room keeps streaming its last states for a while; they must not seat us again.
+  if (room_ != 0) left_room_ = room_;
+  room_ = 0;
+  result_.reset();
+  score_baseline_valid_ = false;
+  history_.clear();
+  if (!leader_epoch_.is_none() && !leader_client_.is_unset()) {
+    begin_joining(now);
+  } else {
+    phase_ = ClientPhase::kDiscovering;
+    best_.reset();
+    choose_at_us_ = 0;
+    send_discovery(now);
+  }
+}
+
+void ClientNode::leave(TimeUs) {
+  if (room_ != 0 && phase_ != ClientPhase::kLeft) {
+    send(leader_client_, wire::Leave{client_id_, room_});
+  }
+  phase_ = ClientPhase::kLeft;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers
+
+void ClientNode::handle(TimeUs now, Endpoint, const wire::Header& h,
+                        const wire::DiscoverResponse& m) {
+  if (phase_ != ClientPhase::kDiscovering && phase_ != ClientPhase::kJoining) return;
+  Candidate c;
+  c.epoch = h.epoch;
+  if (m.role == static_cast<std::uint8_t>(wire::Role::kLeader)) {
+    // Only the leader an epoch names may speak for it.
+    if (h.epoch.is_none() || h.epoch.leader != h.sender || m.client.is_unset()) return;
+    c.client = m.client;
+    c.from_leader = true;
+  } else {
+    // A follower's hint; a server without a leader (or a client) has nothing to offer.
+    if (m.role == static_cast<std::uint8_t>(wire::Role::kClient) || h.epoch.is_none() ||
+        m.leader_client.is_unset()) {
+      return;
+    }
+    c.client = m.leader_client;
+  }
+  // A leader older than the one we already follow could only send states we must reject.
+  if (c.epoch < leader_epoch_) {
+    ++stats_.responses_ignored;
+    return;
+  }
+  if (phase_ == ClientPhase::kJoining) {
+    // A late answer naming a newer leader than the one we chose: switch to it at once.
+    if (c.epoch > leader_epoch_) {
+      leader_epoch_ = c.epoch;
+      leader_client_ = c.client;
+      send_join(now);
+    }
+    return;
+  }
+  // The highest epoch wins; at equal epochs the leader's own answer beats a follower's hint.
+  const bool better = !best_ || c.epoch > best_->epoch ||
+                      (c.epoch == best_->epoch && c.from_leader && !best_->from_leader);
+  if (better) best_ = c;
+  if (choose_at_us_ == 0) choose_at_us_ = now + config_.discovery_window_us;
+}
+
+void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
+                        const wire::RoomState& m) {
+  // Only an epoch's own leader sends its states; anything else is forged or confused.
+  if (h.epoch.is_none() || h.epoch.leader != h.sender) {
+    ++stats_.states_not_leader;
+    return;
+  }
+  if (h.epoch < leader_epoch_) {
+    ++stats_.states_stale;
+    return;
+  }
+  const StatePosition position{h.epoch, m.seq};
+  if (shown_ && position == shown_position_ && m.room == room_) {
+    // The leader repeats an unchanged state (a waiting room): nothing new to show, but the
+    // leader is alive, so this is no silence.
+    heard_us_ = now;
+    ++stats_.states_stale;
+    return;
+  }
+  if (shown_ && !(position > shown_position_)) {
+    ++stats_.states_stale;  // Reordered, duplicated or replayed.
+    return;
+  }
+  if (room_ != 0 ? m.room != room_
+                 : (phase_ != ClientPhase::kJoining || (left_room_ != 0 && m.room == left_room_))) {
+    ++stats_.states_other_room;
+    return;
+  }
+  accept_state(now, from, h, m);
+}
+
+void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,
+                              const wire::RoomState& m) {
+  const bool had_state = shown_.has_value();
+  if (had_state && h.epoch > shown_position_.epoch) {
+    // A new leader speaks: either it announced itself to the room, or we found it after a
+    // silence. Either way this is the first state the player sees from it.
+    ++stats_.rehomes;
+    emit(now, NodeEventKind::kClientRehomed, h.sender, h.epoch, m.room,
+         static_cast<std::int64_t>(m.seq));
+  }
+  // The state came from the leader's client socket: that is where our traffic goes now.
+  leader_epoch_ = h.epoch;
+  leader_client_ = from;
+
+  if (had_state &&
+      (shown_->phase == room_phase::kCountdown || shown_->phase == room_phase::kPlaying)) {
+    longest_stall_us_ = std::max(longest_stall_us_, now - last_state_at_us_);
+  }
+  const bool same_room = had_state && score_baseline_valid_ && shown_->room == m.room;
+  if (same_room && (m.score_left < shown_->score_left || m.score_right < shown_->score_right)) {
+    score_went_backwards_ = true;
+  }
+  if (!same_room || m.score_left != shown_->score_left || m.score_right != shown_->score_right) {
+    emit(now, NodeEventKind::kClientStateShown, h.sender, h.epoch, m.room, packed_score(m));
+  }
+
+  shown_ = m;
+  shown_position_ = StatePosition{h.epoch, m.seq};
+  score_baseline_valid_ = true;
+  last_state_at_us_ = now;
+  heard_us_ = now;
+  ++stats_.states_accepted;
+  if (room_ == 0) {
+    room_ = m.room;
+    history_.clear();
+  }
+
+  if (m.phase == room_phase::kGameOver && m.winner != 0 && !result_) {
+    result_ = FinalResult{m.room,        static_cast<std::uint8_t>(m.winner - 1),
+                          m.your_slot,   m.score_left,
+                          m.score_right, now};
+  }
+  const bool over = result_.has_value() || m.phase == room_phase::kClosed;
+  if (over) {
+    phase_ = ClientPhase::kFinished;
+  } else if (phase_ != ClientPhase::kFinished) {
+    phase_ = ClientPhase::kSeated;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions and sends
+
+void ClientNode::rediscover(TimeUs now) {
+  ++stats_.rediscoveries;
+  emit(now, NodeEventKind::kSuspectLeader, leader_epoch_.leader, leader_epoch_);
+  // client_id_ and room_ stay: the next leader has our seat in its replica and re-attaches us.
+  phase_ = ClientPhase::kDiscovering;
+  best_.reset();
+  choose_at_us_ = 0;
+  send_discovery(now);
+}
+
+void ClientNode::choose_leader(TimeUs now) {
+  leader_epoch_ = best_->epoch;
+  leader_client_ = best_->client;
+  best_.reset();
+  choose_at_us_ = 0;
+  begin_joining(now);
+}
+
+void ClientNode::begin_joining(TimeUs now) {
+  phase_ = ClientPhase::kJoining;
+  heard_us_ = now;
+  send_join(now);
+}
+
+void ClientNode::send_discovery(TimeUs now) {
+  wire::DiscoverRequest request;
+  request.asker_role = static_cast<std::uint8_t>(wire::Role::kClient);
+  request.client = config_.endpoints.client;
+  broadcast(request);
+  ++stats_.discover_sent;
+  // Jitter keeps many clients started together from broadcasting in lock-step.
+  next_discovery_us_ =
+      now + config_.discovery_retry_us + rng_.range(0, config_.discovery_retry_us / 10);
+}
+
+void ClientNode::send_join(TimeUs now) {
+  wire::Join join;
+  join.client_id = client_id_;
+  // Re-joining after a silence names the room we sit in; the leader re-attaches by client_id.
+  if (room_ != 0 && shown_ && shown_->room == room_) {
+    join.room_name = shown_->name;
+  } else {
+    join.room_name.assign(config_.room_name);
+  }
+  send(leader_client_, join);
+  ++stats_.joins_sent;
+  next_join_us_ = now + config_.join_retry_us;
+}
+
+void ClientNode::send_input() {
+  const std::uint8_t slot = shown_->your_slot;
+  const std::int8_t direction =
+      clamp_direction(policy_ ? policy_(*shown_, slot, policy_rng_) : std::int8_t{0});
+  history_.push(direction);
+  wire::Input input;
+  input.client_id = client_id_;
+  input.room = room_;
+  input.input_seq = ++input_seq_;
+  history_.copy_to(input.recent);
+  send(leader_client_, input);
+  ++stats_.inputs_sent;
+}
+
+bool ClientNode::match_running() const {
+  return shown_ && room_ != 0 && shown_->room == room_ && !result_ && shown_->your_slot <= 1 &&
+         (shown_->phase == room_phase::kCountdown || shown_->phase == room_phase::kPlaying);
+}
+
+template <class Msg>
+void ClientNode::send(Endpoint to, const Msg& msg) {
+  if (to.is_unset()) return;
+  auto buf = outbox_.begin_datagram();
+  auto size = wire::encode(config_.id, Epoch{}, msg, buf);
+  if (!size) {
+    outbox_.abort_datagram();
+    return;
+  }
+  outbox_.commit_datagram(Channel::kClient, false, to, *size,
+                          static_cast<std::uint8_t>(Msg::kType));
+}
+
+template <class Msg>
+void ClientNode::broadcast(const Msg& msg) {
+  auto buf = outbox_.begin_datagram();
+  auto size = wire::encode(config_.id, Epoch{}, msg, buf);
+  if (!size) {
+    outbox_.abort_datagram();
+    return;
+  }
+  const Endpoint to{0, config_.endpoints.discovery_port};
+  outbox_.commit_datagram(Channel::kClient, true, to, *size, static_cast<std::uint8_t>(Msg::kType));
+}
+
+void ClientNode::emit(TimeUs now, NodeEventKind kind, const NodeId& peer, const Epoch& epoch,
+                      std::int64_t a, std::int64_t b) {
+  outbox_.emit(NodeEvent{now, kind, peer, epoch, a, b});
+}
+
+}  // namespace dp

@@ -1,0 +1,207 @@
+// A thin Pong client as a pure state machine: it finds the cluster by broadcast, joins a room
+// on the leader, sends its paddle direction at 60 Hz (repeating the last few), shows the
+// newest room state by (epoch, seq), and re-homes to a new leader either when that leader
+// announces itself with a newer epoch or after a silence timeout.
+//
+// Life cycle:  discovering -> joining -> seated -> finished
+//                   ^             |         |
+//                   +-- silence --+---------+
+//
+// The node never reads a clock or a socket; the driver calls start(), on_datagram() and
+// on_tick() with the current time and drains outbox(). All randomness comes from a Rng the
+// node owns, seeded from ClientConfig::seed. It also records the facts the simulator checks:
+// every accepted (epoch, seq) is strictly newer than the last (by construction), the shown
+// score never decreases within a room (score_went_backwards()), and the longest stall.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "core/client/client_config.h"
+#include "core/client/input_history.h"
+#include "core/common/node.h"
+#include "core/common/rng.h"
+#include "core/wire/codec.h"
+
+namespace dp {
+
+// Wire phase numbers of wire::RoomState::phase (game::Phase; restated here so the client
+// does not depend on the game rules).
+namespace room_phase {
+constexpr std::uint8_t kWaiting = 0;
+constexpr std::uint8_t kCountdown = 1;
+constexpr std::uint8_t kPlaying = 2;
+constexpr std::uint8_t kGameOver = 3;
+constexpr std::uint8_t kClosed = 4;
+}  // namespace room_phase
+
+enum class ClientPhase : std::uint8_t {
+  kDiscovering = 0,  // Broadcasting DiscoverRequest; no leader chosen.
+  kJoining = 1,      // Sending Join to the chosen leader until a state for us arrives.
+  kSeated = 2,       // In a room, showing its states; sending inputs while it runs.
+  kFinished = 3,     // The match is over (or the room closed); no more inputs.
+  kLeft = 4,         // leave() was called; the node sends nothing more.
+};
+const char* client_phase_name(ClientPhase phase);
+
+// A position in the leader's total order, as carried by a RoomState (header epoch, body seq).
+struct StatePosition {
+  Epoch epoch;
+  std::uint64_t seq = 0;
+  auto operator<=>(const StatePosition&) const = default;
+};
+
+struct FinalResult {
+  std::uint32_t room = 0;
+  std::uint8_t winner_slot = 0;  // 0 left, 1 right.
+  std::uint8_t my_slot = 0;      // 0 left, 1 right, 2 spectator.
+  std::uint8_t score_left = 0;
+  std::uint8_t score_right = 0;
+  TimeUs at_us = 0;  // When the game-over state was accepted.
+  bool won() const { return winner_slot == my_slot; }
+};
+
+struct ClientStats {
+  std::uint64_t datagrams_in = 0;
+  std::uint64_t datagrams_rejected = 0;  // Decode errors; counted and dropped.
+  // Indexed by wire::DecodeError value.
+  std::array<std::uint64_t, wire::kMaxDecodeErrorValue + 1> rejected_by_error{};
+  std::uint64_t discover_sent = 0;
+  std::uint64_t joins_sent = 0;
+  std::uint64_t inputs_sent = 0;
+  std::uint64_t responses_ignored = 0;  // DiscoverResponses older than what we already show.
+  std::uint64_t states_accepted = 0;
+  std::uint64_t states_stale = 0;       // (epoch, seq) not newer, or epoch older than the leader's.
+  std::uint64_t states_other_room = 0;  // For a room we are not in, or not asked for.
+  std::uint64_t states_not_leader = 0;  // Sender is not the leader its header epoch names.
+  std::uint64_t rehomes = 0;            // Accepted a state from a newer epoch than the last.
+  std::uint64_t rediscoveries = 0;      // Silence timeouts that sent us back to discovery.
+};
+
+class ClientNode final : public Node {
+ public:
+  // Chooses the paddle direction (-1 up, 0 still, +1 down) from the state shown, for
+  // `my_slot` (0 left, 1 right). Called once per input tick. Values outside [-1, 1] are
+  // clamped. The SDL client reads the keyboard; the simulator plugs in game::bot_direction.
+  using InputPolicy =
+      std::function<std::int8_t(const wire::RoomState& shown, std::uint8_t my_slot, Rng& rng)>;
+
+  explicit ClientNode(const ClientConfig& config);
+
+  void start(TimeUs now) override;
+  void on_datagram(TimeUs now, Channel channel, Endpoint from,
+                   std::span<const std::uint8_t> bytes) override;
+  void on_tick(TimeUs now) override;
+  TimeUs next_tick_at() const override;
+
+  // Without a policy the client sends direction 0 (it still sends, so its seat stays alive).
+  void set_input_policy(InputPolicy policy) { policy_ = std::move(policy); }
+
+  // Starts a new match: draws a fresh client_id (so the leader does not re-attach us to the
+  // finished room), forgets the room and result, and joins again (the known leader, or by
+  // discovery). The (epoch, seq) order carries over, so states stay strictly increasing.
+  // Sends Leave first if the current match is still running.
+  void play_again(TimeUs now);
+  // Sends Leave for the current room (if any) and stops: nothing more is sent.
+  void leave(TimeUs now);
+
+  ClientPhase phase() const { return phase_; }
+  std::uint64_t client_id() const { return client_id_; }
+  const NodeId& id() const { return config_.id; }
+  // The room we are seated in (or re-attaching to); 0 for none (room ids start at 1).
+  std::uint32_t room() const { return room_; }
+  // The leader we talk to: its epoch (epoch.leader is its id) and client endpoint. The epoch
+  // is none before the first choice; both persist through rediscovery until replaced.
+  const Epoch& leader_epoch() const { return leader_epoch_; }
+  NodeId leader() const { return leader_epoch_.leader; }
+  Endpoint leader_client() const { return leader_client_; }
+
+  // The state on screen: the newest accepted one, or nullptr before the first.
+  const wire::RoomState* shown() const { return shown_ ? &*shown_ : nullptr; }
+  // Its (epoch, seq); every accepted state is strictly newer than the one before.
+  const StatePosition& shown_position() const { return shown_position_; }
+  std::uint64_t states_accepted() const { return stats_.states_accepted; }
+  // Sticky: set once an accepted state showed a lower score_left or score_right than the
+  // previously shown state of the same room. Must stay false (the "no rollback" invariant).
+  bool score_went_backwards() const { return score_went_backwards_; }
+  // Longest gap between two consecutive accepted states while the match ran (the earlier
+  // state in countdown or playing): the worst freeze the player saw, failovers included.
+  TimeUs longest_stall_us() const { return longest_stall_us_; }
+  // When the newest state was accepted; 0 before the first.
+  TimeUs last_state_at_us() const { return last_state_at_us_; }
+  const std::optional<FinalResult>& result() const { return result_; }
+  // input_seq of the last Input sent (0 before the first); increases across re-homes.
+  std::uint32_t input_seq() const { return input_seq_; }
+  const ClientStats& stats() const { return stats_; }
+  const ClientConfig& config() const { return config_; }
+
+ private:
+  // A leader we could join, learned from one DiscoverResponse.
+  struct Candidate {
+    Epoch epoch;
+    Endpoint client;
+    bool from_leader = false;  // The leader answered itself (beats a follower's hint).
+  };
+
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::DiscoverResponse& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
+  template <class Other>
+  void handle(TimeUs, Endpoint, const wire::Header&, const Other&) {}
+
+  void accept_state(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
+  void rediscover(TimeUs now);
+  void choose_leader(TimeUs now);
+  void begin_joining(TimeUs now);
+  void send_discovery(TimeUs now);
+  void send_join(TimeUs now);
+  void send_input();
+  bool match_running() const;
+
+  template <class Msg>
+  void send(Endpoint to, const Msg& msg);
+  template <class Msg>
+  void broadcast(const Msg& msg);
+  void emit(TimeUs now, NodeEventKind kind, const NodeId& peer = {}, const Epoch& epoch = {},
+            std::int64_t a = 0, std::int64_t b = 0);
+
+  ClientConfig config_;
+  Rng rng_;         // Client ids and discovery jitter.
+  Rng policy_rng_;  // Handed to the input policy, so its draws do not shift ours.
+  InputPolicy policy_;
+  wire::Decoded scratch_;  // Reused decode target.
+  ClientStats stats_;
+
+  ClientPhase phase_ = ClientPhase::kDiscovering;
+  std::uint64_t client_id_ = 0;
+  std::uint32_t room_ = 0;
+  // The room given up by play_again(): its lingering states must not seat us again.
+  std::uint32_t left_room_ = 0;
+
+  // Discovery round: the best candidate so far and when to stop listening (0: no candidate).
+  std::optional<Candidate> best_;
+  TimeUs choose_at_us_ = 0;
+  TimeUs next_discovery_us_ = 0;
+
+  Epoch leader_epoch_;
+  Endpoint leader_client_;
+  TimeUs next_join_us_ = 0;
+  // Start of the current silence window: the later of the last accepted state and the
+  // moment we (re)started joining.
+  TimeUs heard_us_ = 0;
+
+  std::optional<wire::RoomState> shown_;
+  StatePosition shown_position_;
+  bool score_baseline_valid_ = false;  // False after play_again: the next room starts fresh.
+  bool score_went_backwards_ = false;
+  TimeUs longest_stall_us_ = 0;
+  TimeUs last_state_at_us_ = 0;
+  std::optional<FinalResult> result_;
+
+  TimeUs next_input_us_ = 0;
+  std::uint32_t input_seq_ = 0;
+  InputHistory history_;
+};
+
+}  // namespace dp
