@@ -18,6 +18,7 @@ void ServerNode::start(TimeUs now) {
   highest_term_ = config_.persisted.highest_term;
   role_ = Role::kFollower;
   epoch_ = Epoch{};
+  following_ = false;
   emit(now, NodeEventKind::kStarted);
   send_discovery(now);
   next_heartbeat_us_ = now + config_.timing.heartbeat_interval_us;
@@ -43,7 +44,7 @@ void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
 }
 
 void ServerNode::on_tick(TimeUs now) {
-  expire_peers(now);
+  if (is_leader()) expire_peers(now);
   if (role_ == Role::kFollower && has_leader() && !leader_healthy(now)) {
     lose_leader(now, epoch_.leader);
   }
@@ -133,14 +134,14 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
   }
   if (h.epoch > epoch_) {
     // Someone knows a newer leadership. Epochs only move forward: adopt it.
-    if (from_leader || !is_leader() || !h.epoch.is_none()) {
-      if (!h.epoch.is_none()) follow(now, h.epoch);
-    }
+    follow(now, h.epoch);
   }
   if (h.epoch == epoch_ && !from_leader && is_leader()) {
     rooms_.on_follower_position(now, h.sender, m.applied_seq);
   }
-  if (h.epoch != epoch_ || !from_leader) return;
+  // A leader we gave up on cannot win us back with the same epoch (it may be deaf to us);
+  // only a COORDINATOR answering our election brings us back to it.
+  if (h.epoch != epoch_ || !from_leader || !has_leader()) return;
   // A heartbeat from our own leader.
   rooms_.set_leader_control(m.control);
   leader_heard_us_ = now;
@@ -191,9 +192,9 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
     emit(now, NodeEventKind::kStaleEpochIgnored, h.sender, h.epoch);
     return;
   }
-  if (h.epoch > epoch_) {
-    follow(now, h.epoch);
-  } else {
+  if (h.epoch > epoch_ || (h.epoch == epoch_ && !has_leader())) {
+    follow(now, h.epoch);  // A new leader, or ours answering our election: it hears us.
+  } else if (has_leader()) {
     leader_heard_us_ = now;
   }
 }
@@ -206,6 +207,7 @@ bool ServerNode::accept_leader_message(TimeUs now, const wire::Header& h) {
     return false;
   }
   if (h.epoch > epoch_) follow(now, h.epoch);
+  if (!has_leader()) return false;  // The leader we gave up on.
   if (auto it = peers_.find(h.sender); it != peers_.end()) it->second.last_heard_us = now;
   return true;
 }
@@ -318,6 +320,7 @@ void ServerNode::follow(TimeUs now, const Epoch& epoch) {
   observe_term(epoch.term);
   role_ = Role::kFollower;
   epoch_ = epoch;
+  following_ = true;
   leader_heard_us_ = now;
   leader_listed_us_ = now;
   election_deadline_us_ = 0;
@@ -340,6 +343,7 @@ void ServerNode::follow(TimeUs now, const Epoch& epoch) {
 void ServerNode::become_leader(TimeUs now) {
   observe_term(highest_term_ + 1);
   role_ = Role::kLeader;
+  following_ = false;
   epoch_ = Epoch{highest_term_, config_.id};
   election_deadline_us_ = 0;
   got_answer_ = false;
@@ -365,7 +369,7 @@ bool ServerNode::leader_healthy(TimeUs now) const {
 
 void ServerNode::lose_leader(TimeUs now, const NodeId& suspect) {
   emit(now, NodeEventKind::kSuspectLeader, suspect, epoch_);
-  epoch_ = Epoch{};
+  following_ = false;
   role_ = Role::kFollower;
   start_election(now);
 }
@@ -375,8 +379,8 @@ void ServerNode::lose_leader(TimeUs now, const NodeId& suspect) {
 
 void ServerNode::start_election(TimeUs now) {
   if (now < next_election_allowed_us_) return;  // Backing off; on_tick retries later.
-  if (is_leader()) epoch_ = Epoch{};
   role_ = Role::kCandidate;
+  following_ = false;
   rooms_.on_leaderless(now);
   ++election_attempt_;
   ++stats_.elections_started;

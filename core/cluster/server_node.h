@@ -51,10 +51,15 @@ class ServerNode final : public Node {
   wire::Role role() const { return role_; }
   bool is_leader() const { return role_ == wire::Role::kLeader; }
   // The epoch this node leads or follows; none while it has no leader.
-  const Epoch& epoch() const { return epoch_; }
+  Epoch epoch() const { return has_leader() ? epoch_ : Epoch{}; }
+  // The newest epoch this node has led or followed, kept while it looks for a new leader so
+  // that the leader it gave up on cannot win it back with the same epoch.
+  const Epoch& known_epoch() const { return epoch_; }
   // Highest term seen anywhere (persisted across crashes).
   std::uint64_t highest_term() const { return highest_term_; }
-  bool has_leader() const { return !epoch_.is_none(); }
+  bool has_leader() const {
+    return role_ == wire::Role::kLeader || (role_ == wire::Role::kFollower && following_);
+  }
   const std::map<NodeId, PeerInfo>& peers() const { return peers_; }
   const ServerStats& stats() const { return stats_; }
   const ServerConfig& config() const { return config_; }
@@ -119,6 +124,7 @@ class ServerNode final : public Node {
 
   wire::Role role_ = wire::Role::kFollower;
   Epoch epoch_;
+  bool following_ = false;  // A follower that currently trusts epoch_.leader.
   std::uint64_t highest_term_ = 0;
   std::map<NodeId, PeerInfo> peers_;
 

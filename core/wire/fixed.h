@@ -69,7 +69,7 @@ class FixedString {
   explicit FixedString(std::string_view s) { assign(s); }
   void assign(std::string_view s) {
     size_ = s.size() < N ? s.size() : N;
-    std::memcpy(chars_.data(), s.data(), size_);
+    if (size_ > 0) std::memcpy(chars_.data(), s.data(), size_);
   }
   std::string_view view() const { return {chars_.data(), size_}; }
   std::size_t size() const { return size_; }

@@ -1,0 +1,72 @@
+// pong-server: one server of the Distributed Pong cluster on real UDP sockets.
+//
+// Thin front end: CLI11 flags into ServerOptions, a random id and seed (the only randomness
+// the process owns), then transport/server_process.h does the rest. Bad flags exit 2.
+#include <cstdint>
+#include <iostream>
+#include <random>
+
+#include <CLI/CLI.hpp>
+
+#include "transport/server_options.h"
+#include "transport/server_process.h"
+
+namespace {
+
+constexpr int kExitBadFlags = 2;
+
+std::uint64_t random_u64(std::random_device& device) {
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  dp::ServerOptions options;
+  CLI::App app{"Distributed Pong server: discovery, Bully election, sequencing of rooms."};
+  app.add_option("--id", options.id, "Server id, up to 32 hex digits (default: random)");
+  app.add_option("--discovery-port", options.discovery_port, "Shared UDP discovery port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--control-port", options.control_port, "Server-to-server UDP port (0: any)")
+      ->capture_default_str();
+  app.add_option("--client-port", options.client_port, "Client UDP port (0: any)")
+      ->capture_default_str();
+  app.add_option("--discovery-address", options.discovery_address,
+                 "Broadcast address for discovery (127.255.255.255 for one host)")
+      ->capture_default_str();
+  app.add_option("--advertise-ip", options.advertise_ip,
+                 "Unicast IP told to peers (default: from the discovery address's route)");
+  app.add_option("--mode", options.mode, "Election mode")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sticky", "classic"}));
+  app.add_option("--heartbeat-interval-ms", options.heartbeat_interval_ms)->capture_default_str();
+  app.add_option("--heartbeat-timeout-ms", options.heartbeat_timeout_ms)->capture_default_str();
+  app.add_option("--log-level", options.log_level)
+      ->capture_default_str()
+      ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
+  app.add_option("--log-dir", options.log_dir, "Directory for the log file")->capture_default_str();
+  app.add_option("--state-file", options.state_file,
+                 "Where the highest term is kept (default: <log-dir>/<id>.state)");
+  app.add_option("--run-for-s", options.run_for_s, "Exit cleanly after this many seconds");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // Prints the error and a usage hint.
+    return kExitBadFlags;
+  }
+
+  std::random_device device;
+  const dp::NodeId random_id{random_u64(device), random_u64(device)};
+  const auto setup = dp::make_server_setup(options, random_id, random_u64(device));
+  if (!setup) {
+    std::cerr << "pong-server: " << setup.error() << "\nRun with --help for more information.\n";
+    return kExitBadFlags;
+  }
+  return dp::run_server_process(*setup);
+}

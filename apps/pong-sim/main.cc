@@ -1,0 +1,84 @@
+// pong-sim: run a scenario file through the deterministic network emulator.
+//
+//   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet]
+//
+// Exit status: 0 when every expectation and invariant holds, 1 when one fails, 2 on bad
+// input (unreadable file, bad TOML, unknown key, wrong type, bad flag). All logic lives in
+// sim/ (runner.h, report.h); this file only parses flags and picks the output.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "sim/report.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
+
+namespace {
+
+constexpr int kExitPass = 0;
+constexpr int kExitFail = 1;
+constexpr int kExitBadInput = 2;
+
+struct RunFlags {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::string trace_path;
+  bool json = false;
+  bool quiet = false;
+};
+
+int run_command(const RunFlags& flags) {
+  auto scenario = dp::sim::load_scenario_file(flags.file);
+  if (!scenario) {
+    std::cerr << "error: " << scenario.error().str() << "\n";
+    return kExitBadInput;
+  }
+  dp::sim::RunOptions options;
+  options.seed = flags.seed;
+  options.record_trace = !flags.trace_path.empty();
+  const dp::sim::RunResult result = dp::sim::run_scenario(*scenario, options);
+
+  if (!flags.trace_path.empty()) {
+    std::ofstream trace(flags.trace_path, std::ios::binary | std::ios::trunc);
+    if (trace) dp::sim::write_chrome_trace(result, trace);
+    if (!trace) {
+      std::cerr << "error: cannot write trace file " << flags.trace_path << "\n";
+      return kExitBadInput;
+    }
+  }
+  if (flags.json) {
+    dp::sim::write_json_report(result, std::cout);
+  } else if (flags.quiet) {
+    std::cout << dp::sim::format_verdict(result) << "\n";
+  } else {
+    dp::sim::write_text_report(result, std::cout);
+  }
+  return result.passed ? kExitPass : kExitFail;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"pong-sim: deterministic simulation of the Distributed Pong cluster"};
+  app.require_subcommand(1);
+  RunFlags flags;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario file and check its expectations");
+  run->add_option("file", flags.file, "Scenario file (TOML)")->required();
+  run->add_option("--seed", flags.seed, "Override the scenario's seed");
+  run->add_option("--trace", flags.trace_path,
+                  "Write a Chrome Trace Event JSON file (open it in ui.perfetto.dev)");
+  run->add_flag("--json", flags.json, "Print the summary as one JSON object");
+  run->add_flag("--quiet", flags.quiet, "Print only the verdict line");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" that exit 0; every real parse error is bad input.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitBadInput;
+  }
+  if (run->parsed()) return run_command(flags);
+  return kExitBadInput;
+}

@@ -1,0 +1,37 @@
+#include "core/game/room_view.h"
+
+namespace dp::game {
+
+wire::RoomState room_state_for(const Room& room, std::uint8_t slot, std::uint64_t seq) {
+  const MatchState& m = room.match;
+  wire::RoomState s;
+  s.room = room.id;
+  s.seq = seq;
+  s.name = room.name;
+  s.phase = static_cast<std::uint8_t>(m.phase);
+  s.your_slot = slot <= 1 ? slot : kSpectatorSlot;
+  s.winner = m.winner <= 1 ? static_cast<std::uint8_t>(m.winner + 1) : 0;
+  s.target_score = m.target_score;
+  s.score_left = m.score[0];
+  s.score_right = m.score[1];
+  s.countdown_ticks = m.countdown_ticks;
+  s.tick = m.tick;
+  s.ball_x = m.ball_x;
+  s.ball_y = m.ball_y;
+  s.ball_vx = m.ball_vx;
+  s.ball_vy = m.ball_vy;
+  s.paddle_left_y = m.paddle_y[0];
+  s.paddle_right_y = m.paddle_y[1];
+  return s;
+}
+
+wire::RoomState closed_room_state(std::uint32_t room_id, std::uint8_t slot, std::uint64_t seq) {
+  wire::RoomState s;
+  s.room = room_id;
+  s.seq = seq;
+  s.phase = static_cast<std::uint8_t>(Phase::kClosed);
+  s.your_slot = slot <= 1 ? slot : kSpectatorSlot;
+  return s;
+}
+
+}  // namespace dp::game

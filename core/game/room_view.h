@@ -1,0 +1,24 @@
+// What a client sees of its room: a wire::RoomState built from the replicated Room.
+//
+// Phase numbering on the wire is game::Phase: 0 waiting, 1 countdown, 2 playing, 3 game over,
+// 4 closed. your_slot is 0 (left) or 1 (right), 2 for a spectator; winner is slot + 1, or 0
+// while undecided. Positions are fixed-point 1/256 px as in pong_rules.h.
+#pragma once
+
+#include <cstdint>
+
+#include "core/game/room_book.h"
+#include "core/wire/replication_messages.h"
+
+namespace dp::game {
+
+constexpr std::uint8_t kSpectatorSlot = 2;
+
+// The state of `room` as shown to `slot`, reflecting total-order position `seq`.
+// leader_control is left unset for the sender to fill in.
+wire::RoomState room_state_for(const Room& room, std::uint8_t slot, std::uint64_t seq);
+
+// The last word to a client whose room `room_id` has been removed.
+wire::RoomState closed_room_state(std::uint32_t room_id, std::uint8_t slot, std::uint64_t seq);
+
+}  // namespace dp::game

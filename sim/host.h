@@ -1,0 +1,68 @@
+// A simulated machine: a virtual IPv4 address, up to three UDP sockets, the node running on
+// it (absent while crashed) and the "disk" that survives a crash.
+//
+// Servers get 127.1.0.i (1-based) and the default ports; clients (a later ClientNode) will get
+// 127.2.x.y with only a client socket. The node itself is built by a factory so a restart
+// constructs a fresh object from the same identity and the persisted state, exactly like a
+// process restart on a real host.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/common/node.h"
+#include "core/common/outbox.h"
+#include "core/common/types.h"
+
+namespace dp::sim {
+
+enum class HostKind : std::uint8_t { kServer = 0, kClient = 1 };
+
+struct HostSpec {
+  HostKind kind = HostKind::kServer;
+  int number = 0;  // 1-based within its kind: "server 3" / "client 2".
+  NodeId id;
+  LocalEndpoints endpoints;
+  // Which sockets exist, indexed by Channel value.
+  std::array<bool, 3> has_channel{true, true, true};
+  std::string name;  // "node 3" for servers, "client 2" for clients.
+};
+
+// Builds the node for a (re)start. `persisted` is what the previous incarnation persisted;
+// `seed` seeds the node's own generator and differs per incarnation.
+using NodeFactory = std::function<std::unique_ptr<Node>(
+    const HostSpec& spec, const PersistentState& persisted, std::uint64_t seed)>;
+
+// Virtual addresses.
+constexpr std::uint32_t server_ip(int number) {
+  return (127u << 24) | (1u << 16) | static_cast<std::uint32_t>(number);
+}
+constexpr std::uint32_t client_ip(int number) {
+  return (127u << 24) | (2u << 16) | static_cast<std::uint32_t>(number);
+}
+
+// The host spec of server `number` (1-based) with the default ports.
+HostSpec server_host_spec(int number, NodeId id);
+// The host spec of client `number` (1-based): one client socket on the default client port.
+HostSpec client_host_spec(int number, NodeId id);
+
+struct Host {
+  HostSpec spec;
+  NodeFactory factory;
+  std::unique_ptr<Node> node;  // Null while crashed or not yet started.
+  PersistentState disk;        // Survives crashes.
+  bool ever_started = false;
+  // Bumped on every crash and restart: deliveries addressed to an older incarnation are
+  // dropped, so a crash loses what was in flight to the host.
+  std::uint64_t incarnation = 0;
+  // Bumped whenever the pending tick is superseded; stale tick events are skipped.
+  std::uint64_t tick_generation = 0;
+  TimeUs tick_at = -1;  // Time of the pending tick event, -1 when none.
+
+  bool up() const { return node != nullptr; }
+};
+
+}  // namespace dp::sim

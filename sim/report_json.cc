@@ -1,0 +1,89 @@
+// The machine-readable summary: one JSON object per run.
+#include "sim/json_writer.h"
+#include "sim/report.h"
+
+namespace dp::sim {
+
+void write_json_report(const RunResult& r, std::ostream& out) {
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("file", r.file);
+  w.field("title", r.title);
+  w.field("seed", r.seed);
+  w.field("passed", r.passed);
+  if (!r.run_error.empty()) w.field("run_error", r.run_error);
+  w.key("expectations");
+  w.begin_array();
+  for (const ExpectationResult& e : r.expectations) {
+    w.begin_object();
+    w.field("description", e.description);
+    w.field("passed", e.passed);
+    w.field("detail", e.detail);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("invariants");
+  w.begin_array();
+  for (const InvariantResult& i : r.invariants) {
+    w.begin_object();
+    w.field("description", i.name);
+    w.field("passed", i.passed);
+    w.field("detail", i.detail);
+    w.end_object();
+  }
+  w.end_array();
+
+  const Figures& f = r.figures;
+  w.key("figures");
+  w.begin_object();
+  w.key("failover_ms");
+  if (f.max_failover_us) {
+    w.value(static_cast<double>(*f.max_failover_us) / 1e3);
+  } else {
+    w.null();
+  }
+  w.key("failovers");
+  w.begin_array();
+  for (const Failover& fo : f.failovers) {
+    w.begin_object();
+    w.field("crashed_node", fo.crashed_node);
+    w.field("crashed_at_ms", static_cast<double>(fo.crashed_at_us) / 1e3);
+    w.field("old_epoch", fo.old_epoch.str());
+    w.field("completed", fo.completed);
+    w.key("failover_ms");
+    if (fo.completed) {
+      w.value(static_cast<double>(fo.duration_us()) / 1e3);
+    } else {
+      w.null();
+    }
+    w.field("new_leader", fo.new_leader);
+    w.field("new_epoch", fo.new_epoch.str());
+    w.end_object();
+  }
+  w.end_array();
+  w.key("messages_by_type");
+  w.begin_object();
+  for (const auto& [type, count] : f.messages_by_type) w.field(type, count);
+  w.end_object();
+  w.field("messages_sent", f.datagrams_sent);
+  w.field("deliveries", f.deliveries);
+  w.key("drops_by_reason");
+  w.begin_object();
+  for (const auto& [reason, count] : f.drops_by_reason) w.field(reason, count);
+  w.end_object();
+  w.field("elections_started", f.elections_started);
+  w.field("leaders_elected", f.leaders_elected);
+  w.field("stale_epoch_ignored", f.stale_epoch_ignored);
+  w.field("datagrams_rejected", f.datagrams_rejected);
+  w.field("events_processed", f.events_processed);
+  w.field("simulated_seconds", f.simulated_seconds);
+  w.field("wall_seconds", f.wall_seconds);
+  w.field("sim_seconds_per_wall_second", f.sim_seconds_per_wall_second);
+  w.end_object();
+
+  w.field("digest", digest_hex(r.digest));
+  w.end_object();
+  out << "\n";
+}
+
+}  // namespace dp::sim

@@ -1,0 +1,169 @@
+// The human report: what happened when, what was expected, and the run's figures.
+#include <cinttypes>
+#include <cstdio>
+#include <map>
+
+#include "sim/report.h"
+
+namespace dp::sim {
+namespace {
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+class Namer {
+ public:
+  explicit Namer(const RunResult& r) {
+    for (const HostSummary& h : r.hosts) names_[h.id] = h.name;
+  }
+  std::string node(const NodeId& id) const {
+    auto it = names_.find(id);
+    return it != names_.end() ? it->second : "node " + id.short_str();
+  }
+  // "2/node 3": term 2, led by node 3.
+  std::string epoch(const Epoch& e) const {
+    if (e.is_none()) return "none";
+    return std::to_string(e.term) + "/" + node(e.leader);
+  }
+
+ private:
+  std::map<NodeId, std::string> names_;
+};
+
+std::string describe(const TimelineEntry& t, const Namer& n, const RunResult& r) {
+  const std::string self = "node " + std::to_string(t.node);
+  switch (t.what) {
+    case TimelineEntry::What::kStarted: {
+      const NodeId& id = r.hosts[static_cast<std::size_t>(t.node - 1)].id;
+      return self + " started (id " + id.str() + ")";
+    }
+    case TimelineEntry::What::kRestarted:
+      return self + " restarted (highest term on disk: " + std::to_string(t.disk_term) + ")";
+    case TimelineEntry::What::kCrashed:
+      return self + " crashed (" + (t.was_leader ? "leader" : "follower") + ", epoch " +
+             n.epoch(t.epoch) + ")";
+    case TimelineEntry::What::kNetwork:
+      return "network: " + t.text;
+    case TimelineEntry::What::kNote:
+      return "note: " + t.text;
+    case TimelineEntry::What::kNodeEvent:
+      break;
+  }
+  const NodeEvent& e = t.event;
+  switch (e.kind) {
+    case NodeEventKind::kPeerDiscovered:
+      return self + " discovered " + n.node(e.peer);
+    case NodeEventKind::kPeerLost:
+      return self + " lost " + n.node(e.peer);
+    case NodeEventKind::kSuspectLeader:
+      return self + " suspects leader " + n.node(e.peer) + " (epoch " + n.epoch(e.epoch) + ")";
+    case NodeEventKind::kElectionStarted:
+      return self + " starts an election (attempt " + std::to_string(e.a) + ")";
+    case NodeEventKind::kBecameLeader:
+      return self + " became LEADER, epoch " + n.epoch(e.epoch);
+    case NodeEventKind::kFollowing:
+      return self + " follows " + n.node(e.epoch.leader) + ", epoch " + n.epoch(e.epoch);
+    case NodeEventKind::kSteppedDown:
+      return self + " stepped down (newer epoch " + n.epoch(e.epoch) + ")";
+    default:
+      return self + " " + node_event_name(e.kind);
+  }
+}
+
+}  // namespace
+
+std::string digest_hex(std::uint64_t digest) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, digest);
+  return buf;
+}
+
+std::string format_verdict(const RunResult& r) {
+  std::size_t failed = 0;
+  for (const auto& e : r.expectations) failed += e.passed ? 0 : 1;
+  for (const auto& i : r.invariants) failed += i.passed ? 0 : 1;
+  std::string line = r.passed ? "PASS " : "FAIL ";
+  line += r.file + "  seed " + std::to_string(r.seed) + "  digest " + digest_hex(r.digest);
+  if (!r.passed) {
+    line += "  (" + std::to_string(failed) + " check" + (failed == 1 ? "" : "s") + " failed";
+    if (!r.run_error.empty()) line += "; " + r.run_error;
+    line += ")";
+  }
+  return line;
+}
+
+void write_text_report(const RunResult& r, std::ostream& out) {
+  const Namer n(r);
+  out << r.title << "\n";
+  out << "  " << r.file << ", seed " << r.seed << ", "
+      << fmt("%.3f", static_cast<double>(r.duration_us) / 1e6) << " s simulated\n\n";
+
+  out << "Timeline\n";
+  for (const TimelineEntry& t : r.timeline) {
+    out << fmt("%8.3fs", static_cast<double>(t.at_us) / 1e6) << "  " << describe(t, n, r) << "\n";
+  }
+  if (r.timeline_dropped > 0) {
+    out << "  ... " << r.timeline_dropped << " more entries not shown\n";
+  }
+
+  out << "\nExpectations\n";
+  if (r.expectations.empty()) out << "  (none)\n";
+  for (const ExpectationResult& e : r.expectations) {
+    out << "  " << (e.passed ? "PASS" : "FAIL") << "  " << e.description;
+    if (!e.detail.empty()) out << ": " << e.detail;
+    out << "\n";
+  }
+  out << "\nInvariants (checked on every run)\n";
+  for (const InvariantResult& i : r.invariants) {
+    out << "  " << (i.passed ? "PASS" : "FAIL") << "  " << i.name;
+    if (!i.detail.empty()) out << ": " << i.detail;
+    out << "\n";
+  }
+  if (!r.run_error.empty()) out << "  FAIL  " << r.run_error << "\n";
+
+  const Figures& f = r.figures;
+  out << "\nFigures\n";
+  if (f.failovers.empty()) out << "  failover: no leader crashed\n";
+  for (const Failover& fo : f.failovers) {
+    out << "  failover after node " << fo.crashed_node << " crashed at "
+        << fmt("%.3f s", static_cast<double>(fo.crashed_at_us) / 1e6) << ": ";
+    if (fo.completed) {
+      out << fmt("%.1f ms", static_cast<double>(fo.duration_us()) / 1e3) << " (node "
+          << fo.new_leader << " leads epoch " << n.epoch(fo.new_epoch)
+          << ", every live server follows it)\n";
+    } else {
+      out << "did not complete\n";
+    }
+  }
+  if (f.max_failover_us) {
+    out << "  max failover: " << fmt("%.1f ms", static_cast<double>(*f.max_failover_us) / 1e3)
+        << "\n";
+  }
+  out << "  elections started: " << f.elections_started
+      << ", leaders elected: " << f.leaders_elected << "\n";
+  out << "  messages sent: " << f.datagrams_sent << " (";
+  bool first = true;
+  for (const auto& [type, count] : f.messages_by_type) {
+    out << (first ? "" : ", ") << type << " " << count;
+    first = false;
+  }
+  out << ")\n";
+  out << "  delivered: " << f.deliveries << ", dropped:";
+  if (f.drops_by_reason.empty()) out << " 0";
+  for (const auto& [reason, count] : f.drops_by_reason) out << " " << reason << " " << count;
+  out << "\n";
+  if (f.stale_epoch_ignored > 0 || f.datagrams_rejected > 0) {
+    out << "  stale-epoch messages ignored: " << f.stale_epoch_ignored
+        << ", datagrams rejected: " << f.datagrams_rejected << "\n";
+  }
+  out << "  speed: " << fmt("%.1f", f.simulated_seconds) << " simulated s in "
+      << fmt("%.3f", f.wall_seconds) << " wall s = " << fmt("%.0f", f.sim_seconds_per_wall_second)
+      << " simulated s per wall s\n";
+  out << "\nTrace digest: " << digest_hex(r.digest) << "\n\n";
+  out << format_verdict(r) << "\n";
+}
+
+}  // namespace dp::sim

@@ -1,0 +1,57 @@
+#include <cstdio>
+
+#include "sim/scenario.h"
+
+namespace dp::sim {
+
+const char* action_name(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::kCrashLeader:
+      return "crash-leader";
+    case ActionKind::kCrash:
+      return "crash";
+    case ActionKind::kRestart:
+      return "restart";
+    case ActionKind::kPartition:
+      return "partition";
+    case ActionKind::kCut:
+      return "cut";
+    case ActionKind::kConnect:
+      return "connect";
+    case ActionKind::kCutInbound:
+      return "cut-inbound";
+    case ActionKind::kHeal:
+      return "heal";
+    case ActionKind::kSetNetwork:
+      return "set-network";
+  }
+  return "?";
+}
+
+namespace {
+std::string seconds(TimeUs t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e6);
+  return buf;
+}
+}  // namespace
+
+std::string Expectation::describe() const {
+  switch (kind) {
+    case ExpectKind::kOneLeader:
+      return "exactly one leader at " + seconds(at_us);
+    case ExpectKind::kLeaderIs:
+      return "leader is node " + std::to_string(node) + " at " + seconds(at_us);
+    case ExpectKind::kNoLeaderChange:
+      return "no leader change from " + seconds(from_us) + " to " + seconds(to_us);
+    case ExpectKind::kMaxElections:
+      return "at most " + std::to_string(count) + " elections started";
+    case ExpectKind::kMaxFailover:
+      return "every failover completes within " + std::to_string(max_us / kUsPerMs) + " ms";
+    case ExpectKind::kEpochsMonotonic:
+      return "epochs never go backwards on any node";
+  }
+  return "?";
+}
+
+}  // namespace dp::sim

@@ -1,0 +1,469 @@
+// Scenario file parsing: TOML via toml++, then strict validation of every key.
+//
+// toml++ reports syntax errors by exception; they are caught here and turned into
+// ScenarioError values, as are schema errors (raised internally as SchemaError and caught at
+// the bottom of parse_scenario_text), so nothing throws out of this module.
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "sim/scenario.h"
+
+namespace dp::sim {
+namespace {
+
+// Internal only: unwinds to parse_scenario_text, which converts it into a ScenarioError.
+struct SchemaError {
+  int line = 0;
+  std::string key;
+  std::string message;
+};
+
+int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+int line_of(const toml::key& key) { return static_cast<int>(key.source().begin.line); }
+
+std::string join_path(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+const char* type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+    case toml::node_type::time:
+    case toml::node_type::date_time:
+      return "a date/time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+class TableReader {
+ public:
+  // `fallback_line` is used for "missing key" errors when the table has no source position
+  // (the root table).
+  TableReader(const toml::table& table, std::string path, int fallback_line)
+      : table_(table), path_(std::move(path)) {
+    line_ = line_of(table);
+    if (line_ <= 0) line_ = fallback_line;
+  }
+
+  // Fails on the first key not in `allowed`.
+  void only_keys(std::initializer_list<std::string_view> allowed) const {
+    only_keys(std::vector<std::string_view>(allowed));
+  }
+  void only_keys(const std::vector<std::string_view>& allowed) const {
+    for (auto&& [key, value] : table_) {
+      if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
+        (void)value;
+        throw SchemaError{line_of(key), join_path(path_, key.str()),
+                          "unknown key '" + join_path(path_, key.str()) + "'"};
+      }
+    }
+  }
+
+  bool has(std::string_view key) const { return table_.contains(key); }
+
+  std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t lo,
+                                      std::int64_t hi) const {
+    const toml::node* node = find(key, required);
+    if (node == nullptr) return std::nullopt;
+    const auto* value = node->as_integer();
+    if (value == nullptr) wrong_type(key, *node, "an integer");
+    const std::int64_t v = value->get();
+    if (v < lo || v > hi) {
+      throw SchemaError{line_of(*node), join_path(path_, key),
+                        "key '" + join_path(path_, key) + "' = " + std::to_string(v) +
+                            " is out of range " + std::to_string(lo) + ".." + std::to_string(hi)};
+    }
+    return v;
+  }
+
+  // An integer or a float.
+  std::optional<double> number(std::string_view key, bool required, double lo, double hi) const {
+    const toml::node* node = find(key, required);
+    if (node == nullptr) return std::nullopt;
+    double v = 0;
+    if (const auto* i = node->as_integer()) {
+      v = static_cast<double>(i->get());
+    } else if (const auto* f = node->as_floating_point()) {
+      v = f->get();
+    } else {
+      wrong_type(key, *node, "a number");
+    }
+    if (!(v >= lo && v <= hi)) {
+      std::ostringstream msg;
+      msg << "key '" << join_path(path_, key) << "' = " << v << " is out of range " << lo << ".."
+          << hi;
+      throw SchemaError{line_of(*node), join_path(path_, key), msg.str()};
+    }
+    return v;
+  }
+
+  std::optional<std::string> string(std::string_view key, bool required) const {
+    const toml::node* node = find(key, required);
+    if (node == nullptr) return std::nullopt;
+    const auto* value = node->as_string();
+    if (value == nullptr) wrong_type(key, *node, "a string");
+    return value->get();
+  }
+
+  const toml::node* node(std::string_view key) const { return table_.get(key); }
+  [[noreturn]] void fail(std::string_view key, const std::string& message) const {
+    const toml::node* n = table_.get(key);
+    throw SchemaError{n != nullptr ? line_of(*n) : line_, join_path(path_, key), message};
+  }
+  [[noreturn]] void wrong_type(std::string_view key, const toml::node& node,
+                               const char* expected) const {
+    throw SchemaError{
+        line_of(node), join_path(path_, key),
+        "key '" + join_path(path_, key) + "' must be " + expected + ", not " + type_name(node)};
+  }
+  int line() const { return line_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  const toml::node* find(std::string_view key, bool required) const {
+    const toml::node* node = table_.get(key);
+    if (node == nullptr && required) {
+      throw SchemaError{line_, join_path(path_, key),
+                        "missing required key '" + join_path(path_, key) + "'"};
+    }
+    return node;
+  }
+
+  const toml::table& table_;
+  std::string path_;
+  int line_ = 1;
+};
+
+std::uint32_t percent_to_ppm(double percent) {
+  return static_cast<std::uint32_t>(std::llround(percent * 10000.0));
+}
+
+const std::vector<std::string_view> kNetworkKeys = {
+    "latency_min_us", "latency_max_us",    "jitter_us",       "reorder_delay_us",
+    "loss_percent",   "duplicate_percent", "reorder_percent",
+};
+
+// Reads the network keys present in `r` over `spec`.
+void read_network(const TableReader& r, NetworkSpec& spec) {
+  LinkParams& p = spec.link;
+  if (auto v = r.integer("latency_min_us", false, 0, kMaxLatencyUs)) {
+    p.latency_min_us = *v;
+    spec.present |= kNetLatencyMin;
+  }
+  if (auto v = r.integer("latency_max_us", false, 0, kMaxLatencyUs)) {
+    p.latency_max_us = *v;
+    spec.present |= kNetLatencyMax;
+  }
+  if (auto v = r.integer("jitter_us", false, 0, kMaxLatencyUs)) {
+    p.jitter_us = *v;
+    spec.present |= kNetJitter;
+  }
+  if (auto v = r.integer("reorder_delay_us", false, 0, kMaxLatencyUs)) {
+    p.reorder_delay_us = *v;
+    spec.present |= kNetReorderDelay;
+  }
+  if (auto v = r.number("loss_percent", false, 0, 100)) {
+    p.loss_ppm = percent_to_ppm(*v);
+    spec.present |= kNetLoss;
+  }
+  if (auto v = r.number("duplicate_percent", false, 0, 100)) {
+    p.duplicate_ppm = percent_to_ppm(*v);
+    spec.present |= kNetDuplicate;
+  }
+  if (auto v = r.number("reorder_percent", false, 0, 100)) {
+    p.reorder_ppm = percent_to_ppm(*v);
+    spec.present |= kNetReorder;
+  }
+  if ((spec.present & kNetLatencyMin) && (spec.present & kNetLatencyMax) &&
+      p.latency_min_us > p.latency_max_us) {
+    r.fail("latency_min_us",
+           "key '" + join_path(r.path(), "latency_min_us") + "' is larger than latency_max_us");
+  }
+}
+
+const toml::table& as_table(const toml::node& node, const std::string& path) {
+  const auto* t = node.as_table();
+  if (t == nullptr) {
+    throw SchemaError{line_of(node), path,
+                      "key '" + path + "' must be a table, not " + type_name(node)};
+  }
+  return *t;
+}
+
+// Visits the tables of an array-of-tables key such as [[event]].
+template <class Fn>
+void for_each_table(const toml::table& root, std::string_view key, std::size_t max_count, Fn&& fn) {
+  const toml::node* node = root.get(key);
+  if (node == nullptr) return;
+  const auto* array = node->as_array();
+  if (array == nullptr) {
+    throw SchemaError{line_of(*node), std::string(key),
+                      "key '" + std::string(key) + "' must be an array of tables ([[" +
+                          std::string(key) + "]]), not " + type_name(*node)};
+  }
+  if (array->size() > max_count) {
+    throw SchemaError{
+        line_of(*node), std::string(key),
+        "too many '" + std::string(key) + "' entries (at most " + std::to_string(max_count) + ")"};
+  }
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string path = std::string(key) + "[" + std::to_string(i + 1) + "]";
+    const toml::node& element = *array->get(i);
+    const int fallback = line_of(*node);
+    fn(TableReader(as_table(element, path), path, fallback > 0 ? fallback : 1));
+  }
+}
+
+int read_node(const TableReader& r, std::string_view key, int servers) {
+  return static_cast<int>(*r.integer(key, true, 1, servers));
+}
+
+ScenarioAction read_action(const TableReader& r, const Scenario& s) {
+  ScenarioAction a;
+  a.line = r.line();
+  a.at_us = *r.integer("at_ms", true, 0, s.duration_us / kUsPerMs) * kUsPerMs;
+  const std::string action = *r.string("action", true);
+  if (action == "crash-leader") {
+    r.only_keys({"at_ms", "action"});
+    a.kind = ActionKind::kCrashLeader;
+  } else if (action == "crash" || action == "restart" || action == "cut-inbound") {
+    r.only_keys({"at_ms", "action", "node"});
+    a.kind = action == "crash"     ? ActionKind::kCrash
+             : action == "restart" ? ActionKind::kRestart
+                                   : ActionKind::kCutInbound;
+    a.node = read_node(r, "node", s.servers);
+  } else if (action == "cut" || action == "connect") {
+    r.only_keys({"at_ms", "action", "from", "to"});
+    a.kind = action == "cut" ? ActionKind::kCut : ActionKind::kConnect;
+    a.from = read_node(r, "from", s.servers);
+    a.to = read_node(r, "to", s.servers);
+    if (a.from == a.to) r.fail("to", "'from' and 'to' must name different servers");
+  } else if (action == "heal") {
+    r.only_keys({"at_ms", "action"});
+    a.kind = ActionKind::kHeal;
+  } else if (action == "partition") {
+    r.only_keys({"at_ms", "action", "groups"});
+    a.kind = ActionKind::kPartition;
+    const toml::node* groups = r.node("groups");
+    if (groups == nullptr) r.fail("groups", "missing required key '" + r.path() + ".groups'");
+    const auto* outer = groups->as_array();
+    if (outer == nullptr) r.wrong_type("groups", *groups, "an array of arrays of node numbers");
+    std::set<int> seen;
+    for (const toml::node& g : *outer) {
+      const auto* inner = g.as_array();
+      if (inner == nullptr) r.wrong_type("groups", g, "an array of arrays of node numbers");
+      std::vector<int> group;
+      for (const toml::node& n : *inner) {
+        const auto* number = n.as_integer();
+        if (number == nullptr) r.wrong_type("groups", n, "an array of arrays of node numbers");
+        const std::int64_t v = number->get();
+        if (v < 1 || v > s.servers) {
+          r.fail("groups", "'" + r.path() + ".groups' names node " + std::to_string(v) +
+                               ", but there are " + std::to_string(s.servers) + " servers");
+        }
+        if (!seen.insert(static_cast<int>(v)).second) {
+          r.fail("groups", "'" + r.path() + ".groups' lists node " + std::to_string(v) + " twice");
+        }
+        group.push_back(static_cast<int>(v));
+      }
+      a.groups.push_back(std::move(group));
+    }
+  } else if (action == "set-network") {
+    std::vector<std::string_view> keys = {"at_ms", "action"};
+    keys.insert(keys.end(), kNetworkKeys.begin(), kNetworkKeys.end());
+    r.only_keys(keys);
+    a.kind = ActionKind::kSetNetwork;
+    a.network.link = s.network;
+    read_network(r, a.network);
+    if (a.network.present == 0) r.fail("action", "'set-network' names no network key");
+  } else {
+    r.fail("action", "unknown action '" + action +
+                         "' (expected crash-leader, crash, restart, partition, cut, connect, "
+                         "cut-inbound, heal or set-network)");
+  }
+  return a;
+}
+
+Expectation read_expectation(const TableReader& r, const Scenario& s) {
+  Expectation e;
+  e.line = r.line();
+  const std::int64_t duration_ms = s.duration_us / kUsPerMs;
+  const std::string kind = *r.string("kind", true);
+  if (kind == "one-leader" || kind == "leader-is") {
+    if (kind == "one-leader") {
+      r.only_keys({"kind", "at_ms"});
+      e.kind = ExpectKind::kOneLeader;
+    } else {
+      r.only_keys({"kind", "at_ms", "node"});
+      e.kind = ExpectKind::kLeaderIs;
+      e.node = read_node(r, "node", s.servers);
+    }
+    e.at_us = *r.integer("at_ms", true, 0, duration_ms) * kUsPerMs;
+  } else if (kind == "no-leader-change") {
+    r.only_keys({"kind", "from_ms", "to_ms"});
+    e.kind = ExpectKind::kNoLeaderChange;
+    e.from_us = *r.integer("from_ms", true, 0, duration_ms) * kUsPerMs;
+    e.to_us = *r.integer("to_ms", true, 0, duration_ms) * kUsPerMs;
+    if (e.to_us < e.from_us) r.fail("to_ms", "'to_ms' is before 'from_ms'");
+  } else if (kind == "max-elections") {
+    r.only_keys({"kind", "count"});
+    e.kind = ExpectKind::kMaxElections;
+    e.count = *r.integer("count", true, 0, 1'000'000'000);
+  } else if (kind == "max-failover") {
+    r.only_keys({"kind", "max_ms"});
+    e.kind = ExpectKind::kMaxFailover;
+    e.max_us = *r.integer("max_ms", true, 0, duration_ms) * kUsPerMs;
+  } else if (kind == "epochs-monotonic") {
+    r.only_keys({"kind"});
+    e.kind = ExpectKind::kEpochsMonotonic;
+  } else {
+    r.fail("kind", "unknown expectation kind '" + kind +
+                       "' (expected one-leader, leader-is, no-leader-change, max-elections, "
+                       "max-failover or epochs-monotonic)");
+  }
+  return e;
+}
+
+Scenario read_scenario(const toml::table& root, const std::string& file) {
+  Scenario s;
+  s.file = file;
+  TableReader top(root, "", 1);
+  top.only_keys({"title", "seed", "duration_ms", "cluster", "network", "event", "expect"});
+  s.title = *top.string("title", true);
+  s.seed = static_cast<std::uint64_t>(
+      *top.integer("seed", true, 0, std::numeric_limits<std::int64_t>::max()));
+  s.duration_us = *top.integer("duration_ms", true, 1, kMaxScenarioDurationMs) * kUsPerMs;
+
+  const toml::node* cluster = root.get("cluster");
+  if (cluster == nullptr) top.fail("cluster", "missing required table [cluster]");
+  TableReader c(as_table(*cluster, "cluster"), "cluster", line_of(*cluster));
+  c.only_keys({"servers", "mode", "start_spread_ms", "heartbeat_interval_ms",
+               "heartbeat_timeout_ms", "answer_timeout_ms", "coordinator_timeout_ms",
+               "discovery_interval_ms", "discovery_window_ms", "election_backoff_max_ms"});
+  s.servers = static_cast<int>(*c.integer("servers", true, 1, kMaxScenarioServers));
+  if (auto mode = c.string("mode", false)) {
+    if (*mode == "sticky") {
+      s.mode = ElectionMode::kSticky;
+    } else if (*mode == "classic") {
+      s.mode = ElectionMode::kClassic;
+    } else {
+      c.fail("mode", "key 'cluster.mode' must be \"sticky\" or \"classic\", not \"" + *mode + "\"");
+    }
+  }
+  constexpr std::int64_t kMaxTimingMs = 600'000;
+  auto timing = [&](std::string_view key, TimeUs& field) {
+    if (auto v = c.integer(key, false, 1, kMaxTimingMs)) field = *v * kUsPerMs;
+  };
+  if (auto v = c.integer("start_spread_ms", false, 0, kMaxTimingMs)) {
+    s.start_spread_us = *v * kUsPerMs;
+  }
+  timing("heartbeat_interval_ms", s.timing.heartbeat_interval_us);
+  timing("heartbeat_timeout_ms", s.timing.heartbeat_timeout_us);
+  timing("answer_timeout_ms", s.timing.answer_timeout_us);
+  timing("coordinator_timeout_ms", s.timing.coordinator_timeout_us);
+  timing("discovery_interval_ms", s.timing.discovery_interval_us);
+  timing("discovery_window_ms", s.timing.discovery_window_us);
+  timing("election_backoff_max_ms", s.timing.election_backoff_max_us);
+  if (s.timing.heartbeat_timeout_us <= s.timing.heartbeat_interval_us) {
+    c.fail(c.has("heartbeat_timeout_ms") ? "heartbeat_timeout_ms" : "heartbeat_interval_ms",
+           "cluster.heartbeat_timeout_ms must be longer than cluster.heartbeat_interval_ms");
+  }
+
+  if (const toml::node* network = root.get("network")) {
+    TableReader n(as_table(*network, "network"), "network", line_of(*network));
+    n.only_keys(kNetworkKeys);
+    NetworkSpec spec;
+    read_network(n, spec);
+    if (spec.link.latency_min_us > spec.link.latency_max_us) {
+      n.fail(n.has("latency_min_us") ? "latency_min_us" : "latency_max_us",
+             "network.latency_min_us is larger than network.latency_max_us");
+    }
+    s.network = spec.link;
+  }
+
+  for_each_table(root, "event", kMaxScenarioEvents,
+                 [&](const TableReader& r) { s.actions.push_back(read_action(r, s)); });
+  std::stable_sort(
+      s.actions.begin(), s.actions.end(),
+      [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
+  for_each_table(root, "expect", kMaxScenarioExpectations,
+                 [&](const TableReader& r) { s.expectations.push_back(read_expectation(r, s)); });
+  return s;
+}
+
+}  // namespace
+
+Result<Scenario, ScenarioError> parse_scenario_text(std::string_view text,
+                                                    const std::string& file_name) {
+  try {
+    const toml::table root = toml::parse(text, file_name);
+    return read_scenario(root, file_name);
+  } catch (const toml::parse_error& e) {
+    const auto& begin = e.source().begin;
+    return Result<Scenario, ScenarioError>::failure(
+        ScenarioError{file_name, static_cast<int>(begin.line), static_cast<int>(begin.column), "",
+                      std::string(e.description())});
+  } catch (const SchemaError& e) {
+    return Result<Scenario, ScenarioError>::failure(
+        ScenarioError{file_name, e.line > 0 ? e.line : 1, 0, e.key, e.message});
+  }
+}
+
+Result<Scenario, ScenarioError> load_scenario_file(const std::string& path) {
+  // Scenario files are small; refuse anything absurd before reading it into memory.
+  constexpr std::streamoff kMaxFileBytes = 1 << 20;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Result<Scenario, ScenarioError>::failure(
+        ScenarioError{path, 0, 0, "", "cannot open file"});
+  }
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size < 0 || size > kMaxFileBytes) {
+    return Result<Scenario, ScenarioError>::failure(
+        ScenarioError{path, 0, 0, "", "cannot read file (missing, not a file, or over 1 MiB)"});
+  }
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), size);
+  if (!in) {
+    return Result<Scenario, ScenarioError>::failure(
+        ScenarioError{path, 0, 0, "", "cannot read file"});
+  }
+  return parse_scenario_text(text, path);
+}
+
+std::string ScenarioError::str() const {
+  std::string out = file;
+  if (line > 0) {
+    out += ":" + std::to_string(line);
+    if (column > 0) out += ":" + std::to_string(column);
+  }
+  return out + ": " + message;
+}
+
+}  // namespace dp::sim

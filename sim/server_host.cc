@@ -1,0 +1,23 @@
+#include "sim/server_host.h"
+
+#include <memory>
+
+#include "core/cluster/server_node.h"
+
+namespace dp::sim {
+
+NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing) {
+  return [mode, timing](const HostSpec& spec, const PersistentState& persisted,
+                        std::uint64_t seed) -> std::unique_ptr<Node> {
+    ServerConfig config;
+    config.id = spec.id;
+    config.mode = mode;
+    config.timing = timing;
+    config.endpoints = spec.endpoints;
+    config.persisted = persisted;
+    config.seed = seed;
+    return std::make_unique<ServerNode>(config);
+  };
+}
+
+}  // namespace dp::sim

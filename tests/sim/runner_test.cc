@@ -1,0 +1,116 @@
+// Whole runs of the real cluster code in the emulator: determinism of the trace digest,
+// failing expectations really fail, and the JSON and trace outputs are well formed.
+#include "sim/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "sim/json_writer.h"
+#include "sim/report.h"
+
+namespace dp::sim {
+namespace {
+
+Scenario load(const std::string& name) {
+  auto r = load_scenario_file(std::string(DP_SCENARIO_DIR) + "/" + name);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().str());
+  return r.ok() ? *r : Scenario{};
+}
+
+TEST(Runner, SameScenarioAndSeedGiveTheSameDigest) {
+  const Scenario s = load("election-lossy.toml");
+  const RunResult a = run_scenario(s);
+  const RunResult b = run_scenario(s);
+  EXPECT_EQ(a.digest, b.digest);
+  EXPECT_EQ(a.figures.deliveries, b.figures.deliveries);
+  EXPECT_EQ(a.figures.elections_started, b.figures.elections_started);
+}
+
+TEST(Runner, DifferentSeedsGiveDifferentDigests) {
+  const Scenario s = load("election-leader-crash.toml");
+  RunOptions seven;
+  seven.seed = 7;
+  RunOptions eight;
+  eight.seed = 8;
+  const RunResult a = run_scenario(s, seven);
+  const RunResult b = run_scenario(s, eight);
+  const RunResult c = run_scenario(s);
+  EXPECT_NE(a.digest, b.digest);
+  EXPECT_NE(a.digest, c.digest);
+  EXPECT_EQ(a.seed, 7u);
+}
+
+TEST(Runner, TraceRecordingDoesNotChangeTheRun) {
+  const Scenario s = load("election-leader-crash.toml");
+  RunOptions traced;
+  traced.record_trace = true;
+  EXPECT_EQ(run_scenario(s).digest, run_scenario(s, traced).digest);
+}
+
+TEST(Runner, WrongExpectationFailsTheRun) {
+  auto parsed = parse_scenario_text(R"(title = "wrong"
+seed = 1
+duration_ms = 3000
+[cluster]
+servers = 3
+[[expect]]
+kind = "leader-is"
+node = 1
+at_ms = 2500
+[[expect]]
+kind = "max-failover"
+max_ms = 100
+)",
+                                    "wrong.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().str();
+  const RunResult r = run_scenario(*parsed);
+  EXPECT_FALSE(r.passed);
+  ASSERT_EQ(r.expectations.size(), 2u);
+  EXPECT_FALSE(r.expectations[0].passed);
+  EXPECT_NE(r.expectations[0].detail.find("node 3"), std::string::npos) << r.expectations[0].detail;
+  EXPECT_FALSE(r.expectations[1].passed);  // No crash, nothing to measure.
+}
+
+TEST(Runner, LeaderCrashFailsOverToNodeTwo) {
+  const RunResult r = run_scenario(load("election-leader-crash.toml"));
+  ASSERT_EQ(r.figures.failovers.size(), 1u);
+  const Failover& f = r.figures.failovers[0];
+  EXPECT_EQ(f.crashed_node, 3);
+  EXPECT_TRUE(f.completed);
+  EXPECT_EQ(f.new_leader, 2);
+  EXPECT_GT(f.duration_us(), 0);
+  EXPECT_TRUE(r.invariants[0].passed) << r.invariants[0].detail;
+  EXPECT_TRUE(r.invariants[1].passed) << r.invariants[1].detail;
+}
+
+TEST(Runner, JsonSummaryAndTraceAreWellFormed) {
+  RunOptions traced;
+  traced.record_trace = true;
+  const RunResult r = run_scenario(load("election-leader-crash.toml"), traced);
+  std::ostringstream json;
+  write_json_report(r, json);
+  const std::string j = json.str();
+  for (const char* key : {"\"passed\":", "\"expectations\":[", "\"figures\":{",
+                          "\"failover_ms\":", "\"messages_by_type\":{", "\"digest\":\"",
+                          "\"sim_seconds_per_wall_second\":"}) {
+    EXPECT_NE(j.find(key), std::string::npos) << key;
+  }
+  std::ostringstream trace;
+  write_chrome_trace(r, trace);
+  const std::string t = trace.str();
+  EXPECT_EQ(t.rfind("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[", 0), 0u);
+  EXPECT_NE(t.find("\"ph\":\"s\""), std::string::npos);
+  EXPECT_NE(t.find("\"ph\":\"f\""), std::string::npos);
+  EXPECT_NE(t.find("\"bp\":\"e\""), std::string::npos);
+  EXPECT_NE(t.find("\"name\":\"server 3\""), std::string::npos);
+}
+
+TEST(JsonWriter, EscapesControlCharactersAndQuotes) {
+  std::string out;
+  append_json_string(out, "a\"b\\c\n\x01");
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001\"");
+}
+
+}  // namespace
+}  // namespace dp::sim

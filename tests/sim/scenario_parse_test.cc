@@ -1,0 +1,173 @@
+// Scenario files: a good file parses into the expected plan; every kind of mistake is
+// reported with the key and the line, as pong-sim prints it.
+#include "sim/scenario.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace dp::sim {
+namespace {
+
+constexpr const char* kMinimal = R"(title = "t"
+seed = 5
+duration_ms = 1000
+[cluster]
+servers = 3
+)";
+
+ScenarioError error_of(const std::string& text) {
+  auto r = parse_scenario_text(text, "x.toml");
+  EXPECT_FALSE(r.ok()) << "expected a parse error";
+  if (r.ok()) return {};
+  return r.error();
+}
+
+TEST(ScenarioParse, GoodFileParsesEveryPart) {
+  const std::string text = std::string(kMinimal) + R"(mode = "classic"
+heartbeat_interval_ms = 40
+[network]
+latency_min_us = 100
+latency_max_us = 900
+loss_percent = 2.5
+duplicate_percent = 1
+[[event]]
+at_ms = 700
+action = "partition"
+groups = [[1, 2], [3]]
+[[event]]
+at_ms = 300
+action = "crash-leader"
+[[event]]
+at_ms = 800
+action = "cut"
+from = 1
+to = 3
+[[expect]]
+kind = "leader-is"
+node = 2
+at_ms = 900
+[[expect]]
+kind = "no-leader-change"
+from_ms = 100
+to_ms = 200
+)";
+  auto r = parse_scenario_text(text, "x.toml");
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  const Scenario& s = *r;
+  EXPECT_EQ(s.seed, 5u);
+  EXPECT_EQ(s.duration_us, 1000 * kUsPerMs);
+  EXPECT_EQ(s.servers, 3);
+  EXPECT_EQ(s.mode, ElectionMode::kClassic);
+  EXPECT_EQ(s.timing.heartbeat_interval_us, 40 * kUsPerMs);
+  EXPECT_EQ(s.network.loss_ppm, 25000u);
+  EXPECT_EQ(s.network.duplicate_ppm, 10000u);
+  EXPECT_EQ(s.network.latency_max_us, 900);
+  ASSERT_EQ(s.actions.size(), 3u);
+  // Sorted by time.
+  EXPECT_EQ(s.actions[0].kind, ActionKind::kCrashLeader);
+  EXPECT_EQ(s.actions[1].kind, ActionKind::kPartition);
+  EXPECT_EQ(s.actions[1].groups, (std::vector<std::vector<int>>{{1, 2}, {3}}));
+  EXPECT_EQ(s.actions[2].kind, ActionKind::kCut);
+  EXPECT_EQ(s.actions[2].from, 1);
+  EXPECT_EQ(s.actions[2].to, 3);
+  ASSERT_EQ(s.expectations.size(), 2u);
+  EXPECT_EQ(s.expectations[0].kind, ExpectKind::kLeaderIs);
+  EXPECT_EQ(s.expectations[0].node, 2);
+  EXPECT_EQ(s.expectations[0].at_us, 900 * kUsPerMs);
+}
+
+TEST(ScenarioParse, UnknownTopLevelKeyNamesKeyAndLine) {
+  const ScenarioError e = error_of("duratoin_typo = 5\n" + std::string(kMinimal));
+  EXPECT_EQ(e.line, 1);
+  EXPECT_EQ(e.key, "duratoin_typo");
+  EXPECT_EQ(e.str(), "x.toml:1: unknown key 'duratoin_typo'");
+}
+
+TEST(ScenarioParse, UnknownNestedKeyNamesItsPath) {
+  const ScenarioError e = error_of(std::string(kMinimal) + "sevrers = 4\n");
+  EXPECT_EQ(e.line, 6);
+  EXPECT_EQ(e.key, "cluster.sevrers");
+  EXPECT_NE(e.str().find("unknown key 'cluster.sevrers'"), std::string::npos) << e.str();
+}
+
+TEST(ScenarioParse, WrongTypeNamesKeyLineAndTypes) {
+  const ScenarioError e = error_of(R"(title = "t"
+seed = 5
+duration_ms = "long"
+[cluster]
+servers = 3
+)");
+  EXPECT_EQ(e.line, 3);
+  EXPECT_EQ(e.key, "duration_ms");
+  EXPECT_NE(e.message.find("must be an integer, not a string"), std::string::npos) << e.str();
+}
+
+TEST(ScenarioParse, BadActionNamesTheEventAndLine) {
+  const ScenarioError e = error_of(std::string(kMinimal) + R"([[event]]
+at_ms = 10
+action = "explode"
+)");
+  EXPECT_EQ(e.line, 8);
+  EXPECT_EQ(e.key, "event[1].action");
+  EXPECT_NE(e.message.find("unknown action 'explode'"), std::string::npos) << e.str();
+}
+
+TEST(ScenarioParse, KeyNotValidForTheActionIsRejected) {
+  const ScenarioError e = error_of(std::string(kMinimal) + R"([[event]]
+at_ms = 10
+action = "heal"
+node = 2
+)");
+  EXPECT_EQ(e.line, 9);
+  EXPECT_EQ(e.key, "event[1].node");
+}
+
+TEST(ScenarioParse, OutOfRangeValuesAreRejected) {
+  EXPECT_EQ(
+      error_of(std::string(kMinimal) + "[[event]]\nat_ms = 10\naction = \"crash\"\nnode = 4\n").key,
+      "event[1].node");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "[[event]]\nat_ms = 5000\naction = \"heal\"\n").key,
+            "event[1].at_ms");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "[network]\nloss_percent = 101\n").key,
+            "network.loss_percent");
+  EXPECT_EQ(error_of(std::string(kMinimal) +
+                     "[[event]]\nat_ms = 1\naction = \"partition\"\ngroups = [[1, 2], [2]]\n")
+                .key,
+            "event[1].groups");
+}
+
+TEST(ScenarioParse, MissingRequiredKeyIsNamed) {
+  const ScenarioError e = error_of("title = \"t\"\nduration_ms = 5\n[cluster]\nservers = 1\n");
+  EXPECT_EQ(e.key, "seed");
+  EXPECT_NE(e.message.find("missing required key 'seed'"), std::string::npos);
+  EXPECT_EQ(error_of(std::string(kMinimal) + "[[expect]]\nkind = \"leader-is\"\nat_ms = 5\n").key,
+            "expect[1].node");
+}
+
+TEST(ScenarioParse, TomlSyntaxErrorGivesLineAndColumn) {
+  const ScenarioError e = error_of("title = \"t\"\nseed = = 5\n");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_GT(e.column, 0);
+  EXPECT_EQ(e.str().rfind("x.toml:2:", 0), 0u) << e.str();
+}
+
+TEST(ScenarioParse, UnreadableFileIsAnError) {
+  auto r = load_scenario_file("/nonexistent/dir/none.toml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().str().find("/nonexistent/dir/none.toml"), std::string::npos);
+}
+
+TEST(ScenarioParse, EveryShippedScenarioParses) {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(DP_SCENARIO_DIR)) {
+    if (entry.path().extension() != ".toml") continue;
+    auto r = load_scenario_file(entry.path().string());
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().str());
+    ++count;
+  }
+  EXPECT_GE(count, 8);
+}
+
+}  // namespace
+}  // namespace dp::sim

@@ -1,0 +1,185 @@
+// pong-server's option validation, state file and log formatting, without a process.
+#include "transport/server_options.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "transport/server_log.h"
+#include "transport/state_file.h"
+
+namespace dp {
+namespace {
+
+const NodeId kRandomId{0x1111, 0x2222};
+
+Result<ServerSetup, std::string> setup_of(const ServerOptions& options) {
+  return make_server_setup(options, kRandomId, 42);
+}
+
+TEST(ParseNodeId, ReadsUpTo32HexDigits) {
+  const auto full = parse_node_id("0123456789abcdefFEDCBA9876543210");
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->hi, 0x0123456789abcdefull);
+  EXPECT_EQ(full->lo, 0xfedcba9876543210ull);
+  const auto short_id = parse_node_id("ff");
+  ASSERT_TRUE(short_id.ok());
+  EXPECT_EQ(*short_id, (NodeId{0, 0xff}));
+}
+
+TEST(ParseNodeId, RejectsBadIds) {
+  EXPECT_FALSE(parse_node_id("").ok());
+  EXPECT_FALSE(parse_node_id("0").ok());  // Nil id.
+  EXPECT_FALSE(parse_node_id("xyz").ok());
+  EXPECT_FALSE(parse_node_id("0x12").ok());
+  EXPECT_FALSE(parse_node_id(std::string(33, '1')).ok());
+}
+
+TEST(ServerSetup, DefaultsMatchTheSeedPortsAndUseTheRandomId) {
+  const auto setup = setup_of(ServerOptions{});
+  ASSERT_TRUE(setup.ok()) << setup.error();
+  EXPECT_EQ(setup->node.id, kRandomId);
+  EXPECT_EQ(setup->node.seed, 42u);
+  EXPECT_EQ(setup->node.mode, ElectionMode::kSticky);
+  EXPECT_EQ(setup->udp.discovery_port, 50000);
+  EXPECT_EQ(setup->udp.control_port, 50010);
+  EXPECT_EQ(setup->udp.client_port, 50020);
+  EXPECT_TRUE(setup->udp.server);
+  EXPECT_EQ(setup->node.timing.heartbeat_interval_us, 50 * kUsPerMs);
+  EXPECT_EQ(setup->node.timing.heartbeat_timeout_us, 200 * kUsPerMs);
+  EXPECT_EQ(setup->log_file, "logs/pong-server-" + kRandomId.short_str() + ".log");
+  EXPECT_EQ(setup->state_file, "logs/" + kRandomId.str() + ".state");
+  EXPECT_FALSE(setup->run_for_us.has_value());
+}
+
+TEST(ServerSetup, FlagsReachTheConfig) {
+  ServerOptions options;
+  options.id = "abc";
+  options.mode = "classic";
+  options.discovery_port = 40000;
+  options.control_port = 0;
+  options.client_port = 0;
+  options.discovery_address = "127.255.255.255";
+  options.advertise_ip = "127.0.0.1";
+  options.heartbeat_interval_ms = 20;
+  options.heartbeat_timeout_ms = 90;
+  options.log_level = "debug";
+  options.log_dir = "/tmp/x";
+  options.run_for_s = 1.5;
+  const auto setup = setup_of(options);
+  ASSERT_TRUE(setup.ok()) << setup.error();
+  EXPECT_EQ(setup->node.id, (NodeId{0, 0xabc}));
+  EXPECT_EQ(setup->node.mode, ElectionMode::kClassic);
+  EXPECT_EQ(setup->udp.discovery_port, 40000);
+  EXPECT_EQ(setup->node.endpoints.discovery_port, 40000);
+  EXPECT_EQ(setup->udp.control_port, 0);
+  EXPECT_EQ(setup->udp.discovery_address, "127.255.255.255");
+  EXPECT_EQ(setup->node.timing.heartbeat_interval_us, 20 * kUsPerMs);
+  EXPECT_EQ(setup->node.timing.heartbeat_timeout_us, 90 * kUsPerMs);
+  EXPECT_EQ(setup->log_level, LogLevel::kDebug);
+  EXPECT_EQ(setup->state_file, "/tmp/x/" + (NodeId{0, 0xabc}).str() + ".state");
+  EXPECT_EQ(setup->run_for_us, 1500 * kUsPerMs);
+}
+
+TEST(ServerSetup, BadValuesNameTheirFlag) {
+  const auto expect_error = [](ServerOptions options, const std::string& flag) {
+    const auto setup = setup_of(options);
+    ASSERT_FALSE(setup.ok()) << flag;
+    EXPECT_EQ(setup.error().rfind(flag, 0), 0u) << setup.error();
+  };
+  ServerOptions o;
+  o.id = "nothex";
+  expect_error(o, "--id");
+  o = {};
+  o.mode = "bully";
+  expect_error(o, "--mode");
+  o = {};
+  o.heartbeat_interval_ms = 0;
+  expect_error(o, "--heartbeat-interval-ms");
+  o = {};
+  o.heartbeat_timeout_ms = o.heartbeat_interval_ms;
+  expect_error(o, "--heartbeat-timeout-ms");
+  o = {};
+  o.discovery_port = 0;
+  expect_error(o, "--discovery-port");
+  o = {};
+  o.discovery_address = "broadcast";
+  expect_error(o, "--discovery-address");
+  o = {};
+  o.advertise_ip = "10.0.0";
+  expect_error(o, "--advertise-ip");
+  o = {};
+  o.log_level = "verbose";
+  expect_error(o, "--log-level");
+  o = {};
+  o.run_for_s = -1;
+  expect_error(o, "--run-for-s");
+}
+
+class StateFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("dp-state-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(StateFileTest, MissingFileIsAFirstStart) {
+  const auto state = load_state_file((dir_ / "none.state").string());
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->highest_term, 0u);
+}
+
+TEST_F(StateFileTest, SavedTermIsLoadedBack) {
+  const std::string path = (dir_ / "sub" / "node.state").string();
+  EXPECT_EQ(save_state_file(path, PersistentState{12345678901ull}), "");
+  const auto state = load_state_file(path);
+  ASSERT_TRUE(state.ok()) << state.error();
+  EXPECT_EQ(state->highest_term, 12345678901ull);
+  EXPECT_EQ(save_state_file(path, PersistentState{3}), "");
+  EXPECT_EQ(load_state_file(path)->highest_term, 3u);
+}
+
+TEST_F(StateFileTest, MalformedFileIsAnError) {
+  std::filesystem::create_directories(dir_);
+  const std::string path = (dir_ / "bad.state").string();
+  std::ofstream(path) << "highest_term banana\n";
+  EXPECT_FALSE(load_state_file(path).ok());
+  std::ofstream(path, std::ios::trunc) << std::string(kMaxStateFileBytes + 10, '1');
+  EXPECT_FALSE(load_state_file(path).ok());
+}
+
+TEST(ServerLogFormat, EventsReadAsSentences) {
+  const NodeId leader{0, 0xdeadbeef};
+  const Epoch epoch{4, leader};
+  EXPECT_EQ(format_node_event(NodeEvent{0, NodeEventKind::kBecameLeader, leader, epoch, 0, 0}),
+            "became-leader peer=deadbeef epoch=4/deadbeef");
+  EXPECT_EQ(format_node_event(NodeEvent{0,
+                                        NodeEventKind::kDatagramRejected,
+                                        {},
+                                        {},
+                                        static_cast<std::int64_t>(wire::DecodeError::kTooShort),
+                                        static_cast<std::int64_t>(Channel::kClient)}),
+            "datagram-rejected reason=too-short channel=client");
+  // Out-of-range codes from a buggy node must not index past a table.
+  EXPECT_EQ(format_node_event(NodeEvent{0, NodeEventKind::kDatagramRejected, {}, {}, 99, 99}),
+            "datagram-rejected reason=? channel=?");
+  EXPECT_EQ(node_event_level(NodeEventKind::kDatagramRejected), LogLevel::kWarn);
+  EXPECT_EQ(node_event_level(NodeEventKind::kBecameLeader), LogLevel::kInfo);
+}
+
+TEST(ServerLogFormat, RejectionsListNonZeroReasons) {
+  ServerStats stats;
+  EXPECT_EQ(format_rejections(stats), "none");
+  stats.rejected_by_error[static_cast<std::size_t>(wire::DecodeError::kTooShort)] = 2;
+  stats.rejected_by_error[static_cast<std::size_t>(wire::DecodeError::kTooLong)] = 1;
+  EXPECT_EQ(format_rejections(stats), "too-short=2 too-long=1");
+}
+
+}  // namespace
+}  // namespace dp

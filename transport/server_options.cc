@@ -1,0 +1,114 @@
+#include "transport/server_options.h"
+
+namespace dp {
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Result<NodeId, std::string> parse_node_id(std::string_view hex) {
+  using R = Result<NodeId, std::string>;
+  constexpr std::size_t kMaxDigits = 32;
+  if (hex.empty() || hex.size() > kMaxDigits) {
+    return R::failure("id must be 1 to 32 hex digits, got '" + std::string(hex) + "'");
+  }
+  NodeId id;
+  for (const char c : hex) {
+    const int digit = hex_digit(c);
+    if (digit < 0) return R::failure("id is not hex: '" + std::string(hex) + "'");
+    // Shift the 128-bit value left by one hex digit.
+    id.hi = (id.hi << 4) | (id.lo >> 60);
+    id.lo = (id.lo << 4) | static_cast<std::uint64_t>(digit);
+  }
+  if (id.is_nil()) return R::failure("id must not be zero");
+  return id;
+}
+
+Result<ElectionMode, std::string> parse_election_mode(std::string_view text) {
+  if (text == "sticky") return ElectionMode::kSticky;
+  if (text == "classic") return ElectionMode::kClassic;
+  return Result<ElectionMode, std::string>::failure("unknown mode '" + std::string(text) +
+                                                    "' (sticky|classic)");
+}
+
+const char* election_mode_flag(ElectionMode mode) {
+  return mode == ElectionMode::kClassic ? "classic" : "sticky";
+}
+
+Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
+                                                   const NodeId& random_id, std::uint64_t seed) {
+  using R = Result<ServerSetup, std::string>;
+  ServerSetup setup;
+
+  if (options.id.empty()) {
+    if (random_id.is_nil()) return R::failure("--id: no id given and the random id is zero");
+    setup.node.id = random_id;
+  } else {
+    const auto id = parse_node_id(options.id);
+    if (!id) return R::failure("--id: " + id.error());
+    setup.node.id = *id;
+  }
+  setup.node.seed = seed;
+
+  const auto mode = parse_election_mode(options.mode);
+  if (!mode) return R::failure("--mode: " + mode.error());
+  setup.node.mode = *mode;
+
+  if (options.heartbeat_interval_ms < kHeartbeatIntervalMsMin ||
+      options.heartbeat_interval_ms > kHeartbeatIntervalMsMax) {
+    return R::failure("--heartbeat-interval-ms: must be in [" +
+                      std::to_string(kHeartbeatIntervalMsMin) + ", " +
+                      std::to_string(kHeartbeatIntervalMsMax) + "]");
+  }
+  // A timeout of at most one interval would suspect a healthy peer between two heartbeats.
+  if (options.heartbeat_timeout_ms <= options.heartbeat_interval_ms ||
+      options.heartbeat_timeout_ms > kHeartbeatTimeoutMsMax) {
+    return R::failure(
+        "--heartbeat-timeout-ms: must be greater than --heartbeat-interval-ms and "
+        "at most " +
+        std::to_string(kHeartbeatTimeoutMsMax));
+  }
+  setup.node.timing.heartbeat_interval_us = options.heartbeat_interval_ms * kUsPerMs;
+  setup.node.timing.heartbeat_timeout_us = options.heartbeat_timeout_ms * kUsPerMs;
+
+  if (options.discovery_port == 0) return R::failure("--discovery-port: must not be 0");
+  const auto discovery_ip = parse_ipv4(options.discovery_address);
+  if (!discovery_ip) return R::failure("--discovery-address: " + discovery_ip.error().message);
+  if (!options.advertise_ip.empty()) {
+    const auto advertise_ip = parse_ipv4(options.advertise_ip);
+    if (!advertise_ip) return R::failure("--advertise-ip: " + advertise_ip.error().message);
+  }
+  setup.udp.server = true;
+  setup.udp.discovery_port = options.discovery_port;
+  setup.udp.control_port = options.control_port;
+  setup.udp.client_port = options.client_port;
+  setup.udp.discovery_address = options.discovery_address;
+  setup.udp.advertise_ip = options.advertise_ip;
+  setup.node.endpoints.discovery_port = options.discovery_port;
+
+  const auto level = parse_log_level(options.log_level);
+  if (!level) return R::failure("--log-level: " + level.error());
+  setup.log_level = *level;
+
+  const std::string dir = options.log_dir.empty() ? std::string(".") : options.log_dir;
+  setup.log_file = dir + "/pong-server-" + setup.node.id.short_str() + ".log";
+  setup.state_file =
+      options.state_file.empty() ? dir + "/" + setup.node.id.str() + ".state" : options.state_file;
+
+  // Written as !(a >= b) so that NaN is rejected too.
+  if (!(options.run_for_s >= 0) || options.run_for_s > kRunForSecondsMax) {
+    return R::failure("--run-for-s: must be in [0, one year]");
+  }
+  if (options.run_for_s > 0) {
+    setup.run_for_us = static_cast<TimeUs>(options.run_for_s * static_cast<double>(kUsPerSecond));
+  }
+  return setup;
+}
+
+}  // namespace dp

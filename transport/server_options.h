@@ -1,0 +1,67 @@
+// pong-server's options as plain data, and their validation into the pieces the server is
+// built from (a ServerConfig for the node, a UdpTransportConfig for the sockets, and where
+// logs and state go).
+//
+// The app registers these fields as CLI11 flags; everything that can be wrong about their
+// values is checked here, so it is testable without a process and the app stays thin.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/cluster/config.h"
+#include "core/common/result.h"
+#include "transport/asio_udp_transport.h"
+#include "transport/logger.h"
+
+namespace dp {
+
+// What the user typed (or the defaults). Field names follow the flags.
+struct ServerOptions {
+  std::string id;  // --id: up to 32 hex digits; empty picks a random id.
+  std::uint16_t discovery_port = kDefaultDiscoveryPort;
+  std::uint16_t control_port = kDefaultControlPort;  // 0: ephemeral.
+  std::uint16_t client_port = kDefaultClientPort;    // 0: ephemeral.
+  std::string discovery_address = "255.255.255.255";
+  std::string advertise_ip;  // Empty: chosen from the discovery address.
+  std::string mode = "sticky";
+  std::int64_t heartbeat_interval_ms = 50;
+  std::int64_t heartbeat_timeout_ms = 200;
+  std::string log_level = "info";
+  std::string log_dir = "logs";
+  std::string state_file;  // Empty: <log_dir>/<id>.state
+  double run_for_s = 0;    // 0: run until signalled.
+};
+
+// Bounds on the timing flags, in milliseconds.
+constexpr std::int64_t kHeartbeatIntervalMsMin = 1;
+constexpr std::int64_t kHeartbeatIntervalMsMax = 60 * 1000;
+constexpr std::int64_t kHeartbeatTimeoutMsMax = 10 * 60 * 1000;
+// Upper bound on --run-for-s: one year.
+constexpr double kRunForSecondsMax = 365.0 * 24 * 3600;
+
+// Everything a server process is built from, validated.
+struct ServerSetup {
+  ServerConfig node;  // endpoints and persisted are filled in once the sockets are bound.
+  UdpTransportConfig udp;
+  LogLevel log_level = LogLevel::kInfo;
+  std::string log_file;    // <log_dir>/pong-server-<short id>.log
+  std::string state_file;  // Where the persistent term lives.
+  std::optional<TimeUs> run_for_us;
+};
+
+// Parses 1 to 32 hex digits (no prefix) into a non-nil id; shorter text is zero-extended on
+// the left, so "ff" is 0...0ff.
+Result<NodeId, std::string> parse_node_id(std::string_view hex);
+Result<ElectionMode, std::string> parse_election_mode(std::string_view text);
+const char* election_mode_flag(ElectionMode mode);  // "sticky" or "classic"
+
+// Checks the options and builds the setup. `random_id` is used when options.id is empty and
+// `seed` seeds the node's jitter generator; both come from the caller (the app owns
+// randomness). The error message names the flag.
+Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
+                                                   const NodeId& random_id, std::uint64_t seed);
+
+}  // namespace dp
