@@ -28,6 +28,7 @@ void ServerNode::start(TimeUs now) {
 
 void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
                              std::span<const std::uint8_t> bytes) {
+  if (stopped_) return;
   ++stats_.datagrams_in;
   auto status = wire::decode_into(bytes, scratch_);
   if (auto* error = std::get_if<wire::DecodeError>(&status)) {
@@ -43,7 +44,19 @@ void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
   std::visit([&](const auto& msg) { handle(now, channel, from, h, msg); }, scratch_.body);
 }
 
+void ServerNode::shutdown(TimeUs now) {
+  if (stopped_) return;
+  if (is_leader()) {
+    for (const auto& [id, info] : peers_) send(Channel::kControl, info.control, wire::Resign{});
+  }
+  emit(now, NodeEventKind::kSteppedDown, {}, epoch_);
+  role_ = Role::kFollower;
+  following_ = false;
+  stopped_ = true;
+}
+
 void ServerNode::on_tick(TimeUs now) {
+  if (stopped_) return;
   if (is_leader()) expire_peers(now);
   if (role_ == Role::kFollower && has_leader() && !leader_healthy(now)) {
     lose_leader(now, epoch_.leader);
@@ -67,6 +80,7 @@ void ServerNode::on_tick(TimeUs now) {
 }
 
 TimeUs ServerNode::next_tick_at() const {
+  if (stopped_) return next_heartbeat_us_ + 3600 * kUsPerSecond;
   TimeUs next = std::min({next_heartbeat_us_, next_discovery_us_, rooms_.next_tick_at()});
   if (election_deadline_us_ != 0) next = std::min(next, election_deadline_us_);
   if (!has_leader() && election_deadline_us_ == 0) {
@@ -133,8 +147,14 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
     return;
   }
   if (h.epoch > epoch_) {
-    // Someone knows a newer leadership. Epochs only move forward: adopt it.
-    follow(now, h.epoch);
+    // Someone knows a newer leadership. Epochs only move forward: adopt it, but second-hand
+    // only when we know where that leader is (else we could not heartbeat it and would
+    // suspect it at once); then look for it by discovery.
+    if (from_leader || peers_.count(h.epoch.leader)) {
+      follow(now, h.epoch);
+    } else if (now - last_discovery_us_ >= config_.timing.heartbeat_interval_us) {
+      send_discovery(now);
+    }
   }
   if (h.epoch == epoch_ && !from_leader && is_leader()) {
     rooms_.on_follower_position(now, h.sender, m.applied_seq);
@@ -269,6 +289,13 @@ void ServerNode::update_followers(TimeUs now) {
     }
   }
   rooms_.set_followers(now, live);
+}
+
+void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h, const wire::Resign&) {
+  if (!has_leader() || is_leader() || h.epoch != epoch_ || h.sender != epoch_.leader) return;
+  // It is gone for good: forget it, so the next-highest node need not wait for its answer.
+  peers_.erase(h.sender);
+  lose_leader(now, h.sender);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,6 +471,7 @@ void ServerNode::send_heartbeats(TimeUs now) {
 }
 
 void ServerNode::send_discovery(TimeUs now) {
+  last_discovery_us_ = now;
   wire::DiscoverRequest request;
   request.asker_role = static_cast<std::uint8_t>(role_);
   request.control = config_.endpoints.control;

@@ -45,6 +45,10 @@ class ServerNode final : public Node {
   void on_datagram(TimeUs now, Channel channel, Endpoint from,
                    std::span<const std::uint8_t> bytes) override;
   void on_tick(TimeUs now) override;
+  // Clean shutdown: a leader hands over (RESIGN) so its successor need not wait for the
+  // heartbeat timeout. The node ignores every input afterwards.
+  void shutdown(TimeUs now);
+  bool stopped() const { return stopped_; }
   TimeUs next_tick_at() const override;
 
   const NodeId& id() const { return config_.id; }
@@ -78,6 +82,7 @@ class ServerNode final : public Node {
   void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Answer& m);
   void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
               const wire::Coordinator& m);
+  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Resign& m);
   void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
               const wire::Replicate& m);
   void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Ack& m);
@@ -124,7 +129,8 @@ class ServerNode final : public Node {
 
   wire::Role role_ = wire::Role::kFollower;
   Epoch epoch_;
-  bool following_ = false;  // A follower that currently trusts epoch_.leader.
+  bool following_ = false;
+  bool stopped_ = false;  // A follower that currently trusts epoch_.leader.
   std::uint64_t highest_term_ = 0;
   std::map<NodeId, PeerInfo> peers_;
 
@@ -133,6 +139,7 @@ class ServerNode final : public Node {
   TimeUs leader_listed_us_ = 0;  // Last leader heartbeat that listed us as heard.
   TimeUs next_heartbeat_us_ = 0;
   TimeUs next_discovery_us_ = 0;
+  TimeUs last_discovery_us_ = 0;
   // Election state. election_deadline_us_ is 0 when no election is in progress.
   TimeUs election_deadline_us_ = 0;
   bool got_answer_ = false;

@@ -323,6 +323,11 @@ void RoomService::on_replicate(TimeUs now, const wire::Replicate& m) {
   }
   if (m.events.empty()) return;
   const std::uint64_t last = m.first_seq + m.events.size() - 1;
+  if (m.first_seq > applied_seq_ + 1 && config_.inject_bug_skip_nack) {
+    // The injected bug: pretend the missing events were applied and carry on.
+    ++stats_.gap_applies;
+    applied_seq_ = m.first_seq - 1;
+  }
   if (m.first_seq > applied_seq_ + 1) {
     // A gap: ask for it (rate-limited; the leader goes back to applied_seq_ + 1).
     if (last_nack_us_ == 0 || now - last_nack_us_ >= config_.sequencer.retransmit_timeout_us / 2) {

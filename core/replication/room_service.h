@@ -31,6 +31,9 @@ struct RoomServiceConfig {
   TimeUs recovery_window_us = 40 * kUsPerMs;
   TimeUs recovery_pull_timeout_us = 150 * kUsPerMs;
   SequencerConfig sequencer;
+  // TEST ONLY: a deliberately broken follower that applies a batch across a gap instead of
+  // NACKing it, so the fuzzer and its tests can prove they catch a broken invariant.
+  bool inject_bug_skip_nack = false;
 };
 
 struct RoomServiceStats {

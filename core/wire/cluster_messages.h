@@ -95,4 +95,13 @@ struct Coordinator {
   bool valid() const { return true; }
 };
 
+// A leader that is shutting down tells its peers to elect a successor now (the header's
+// epoch is the one it resigns). Followers drop it from their peers and start an election.
+struct Resign {
+  static constexpr MsgType kType = MsgType::kResign;
+  template <class A>
+  void serialize(A&) {}
+  bool valid() const { return true; }
+};
+
 }  // namespace dp::wire

@@ -82,6 +82,8 @@ DecodeStatus decode_into(std::span<const std::uint8_t> bytes, Decoded& out) {
       return decode_body<Answer>(body, out.body);
     case MsgType::kCoordinator:
       return decode_body<Coordinator>(body, out.body);
+    case MsgType::kResign:
+      return decode_body<Resign>(body, out.body);
     case MsgType::kReplicate:
       return decode_body<Replicate>(body, out.body);
     case MsgType::kAck:

@@ -36,7 +36,7 @@ enum class EncodeError : std::uint8_t { kTooLarge = 1 };
 
 using Message =
     std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
-                 Replicate, Ack, Nack, Snapshot, Join, Input, RoomState, Leave>;
+                 Resign, Replicate, Ack, Nack, Snapshot, Join, Input, RoomState, Leave>;
 
 struct Decoded {
   Header header;

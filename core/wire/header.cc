@@ -31,6 +31,8 @@ const char* msg_type_name(MsgType type) {
       return "answer";
     case MsgType::kCoordinator:
       return "coordinator";
+    case MsgType::kResign:
+      return "resign";
     case MsgType::kReplicate:
       return "replicate";
     case MsgType::kAck:
@@ -52,7 +54,7 @@ const char* msg_type_name(MsgType type) {
 }
 
 bool is_known_msg_type(std::uint8_t value) {
-  return (value >= 1 && value <= 6) || (value >= 10 && value <= 13) ||
+  return (value >= 1 && value <= 6) || value == 9 || (value >= 10 && value <= 13) ||
          (value >= 20 && value <= kMaxMsgTypeValue);
 }
 

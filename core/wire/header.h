@@ -35,6 +35,8 @@ enum class MsgType : std::uint8_t {
   kElection = 4,
   kAnswer = 5,
   kCoordinator = 6,
+  // A leader that shuts down cleanly hands over at once instead of waiting to be suspected.
+  kResign = 9,
   // Replication between servers.
   kReplicate = 10,
   kAck = 11,

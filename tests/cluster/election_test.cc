@@ -280,3 +280,38 @@ TEST(Election, GarbageIsCountedAndDropped) {
 
 }  // namespace
 }  // namespace dp
+
+namespace dp {
+namespace {
+
+TEST(Election, ResigningLeaderIsReplacedAtOnce) {
+  Harness h(2);
+  h.start();
+  h.introduce(1);
+  for (int i = 0; i < 5; ++i) {
+    h.leader_heartbeat(3, 4);
+    h.advance(h.timing().heartbeat_interval_us);
+  }
+  ASSERT_EQ(h.node().epoch(), (Epoch{4, id_of(3)}));
+  h.deliver(3, Epoch{4, id_of(3)}, wire::Resign{});
+  // Node 3 is forgotten, so node 2 is now the highest and takes over without waiting.
+  EXPECT_TRUE(h.node().is_leader());
+  EXPECT_EQ(h.node().epoch(), (Epoch{5, id_of(2)}));
+  EXPECT_EQ(h.count_sent(wire::MsgType::kElection, control_of(3)), 0);
+}
+
+TEST(Election, ShutdownLeaderSendsResignAndGoesQuiet) {
+  Harness h(3);
+  h.start();
+  h.introduce(1);
+  h.advance(h.timing().discovery_window_us + 1);
+  ASSERT_TRUE(h.node().is_leader());
+  h.forget();
+  h.node().shutdown(h.now());
+  h.node().on_tick(h.now() + 1000);
+  EXPECT_FALSE(h.node().is_leader());
+  EXPECT_TRUE(h.node().stopped());
+}
+
+}  // namespace
+}  // namespace dp
