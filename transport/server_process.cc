@@ -62,9 +62,12 @@ int run_server_process(const ServerSetup& setup) {
     if (shut_down) return;
     shut_down = true;
     logger.info("shutting down: " + why);
-    // HANDOVER CALL SITE: once ServerNode::shutdown(now) exists, a leaving leader hands over
-    // here, while the sockets are still open (apply() sends its datagrams synchronously):
-    //   driver.apply([&node](TimeUs now) { node.shutdown(now); });
+    // HANDOVER: a leaving leader tells its followers (RESIGN) while the sockets are still
+    // open (apply() sends its datagrams synchronously), so failover need not wait for the
+    // heartbeat timeout.
+    const bool was_leader = node.is_leader();
+    driver.apply([&node](TimeUs now) { node.shutdown(now); });
+    if (was_leader) logger.info("handed over leadership");
     driver.stop();
     status_timer.cancel();
     run_timer.cancel();

@@ -1,0 +1,85 @@
+// pong-client: a player (or a bot) of the Distributed Pong cluster.
+//
+// Thin front end: CLI11 flags into ClientOptions, a random id and seed (the only randomness
+// the process owns), then either the headless loop (transport/client_process.h) or the SDL2
+// window (window.h) on top of the same session. Bad flags exit 2.
+#include <cstdint>
+#include <iostream>
+#include <random>
+
+#include <CLI/CLI.hpp>
+
+#include "apps/pong-client/window.h"
+#include "transport/client_options.h"
+#include "transport/client_process.h"
+
+namespace {
+
+constexpr int kExitBadFlags = 2;
+
+std::uint64_t random_u64(std::random_device& device) {
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  dp::ClientOptions options;
+  CLI::App app{
+      "Distributed Pong client: finds the cluster by broadcast, joins a room on the leader and "
+      "plays (W/S, arrow keys or a game controller). --headless --bot plays without a window."};
+  app.add_option("--room", options.room, "Room to join (default: the first open room)");
+  app.add_option("--discovery-address", options.discovery_address,
+                 "Broadcast address for discovery (127.255.255.255 for one host)")
+      ->capture_default_str();
+  app.add_option("--discovery-port", options.discovery_port, "UDP discovery port of the servers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--client-port", options.client_port, "Local UDP port (0: any)")
+      ->capture_default_str();
+  app.add_flag("--headless", options.headless,
+               "No window and no SDL: log state changes with monotonic timestamps");
+  app.add_flag("--bot", options.bot, "Let the built-in bot play this paddle");
+  app.add_option("--skill", options.skill, "Bot skill in percent")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
+  app.add_option("--log-file", options.log_file, "Also append the log to this file");
+  app.add_flag("--quit-after-match", options.quit_after_match, "Exit 0 once the match is over");
+  app.add_option("--timeout-s", options.timeout_s,
+                 "Give up after this many seconds (exit 3); 0: never")
+      ->capture_default_str();
+  // For scripts/screenshot.sh: save one frame of a match in progress as BMP, then exit.
+  app.add_option("--screenshot", options.screenshot)->group("");
+  app.add_option("--screenshot-after-s", options.screenshot_after_s)->group("");
+  app.add_option("--window-width", options.window_width, "Initial window width in pixels")
+      ->capture_default_str();
+  app.add_option("--window-height", options.window_height, "Initial window height in pixels")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // Prints the error and a usage hint.
+    return kExitBadFlags;
+  }
+
+  std::random_device device;
+  dp::NodeId random_id{random_u64(device), random_u64(device)};
+  if (random_id.is_nil()) random_id.lo = 1;
+  const auto setup = dp::make_client_setup(options, random_id, random_u64(device));
+  if (!setup) {
+    std::cerr << "pong-client: " << setup.error() << "\nRun with --help for more information.\n";
+    return kExitBadFlags;
+  }
+  auto session = dp::ClientSession::open(*setup);
+  if (!session) {
+    std::cerr << "pong-client: " << session.error() << "\n";
+    return 1;
+  }
+  if (setup->headless) return (*session)->run();
+  return dp::client::run_window(**session, *setup);
+}

@@ -1,0 +1,344 @@
+#include "apps/pong-client/window.h"
+
+#include <SDL.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "apps/pong-client/interpolation.h"
+#include "apps/pong-client/text.h"
+#include "core/game/pong_rules.h"
+#include "transport/client_log.h"
+
+namespace dp::client {
+namespace {
+
+constexpr int kLogicalWidth = 800;
+constexpr int kLogicalHeight = 400;
+constexpr Uint32 kFrameMs = 16;  // ~60 fps when vsync is not available (e.g. Xvfb).
+// No state for this long while the match runs: the leader is probably gone.
+constexpr TimeUs kReconnectingAfterUs = 150 * kUsPerMs;
+// Left-stick dead zone, out of 32767.
+constexpr Sint16 kStickDeadZone = 8000;
+// A screenshot waits for a match in progress, but no longer than this past its due time.
+constexpr TimeUs kScreenshotGraceUs = 20 * kUsPerSecond;
+
+constexpr SDL_Color kBackground{14, 18, 28, 255};
+constexpr SDL_Color kWhite{235, 238, 245, 255};
+constexpr SDL_Color kDim{120, 130, 150, 255};
+constexpr SDL_Color kAccent{255, 196, 64, 255};
+constexpr SDL_Color kWarn{255, 110, 90, 255};
+
+struct Input {
+  bool quit = false;
+  bool play_again = false;
+  std::int8_t direction = 0;
+};
+
+class PongWindow {
+ public:
+  PongWindow(ClientSession& session, const ClientSetup& setup) : session_(session), setup_(setup) {}
+  ~PongWindow() {
+    text_.reset();
+    if (controller_ != nullptr) SDL_GameControllerClose(controller_);
+    if (renderer_ != nullptr) SDL_DestroyRenderer(renderer_);
+    if (window_ != nullptr) SDL_DestroyWindow(window_);
+    SDL_Quit();
+  }
+  PongWindow(const PongWindow&) = delete;
+  PongWindow& operator=(const PongWindow&) = delete;
+
+  bool open() {
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_GAMECONTROLLER) != 0) {
+      std::fprintf(stderr, "pong-client: SDL_Init: %s\n", SDL_GetError());
+      return false;
+    }
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    window_ = SDL_CreateWindow("Distributed Pong", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                               setup_.window_width, setup_.window_height, SDL_WINDOW_RESIZABLE);
+    if (window_ == nullptr) {
+      std::fprintf(stderr, "pong-client: SDL_CreateWindow: %s\n", SDL_GetError());
+      return false;
+    }
+    renderer_ =
+        SDL_CreateRenderer(window_, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (renderer_ == nullptr) renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
+    if (renderer_ == nullptr) {
+      std::fprintf(stderr, "pong-client: SDL_CreateRenderer: %s\n", SDL_GetError());
+      return false;
+    }
+    SDL_RenderSetLogicalSize(renderer_, kLogicalWidth, kLogicalHeight);
+    SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
+    text_ = std::make_unique<TextRenderer>(renderer_, TextRenderer::kDefaultFont);
+    if (!text_->using_ttf()) {
+      std::fprintf(stderr, "pong-client: %s not usable; using the drawn font\n",
+                   TextRenderer::kDefaultFont);
+    }
+    open_first_controller();
+    return true;
+  }
+
+  int loop() {
+    const TimeUs started_us = monotonic_now_us();
+    for (;;) {
+      const Uint32 frame_start_ms = SDL_GetTicks();
+      const Input input = poll_input();
+      if (input.quit) break;
+      session_.set_direction(input.direction);
+      ClientView view = session_.view();
+      if (view.ended) return session_.exit_code();  // --timeout-s, or the loop failed.
+      feed(view);
+      if (input.play_again && (view.result || newest_phase(view) == room_phase::kClosed)) {
+        interpolator_.clear();
+        session_.play_again();
+      }
+      const TimeUs now_us = monotonic_now_us();
+      draw(view, now_us);
+      if (!setup_.screenshot.empty() && screenshot_due(view, now_us - started_us)) {
+        return save_screenshot() ? 0 : 1;
+      }
+      SDL_RenderPresent(renderer_);
+      const Uint32 spent_ms = SDL_GetTicks() - frame_start_ms;
+      if (spent_ms < kFrameMs) SDL_Delay(kFrameMs - spent_ms);
+    }
+    return 0;
+  }
+
+ private:
+  void open_first_controller() {
+    if (controller_ != nullptr) return;
+    for (int i = 0; i < SDL_NumJoysticks(); ++i) {
+      if (!SDL_IsGameController(i)) continue;
+      controller_ = SDL_GameControllerOpen(i);
+      if (controller_ != nullptr) return;
+    }
+  }
+
+  Input poll_input() {
+    Input input;
+    SDL_Event event;
+    while (SDL_PollEvent(&event) != 0) {
+      switch (event.type) {
+        case SDL_QUIT:
+          input.quit = true;
+          break;
+        case SDL_KEYDOWN:
+          if (event.key.keysym.sym == SDLK_ESCAPE) input.quit = true;
+          if (event.key.keysym.sym == SDLK_RETURN || event.key.keysym.sym == SDLK_KP_ENTER) {
+            input.play_again = true;
+          }
+          break;
+        case SDL_CONTROLLERDEVICEADDED:
+          open_first_controller();
+          break;
+        case SDL_CONTROLLERDEVICEREMOVED:
+          if (controller_ != nullptr &&
+              event.cdevice.which ==
+                  SDL_JoystickInstanceID(SDL_GameControllerGetJoystick(controller_))) {
+            SDL_GameControllerClose(controller_);
+            controller_ = nullptr;
+            open_first_controller();
+          }
+          break;
+        case SDL_CONTROLLERBUTTONDOWN:
+          if (event.cbutton.button == SDL_CONTROLLER_BUTTON_A ||
+              event.cbutton.button == SDL_CONTROLLER_BUTTON_START) {
+            input.play_again = true;
+          }
+          if (event.cbutton.button == SDL_CONTROLLER_BUTTON_BACK) input.quit = true;
+          break;
+        default:
+          break;
+      }
+    }
+    const Uint8* keys = SDL_GetKeyboardState(nullptr);
+    bool up = keys[SDL_SCANCODE_W] != 0 || keys[SDL_SCANCODE_UP] != 0;
+    bool down = keys[SDL_SCANCODE_S] != 0 || keys[SDL_SCANCODE_DOWN] != 0;
+    if (controller_ != nullptr) {
+      const Sint16 stick = SDL_GameControllerGetAxis(controller_, SDL_CONTROLLER_AXIS_LEFTY);
+      up = up || stick < -kStickDeadZone ||
+           SDL_GameControllerGetButton(controller_, SDL_CONTROLLER_BUTTON_DPAD_UP) != 0;
+      down = down || stick > kStickDeadZone ||
+             SDL_GameControllerGetButton(controller_, SDL_CONTROLLER_BUTTON_DPAD_DOWN) != 0;
+    }
+    input.direction = static_cast<std::int8_t>((down ? 1 : 0) - (up ? 1 : 0));
+    return input;
+  }
+
+  void feed(const ClientView& view) {
+    for (const TimedState& timed : view.recent) {
+      if (fed_any_ && !(timed.position > fed_position_)) continue;
+      interpolator_.add(timed);
+      fed_position_ = timed.position;
+      fed_any_ = true;
+    }
+  }
+
+  static std::uint8_t newest_phase(const ClientView& view) {
+    return view.recent.empty() ? room_phase::kWaiting : view.recent.back().state.phase;
+  }
+
+  bool screenshot_due(const ClientView& view, TimeUs elapsed_us) const {
+    if (elapsed_us < setup_.screenshot_after_us) return false;
+    return newest_phase(view) == room_phase::kPlaying ||
+           elapsed_us > setup_.screenshot_after_us + kScreenshotGraceUs;
+  }
+
+  bool save_screenshot() {
+    int w = 0;
+    int h = 0;
+    SDL_GetRendererOutputSize(renderer_, &w, &h);
+    SDL_Surface* surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_BGR24);
+    if (surface == nullptr) return false;
+    bool ok = SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_BGR24, surface->pixels,
+                                   surface->pitch) == 0 &&
+              SDL_SaveBMP(surface, setup_.screenshot.c_str()) == 0;
+    if (!ok) std::fprintf(stderr, "pong-client: screenshot: %s\n", SDL_GetError());
+    SDL_FreeSurface(surface);
+    if (ok) std::printf("pong-client: saved %s (%dx%d)\n", setup_.screenshot.c_str(), w, h);
+    return ok;
+  }
+
+  void fill(int x, int y, int w, int h, SDL_Color c) {
+    SDL_SetRenderDrawColor(renderer_, c.r, c.g, c.b, c.a);
+    const SDL_Rect r{x, y, w, h};
+    SDL_RenderFillRect(renderer_, &r);
+  }
+  void fill_f(float x, float y, float w, float h, SDL_Color c) {
+    SDL_SetRenderDrawColor(renderer_, c.r, c.g, c.b, c.a);
+    const SDL_FRect r{x, y, w, h};
+    SDL_RenderFillRectF(renderer_, &r);
+  }
+  void say(const std::string& s, int y, TextSize size, SDL_Color c) {
+    text_->draw(s, kLogicalWidth / 2, y, size, Align::kCentre, c);
+  }
+
+  void draw_field(const wire::RoomState& newest, const DrawnPositions& p, bool dim) {
+    for (int y = 0; y < kLogicalHeight - 40; y += 20)
+      fill(kLogicalWidth / 2 - 1, y + 4, 2, 12, kDim);
+    const std::string left = std::to_string(newest.score_left);
+    const std::string right = std::to_string(newest.score_right);
+    text_->draw(left, kLogicalWidth / 2 - 60, 14, TextSize::kLarge, Align::kRight, kWhite);
+    text_->draw(right, kLogicalWidth / 2 + 60, 14, TextSize::kLarge, Align::kLeft, kWhite);
+    const SDL_Color paddle = dim ? kDim : kWhite;
+    const float pw = static_cast<float>(game::kPaddleWidth) / game::kFixedOne;
+    const float ph = static_cast<float>(game::kPaddleHeight) / game::kFixedOne;
+    const float ball = static_cast<float>(game::kBallSize) / game::kFixedOne;
+    const SDL_Color mine = dim ? kDim : kAccent;
+    fill_f(static_cast<float>(game::kLeftPaddleX) / game::kFixedOne, p.paddle_left_y, pw, ph,
+           newest.your_slot == 0 ? mine : paddle);
+    fill_f(static_cast<float>(game::kRightPaddleX) / game::kFixedOne, p.paddle_right_y, pw, ph,
+           newest.your_slot == 1 ? mine : paddle);
+    if (newest.phase == room_phase::kPlaying || newest.phase == room_phase::kCountdown) {
+      fill_f(p.ball_x, p.ball_y, ball, ball, kWhite);
+    }
+  }
+
+  void draw_status(const ClientView& view, const wire::RoomState* newest) {
+    std::string line;
+    if (newest != nullptr && !newest->leader_control.is_unset()) {
+      line = "leader " + newest->leader_control.str();
+    } else if (!view.leader_client.is_unset()) {
+      line = "leader " + view.leader_client.str();
+    } else {
+      line = "no leader yet";
+    }
+    if (!view.leader_epoch.is_none()) {
+      line += "  server " + view.leader_epoch.leader.short_str() + "  epoch " +
+              std::to_string(view.leader_epoch.term);
+    }
+    if (newest != nullptr) {
+      line += "  room " + (newest->name.empty() ? std::to_string(newest->room)
+                                                : std::string(newest->name.view()));
+      line += newest->your_slot == 0 ? "  you: left"
+                                     : (newest->your_slot == 1 ? "  you: right" : "  spectating");
+    }
+    text_->draw(line, 8, kLogicalHeight - 22, TextSize::kSmall, Align::kLeft, kDim);
+  }
+
+  void draw(const ClientView& view, TimeUs now_us) {
+    SDL_SetRenderDrawColor(renderer_, kBackground.r, kBackground.g, kBackground.b, 255);
+    SDL_RenderClear(renderer_);
+    const wire::RoomState* newest = view.recent.empty() ? nullptr : &view.recent.back().state;
+    draw_status(view, newest);
+    if (newest == nullptr) {
+      if (view.phase == ClientPhase::kDiscovering) {
+        say("Searching for servers...", 150, TextSize::kMedium, kWhite);
+        say("broadcasting to " + session_.discovery_str(), 190, TextSize::kSmall, kDim);
+      } else {
+        say("Joining " + view.leader_client.str() + " ...", 160, TextSize::kMedium, kWhite);
+      }
+      return;
+    }
+    const std::optional<DrawnPositions> p = interpolator_.at(now_us);
+    const bool over = view.result.has_value() || newest->phase == room_phase::kGameOver;
+    switch (newest->phase) {
+      case room_phase::kWaiting:
+        draw_field(*newest, *p, true);
+        say("Waiting for an opponent...", 150, TextSize::kMedium, kWhite);
+        break;
+      case room_phase::kCountdown: {
+        draw_field(*newest, *p, false);
+        const int seconds =
+            (newest->countdown_ticks + game::kTicksPerSecond - 1) / game::kTicksPerSecond;
+        say(std::to_string(std::max(seconds, 1)), 130, TextSize::kHuge, kAccent);
+        break;
+      }
+      case room_phase::kPlaying:
+        draw_field(*newest, *p, false);
+        break;
+      case room_phase::kClosed:
+        say("The room closed.", 140, TextSize::kMedium, kWhite);
+        say("Play again (Enter) or quit (Esc)", 200, TextSize::kSmall, kDim);
+        return;
+      default:
+        break;
+    }
+    if (over) {
+      draw_field(*newest, *p, true);
+      const std::uint8_t winner =
+          view.result ? view.result->winner_slot : static_cast<std::uint8_t>(newest->winner - 1);
+      const std::uint8_t left = view.result ? view.result->score_left : newest->score_left;
+      const std::uint8_t right = view.result ? view.result->score_right : newest->score_right;
+      std::string headline = winner == 0 ? "Left wins" : "Right wins";
+      if (newest->your_slot <= 1) headline = winner == newest->your_slot ? "You win!" : "You lose";
+      say(headline, 110, TextSize::kLarge, kAccent);
+      say("final score " + std::to_string(left) + " : " + std::to_string(right), 180,
+          TextSize::kMedium, kWhite);
+      say("Play again (Enter) or quit (Esc)", 230, TextSize::kSmall, kDim);
+      return;
+    }
+    const bool running =
+        newest->phase == room_phase::kPlaying || newest->phase == room_phase::kCountdown;
+    const bool silent = now_us - view.recent.back().arrived_mono_us > kReconnectingAfterUs;
+    if (running && (silent || view.phase == ClientPhase::kDiscovering ||
+                    view.phase == ClientPhase::kJoining)) {
+      fill(250, 300, 300, 34, SDL_Color{40, 20, 20, 220});
+      say("reconnecting...", 306, TextSize::kMedium, kWarn);
+    }
+  }
+
+  ClientSession& session_;
+  const ClientSetup& setup_;
+  SDL_Window* window_ = nullptr;
+  SDL_Renderer* renderer_ = nullptr;
+  SDL_GameController* controller_ = nullptr;
+  std::unique_ptr<TextRenderer> text_;
+  Interpolator interpolator_;
+  StatePosition fed_position_;
+  bool fed_any_ = false;
+};
+
+}  // namespace
+
+int run_window(ClientSession& session, const ClientSetup& setup) {
+  PongWindow window(session, setup);
+  if (!window.open()) return 1;
+  session.start_background();
+  const int code = window.loop();
+  session.quit();
+  return code;
+}
+
+}  // namespace dp::client

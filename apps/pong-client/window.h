@@ -1,0 +1,19 @@
+// The SDL2 window of pong-client: reads the keyboard and a game controller, draws the screen
+// that fits the client's state (searching, waiting, countdown, playing, game over) from the
+// session's view, and can save one frame for scripts/screenshot.sh.
+//
+// Runs on the main thread while the session's network loop runs on its own thread
+// (transport/client_process.h). The window's logical size is 800x400 (the field), so it
+// scales to any window size with letterboxing.
+#pragma once
+
+#include "transport/client_options.h"
+#include "transport/client_process.h"
+
+namespace dp::client {
+
+// Returns the process exit code: 0 when the player quits (or the screenshot was saved), 1
+// when SDL cannot open a window or the screenshot cannot be written.
+int run_window(ClientSession& session, const ClientSetup& setup);
+
+}  // namespace dp::client

@@ -1,0 +1,67 @@
+#include "transport/client_options.h"
+
+#include "core/wire/replication_messages.h"
+
+namespace dp {
+namespace {
+
+// Every comparison with NaN is false, so NaN is rejected too.
+bool valid_seconds(double s) { return s >= 0 && s <= kClientSecondsMax; }
+
+TimeUs seconds_to_us(double s) {
+  return static_cast<TimeUs>(s * static_cast<double>(kUsPerSecond));
+}
+
+}  // namespace
+
+Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
+                                                   const NodeId& random_id, std::uint64_t seed) {
+  using R = Result<ClientSetup, std::string>;
+  ClientSetup setup;
+  if (random_id.is_nil()) return R::failure("the random client id is zero");
+  setup.node.id = random_id;
+  setup.node.seed = seed;
+
+  if (options.room.size() > wire::kRoomNameMax) {
+    return R::failure("--room: at most " + std::to_string(wire::kRoomNameMax) + " bytes");
+  }
+  setup.node.room_name = options.room;
+
+  if (options.discovery_port == 0) return R::failure("--discovery-port: must not be 0");
+  const auto discovery_ip = parse_ipv4(options.discovery_address);
+  if (!discovery_ip) return R::failure("--discovery-address: " + discovery_ip.error().message);
+  setup.udp.server = false;
+  setup.udp.discovery_port = options.discovery_port;
+  setup.udp.client_port = options.client_port;
+  setup.udp.discovery_address = options.discovery_address;
+  setup.node.endpoints.discovery_port = options.discovery_port;
+
+  if (options.skill < 0 || options.skill > 100) return R::failure("--skill: must be in [0, 100]");
+  setup.headless = options.headless;
+  setup.bot = options.bot;
+  setup.skill = options.skill;
+  setup.log_file = options.log_file;
+  setup.quit_after_match = options.quit_after_match;
+
+  if (!valid_seconds(options.timeout_s)) return R::failure("--timeout-s: must be in [0, 86400]");
+  if (options.timeout_s > 0) setup.timeout_us = seconds_to_us(options.timeout_s);
+
+  if (!options.screenshot.empty() && options.headless) {
+    return R::failure("--screenshot: needs a window (drop --headless)");
+  }
+  if (!valid_seconds(options.screenshot_after_s)) {
+    return R::failure("--screenshot-after-s: must be in [0, 86400]");
+  }
+  setup.screenshot = options.screenshot;
+  setup.screenshot_after_us = seconds_to_us(options.screenshot_after_s);
+
+  if (options.window_width < kWindowPixelsMin || options.window_width > kWindowPixelsMax ||
+      options.window_height < kWindowPixelsMin || options.window_height > kWindowPixelsMax) {
+    return R::failure("--window-width/--window-height: must be in [200, 8192]");
+  }
+  setup.window_width = options.window_width;
+  setup.window_height = options.window_height;
+  return setup;
+}
+
+}  // namespace dp

@@ -1,0 +1,64 @@
+// pong-client's options as plain data, and their validation into what a client process is
+// built from (a ClientConfig for the node, a UdpTransportConfig for its one socket, and how
+// the process plays, logs and ends).
+//
+// The app registers these fields as CLI11 flags; every check of their values lives here so
+// the app stays thin and the error messages name the flag.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/client/client_config.h"
+#include "core/common/result.h"
+#include "transport/asio_udp_transport.h"
+
+namespace dp {
+
+// What the user typed (or the defaults). Field names follow the flags.
+struct ClientOptions {
+  std::string room;  // --room: empty joins the first open room.
+  std::string discovery_address = "255.255.255.255";
+  std::uint16_t discovery_port = kDefaultDiscoveryPort;
+  std::uint16_t client_port = 0;  // 0: ephemeral (the usual case).
+  bool headless = false;
+  bool bot = false;
+  int skill = 70;        // Bot skill in percent, [0, 100].
+  std::string log_file;  // Empty: stdout only.
+  bool quit_after_match = false;
+  double timeout_s = 0;  // 0: no limit.
+  // Hidden flags for scripts/screenshot.sh.
+  std::string screenshot;
+  double screenshot_after_s = 3;
+  int window_width = 1000;
+  int window_height = 500;
+};
+
+// Upper bound on --timeout-s and --screenshot-after-s: one day.
+constexpr double kClientSecondsMax = 24.0 * 3600;
+// Bounds on the initial window size, in pixels.
+constexpr int kWindowPixelsMin = 200;
+constexpr int kWindowPixelsMax = 8192;
+
+struct ClientSetup {
+  ClientConfig node;  // endpoints are filled in once the socket is bound.
+  UdpTransportConfig udp;
+  bool headless = false;
+  bool bot = false;
+  int skill = 70;
+  std::string log_file;
+  bool quit_after_match = false;
+  std::optional<TimeUs> timeout_us;
+  std::string screenshot;
+  TimeUs screenshot_after_us = 0;
+  int window_width = 1000;
+  int window_height = 500;
+};
+
+// Checks the options and builds the setup. `random_id` names the client on the wire and
+// `seed` seeds its generator; both come from the caller (the app owns randomness).
+Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
+                                                   const NodeId& random_id, std::uint64_t seed);
+
+}  // namespace dp
