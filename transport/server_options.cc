@@ -76,6 +76,18 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
   }
   setup.node.timing.heartbeat_interval_us = options.heartbeat_interval_ms * kUsPerMs;
   setup.node.timing.heartbeat_timeout_us = options.heartbeat_timeout_ms * kUsPerMs;
+  if (options.target_score < 1 || options.target_score > 99) {
+    return R::failure("--target-score: must be in [1, 99]");
+  }
+  setup.node.rooms.target_score = static_cast<std::uint8_t>(options.target_score);
+  if (options.min_replicas < 0 || options.min_replicas > 31) {
+    return R::failure("--min-replicas: must be in [0, 31]");
+  }
+  setup.node.rooms.min_replicas = static_cast<std::size_t>(options.min_replicas);
+  if (options.forfeit_timeout_ms < 100 || options.forfeit_timeout_ms > 3600 * 1000) {
+    return R::failure("--forfeit-timeout-ms: must be in [100, 3600000]");
+  }
+  setup.node.rooms.forfeit_timeout_us = options.forfeit_timeout_ms * kUsPerMs;
 
   if (options.discovery_port == 0) return R::failure("--discovery-port: must not be 0");
   const auto discovery_ip = parse_ipv4(options.discovery_address);

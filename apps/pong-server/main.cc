@@ -42,6 +42,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"sticky", "classic"}));
   app.add_option("--heartbeat-interval-ms", options.heartbeat_interval_ms)->capture_default_str();
   app.add_option("--heartbeat-timeout-ms", options.heartbeat_timeout_ms)->capture_default_str();
+  app.add_option("--target-score", options.target_score, "Points that win a match")
+      ->capture_default_str();
+  app.add_option("--min-replicas", options.min_replicas,
+                 "Followers that must hold a point before players see it")
+      ->capture_default_str();
+  app.add_option("--forfeit-timeout-ms", options.forfeit_timeout_ms,
+                 "A player silent this long forfeits")
+      ->capture_default_str();
   app.add_option("--log-level", options.log_level)
       ->capture_default_str()
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
