@@ -23,7 +23,7 @@ HostSpec client_host_spec(int number, NodeId id) {
   spec.number = number;
   spec.id = id;
   const std::uint32_t ip = client_ip(number);
-  spec.endpoints.client = Endpoint{ip, kDefaultClientPort};
+  spec.endpoints.client = Endpoint{ip, client_port(number)};
   spec.endpoints.discovery_port = kDefaultDiscoveryPort;
   spec.has_channel = {false, false, true};
   spec.name = "client " + std::to_string(number);

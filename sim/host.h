@@ -1,10 +1,10 @@
 // A simulated machine: a virtual IPv4 address, up to three UDP sockets, the node running on
 // it (absent while crashed) and the "disk" that survives a crash.
 //
-// Servers get 127.1.0.i (1-based) and the default ports; clients (a later ClientNode) will get
-// 127.2.x.y with only a client socket. The node itself is built by a factory so a restart
-// constructs a fresh object from the same identity and the persisted state, exactly like a
-// process restart on a real host.
+// Servers get 127.1.0.i (1-based) and the default ports; clients (dp::ClientNode bots) get
+// 127.2.x.y with only a client socket, on an ephemeral-looking port. The node itself is built by a
+// factory so a restart constructs a fresh object from the same identity and the persisted state,
+// exactly like a process restart on a real host.
 #pragma once
 
 #include <array>
@@ -41,12 +41,17 @@ constexpr std::uint32_t server_ip(int number) {
   return (127u << 24) | (1u << 16) | static_cast<std::uint32_t>(number);
 }
 constexpr std::uint32_t client_ip(int number) {
-  return (127u << 24) | (2u << 16) | static_cast<std::uint32_t>(number);
+  const auto n = static_cast<std::uint32_t>(number);
+  return (127u << 24) | (2u << 16) | (((n >> 8) & 0xffu) << 8) | (n & 0xffu);
+}
+// Client sockets sit in the IANA ephemeral range, as an OS-assigned port would.
+constexpr std::uint16_t client_port(int number) {
+  return static_cast<std::uint16_t>(49152 + (number % 16000));
 }
 
 // The host spec of server `number` (1-based) with the default ports.
 HostSpec server_host_spec(int number, NodeId id);
-// The host spec of client `number` (1-based): one client socket on the default client port.
+// The host spec of client `number` (1-based): one client socket on client_port(number).
 HostSpec client_host_spec(int number, NodeId id);
 
 struct Host {

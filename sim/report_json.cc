@@ -36,12 +36,68 @@ void write_json_report(const RunResult& r, std::ostream& out) {
   const Figures& f = r.figures;
   w.key("figures");
   w.begin_object();
-  w.key("failover_ms");
-  if (f.max_failover_us) {
-    w.value(static_cast<double>(*f.max_failover_us) / 1e3);
-  } else {
-    w.null();
+  auto ms_or_null = [&](const char* key, const std::optional<TimeUs>& us) {
+    w.key(key);
+    if (us) {
+      w.value(static_cast<double>(*us) / 1e3);
+    } else {
+      w.null();
+    }
+  };
+  // failover_ms: as the players see it (crash until every seated client shows a state from
+  // the new leader), max over leader faults; election_failover_ms: as the servers see it.
+  ms_or_null("failover_ms", f.max_client_failover_us);
+  ms_or_null("election_failover_ms", f.max_failover_us);
+  w.field("clients", f.clients);
+  w.key("client_failovers");
+  w.begin_array();
+  for (const ClientFailover& fo : f.client_failovers) {
+    w.begin_object();
+    w.field("server", fo.server);
+    w.field("fault", fo.what);
+    w.field("fault_at_ms", static_cast<double>(fo.fault_at_us) / 1e3);
+    w.field("old_epoch", fo.old_epoch.str());
+    w.field("clients", fo.clients);
+    w.field("rehomed", fo.rehomed);
+    w.field("completed", fo.completed);
+    w.key("failover_ms");
+    if (fo.completed && fo.rehomed > 0) {
+      w.value(static_cast<double>(fo.duration_us()) / 1e3);
+    } else {
+      w.null();
+    }
+    w.end_object();
   }
+  w.end_array();
+  w.field("longest_stall_ms", static_cast<double>(f.longest_stall_us) / 1e3);
+  w.field("client_rx_bytes_per_s", f.client_rx_bytes_per_s);
+  w.field("client_rx_bytes_per_s_max", f.client_rx_bytes_per_s_max);
+  w.field("follower_rx_bytes_per_s", f.follower_rx_bytes_per_s);
+  w.field("retransmitted_events", f.retransmitted_events);
+  w.field("snapshots_sent", f.snapshots_sent);
+  w.field("snapshots_installed", f.snapshots_installed);
+  w.field("client_states_accepted", f.client_states_accepted);
+  w.field("client_rehomes", f.client_rehomes);
+  w.field("matches_finished", f.matches_finished);
+  w.key("matches");
+  w.begin_array();
+  for (const MatchSummary& m : f.matches) {
+    w.begin_object();
+    w.field("room", static_cast<std::uint64_t>(m.room));
+    w.field("left_client", m.players[0]);
+    w.field("right_client", m.players[1]);
+    w.field("finished", m.finished);
+    w.field("score_left", static_cast<std::uint64_t>(m.score[0]));
+    w.field("score_right", static_cast<std::uint64_t>(m.score[1]));
+    w.key("winner");
+    if (m.finished) {
+      w.value(m.winner_slot == 0 ? "left" : "right");
+    } else {
+      w.null();
+    }
+    w.end_object();
+  }
+  w.end_array();
   w.key("failovers");
   w.begin_array();
   for (const Failover& fo : f.failovers) {

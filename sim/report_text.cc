@@ -49,6 +49,9 @@ std::string describe(const TimelineEntry& t, const Namer& n, const RunResult& r)
       return "network: " + t.text;
     case TimelineEntry::What::kNote:
       return "note: " + t.text;
+    case TimelineEntry::What::kMatch:
+    case TimelineEntry::What::kClient:
+      return t.text;
     case TimelineEntry::What::kNodeEvent:
       break;
   }
@@ -71,6 +74,70 @@ std::string describe(const TimelineEntry& t, const Namer& n, const RunResult& r)
     default:
       return self + " " + node_event_name(e.kind);
   }
+}
+
+std::string score_str(const std::uint8_t score[2]) {
+  return std::to_string(score[0]) + "-" + std::to_string(score[1]);
+}
+
+// Final scores: every room when there are few, else a tally and the first few.
+void write_matches(const RunResult& r, std::ostream& out) {
+  const Figures& f = r.figures;
+  constexpr std::size_t kListed = 10;
+  out << "\nMatches (" << f.matches_finished << " of " << f.matches.size() << " rooms finished, "
+      << f.clients << " bots)\n";
+  std::size_t listed = 0;
+  for (const MatchSummary& m : f.matches) {
+    if (listed++ >= kListed) {
+      out << "  ... " << f.matches.size() - kListed << " more rooms\n";
+      break;
+    }
+    auto player = [&](int slot) {
+      const int c = m.players[slot];
+      if (c == 0) return std::string("(empty)");
+      const HostSummary& h = r.hosts[static_cast<std::size_t>(r.servers + c - 1)];
+      return h.name + " (skill " + std::to_string(h.skill_percent) + ")";
+    };
+    out << "  room " << m.room << ": " << player(0) << " vs " << player(1) << "  "
+        << score_str(m.score);
+    if (m.finished) {
+      out << "  winner: " << player(m.winner_slot) << " at "
+          << fmt("%.3f s", static_cast<double>(m.finished_at_us) / 1e6) << "\n";
+    } else {
+      out << "  (not finished)\n";
+    }
+  }
+}
+
+void write_client_figures(const RunResult& r, const Namer& n, std::ostream& out) {
+  const Figures& f = r.figures;
+  for (const ClientFailover& fo : f.client_failovers) {
+    out << "  client failover after the " << fo.what << " of node " << fo.server << " at "
+        << fmt("%.3f s", static_cast<double>(fo.fault_at_us) / 1e6) << " (epoch "
+        << n.epoch(fo.old_epoch) << "): ";
+    if (!fo.completed) {
+      out << "INCOMPLETE, " << fo.rehomed << " of " << fo.clients << " clients re-homed\n";
+    } else if (fo.rehomed == 0) {
+      out << "no client was waiting\n";
+    } else {
+      out << fmt("%.1f ms", static_cast<double>(fo.duration_us()) / 1e3) << " until all "
+          << fo.rehomed << " seated clients showed a state from the new leader (last: client "
+          << fo.last_client << ")\n";
+    }
+  }
+  if (f.max_client_failover_us) {
+    out << "  failover (max over crashes, as clients see it): "
+        << fmt("%.1f ms", static_cast<double>(*f.max_client_failover_us) / 1e3) << "\n";
+  }
+  out << "  longest stall any client saw: "
+      << fmt("%.1f ms", static_cast<double>(f.longest_stall_us) / 1e3) << " (client "
+      << f.longest_stall_client << ")\n";
+  out << "  bytes per second: " << fmt("%.0f", f.client_rx_bytes_per_s)
+      << " into each client (mean; max " << fmt("%.0f", f.client_rx_bytes_per_s_max) << "), "
+      << fmt("%.0f", f.follower_rx_bytes_per_s) << " into each follower\n";
+  out << "  client states accepted: " << f.client_states_accepted
+      << ", re-homes: " << f.client_rehomes << ", rediscoveries: " << f.client_rediscoveries
+      << "\n";
 }
 
 }  // namespace
@@ -125,10 +192,12 @@ void write_text_report(const RunResult& r, std::ostream& out) {
   if (!r.run_error.empty()) out << "  FAIL  " << r.run_error << "\n";
 
   const Figures& f = r.figures;
+  if (f.clients > 0) write_matches(r, out);
   out << "\nFigures\n";
+  if (f.clients > 0) write_client_figures(r, n, out);
   if (f.failovers.empty()) out << "  failover: no leader crashed\n";
   for (const Failover& fo : f.failovers) {
-    out << "  failover after node " << fo.crashed_node << " crashed at "
+    out << "  election failover after node " << fo.crashed_node << " crashed at "
         << fmt("%.3f s", static_cast<double>(fo.crashed_at_us) / 1e6) << ": ";
     if (fo.completed) {
       out << fmt("%.1f ms", static_cast<double>(fo.duration_us()) / 1e3) << " (node "
@@ -139,8 +208,8 @@ void write_text_report(const RunResult& r, std::ostream& out) {
     }
   }
   if (f.max_failover_us) {
-    out << "  max failover: " << fmt("%.1f ms", static_cast<double>(*f.max_failover_us) / 1e3)
-        << "\n";
+    out << "  max election failover: "
+        << fmt("%.1f ms", static_cast<double>(*f.max_failover_us) / 1e3) << "\n";
   }
   out << "  elections started: " << f.elections_started
       << ", leaders elected: " << f.leaders_elected << "\n";
@@ -158,6 +227,10 @@ void write_text_report(const RunResult& r, std::ostream& out) {
   if (f.stale_epoch_ignored > 0 || f.datagrams_rejected > 0) {
     out << "  stale-epoch messages ignored: " << f.stale_epoch_ignored
         << ", datagrams rejected: " << f.datagrams_rejected << "\n";
+  }
+  if (f.snapshots_sent > 0 || f.snapshots_installed > 0 || f.retransmitted_events > 0) {
+    out << "  replication: " << f.retransmitted_events << " events retransmitted, "
+        << f.snapshots_sent << " snapshots sent, " << f.snapshots_installed << " installed\n";
   }
   out << "  speed: " << fmt("%.1f", f.simulated_seconds) << " simulated s in "
       << fmt("%.3f", f.wall_seconds) << " wall s = " << fmt("%.0f", f.sim_seconds_per_wall_second)

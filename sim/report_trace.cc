@@ -43,7 +43,9 @@ void write_chrome_trace(const RunResult& r, std::ostream& out) {
   w.key("traceEvents");
   w.begin_array();
   for (std::size_t h = 0; h < r.hosts.size(); ++h) {
-    const std::string name = "server " + std::to_string(h + 1);
+    const std::string name = h < static_cast<std::size_t>(r.servers)
+                                 ? "server " + std::to_string(h + 1)
+                                 : r.hosts[h].name;
     for (const char* meta : {"process_name", "thread_name"}) {
       w.begin_object();
       w.field("ph", "M");
@@ -86,8 +88,8 @@ void write_chrome_trace(const RunResult& r, std::ostream& out) {
       case TraceRecord::What::kDrop:
         w.begin_object();
         event_head(w, "i",
-                   "dropped " + kind_name(t.kind) + " to server " + std::to_string(t.to + 1) +
-                       " (" + t.name + ")",
+                   "dropped " + kind_name(t.kind) + " to " +
+                       (t.to < r.hosts.size() ? r.hosts[t.to].name : "?") + " (" + t.name + ")",
                    "drop", t.from, t.at_us);
         w.field("s", "t");
         w.end_object();

@@ -6,8 +6,10 @@
 #include <functional>
 #include <set>
 
+#include "core/client/client_node.h"
 #include "core/cluster/server_node.h"
 #include "core/wire/header.h"
+#include "sim/client_host.h"
 #include "sim/digest.h"
 #include "sim/server_host.h"
 
@@ -41,13 +43,22 @@ class Run final : public SimObserver {
       : scenario_(scenario),
         options_(options),
         sim_(options.seed.value_or(scenario.seed)),
-        last_epoch_(static_cast<std::size_t>(scenario.servers)) {
+        last_epoch_(static_cast<std::size_t>(scenario.servers)),
+        retransmits_(static_cast<std::size_t>(scenario.servers)) {
     result_.file = scenario.file;
     result_.title = scenario.title;
     result_.seed = options.seed.value_or(scenario.seed);
     result_.duration_us = scenario.duration_us;
+    result_.servers = scenario.servers;
     result_.invariants = {{"never two leaders in one epoch", true, ""},
-                          {"epochs never go backwards on any node", true, ""}};
+                          {"epochs never go backwards on any node", true, ""},
+                          {"replicas that applied the same prefix have identical rooms", true, ""},
+                          {"no replica applies with a gap or fails to apply an event", true, ""}};
+    if (!scenario.clients.empty()) {
+      result_.invariants.push_back({"every client's (epoch, seq) strictly increases", true, ""});
+      result_.invariants.push_back({"no client's displayed score ever decreases", true, ""});
+    }
+    detailed_ = static_cast<int>(scenario.clients.size()) <= kMaxDetailedClients;
   }
 
   RunResult run() {
@@ -65,9 +76,7 @@ class Run final : public SimObserver {
   }
 
   // SimObserver.
-  void on_send(TimeUs, HostIndex, const OutDatagram& d) override {
-    ++result_.figures.messages_by_type[msg_kind_name(d.kind)];
-  }
+  void on_send(TimeUs, HostIndex, const OutDatagram& d) override { ++sent_by_kind_[d.kind]; }
 
   void on_deliver(TimeUs now, const Transit& t, std::span<const std::uint8_t> bytes) override {
     digest_.add_u8(kTagDeliver);
@@ -78,6 +87,15 @@ class Run final : public SimObserver {
     digest_.add_u8(static_cast<std::uint8_t>(t.channel));
     digest_.add_u8(static_cast<std::uint8_t>((t.duplicate ? 1 : 0) | (t.reordered ? 2 : 0)));
     digest_.add_bytes(bytes);
+    if (is_client(t.to_host)) {
+      ClientTrack& c = clients_[t.to_host - servers()];
+      if (c.rx_bytes == 0) c.first_rx_us = now;
+      c.rx_bytes += bytes.size();
+      c.last_rx_us = now;
+    } else if (!is_client(t.from_host) && t.channel == Channel::kControl &&
+               !server(t.to_host).is_leader()) {
+      follower_rx_bytes_ += bytes.size();
+    }
     if (options_.record_trace) {
       TraceRecord r;
       r.what = TraceRecord::What::kMessage;
@@ -125,6 +143,10 @@ class Run final : public SimObserver {
     digest_.add_i64(e.b);
 
     Figures& f = result_.figures;
+    if (is_client(h)) {
+      on_client_event(h, e);
+      return;
+    }
     switch (e.kind) {
       case NodeEventKind::kElectionStarted:
         ++f.elections_started;
@@ -144,6 +166,25 @@ class Run final : public SimObserver {
       case NodeEventKind::kDatagramRejected:
         ++f.datagrams_rejected;
         break;
+      case NodeEventKind::kSnapshotSent:
+        ++f.snapshots_sent;
+        break;
+      case NodeEventKind::kReplicaSnapshot: {
+        ++f.snapshots_installed;
+        snapshot_installs_.push_back({e.at, number(h)});
+        TimelineEntry t;
+        t.at_us = e.at;
+        t.what = TimelineEntry::What::kNote;
+        t.text = name(h) + " installed a snapshot of the rooms (as of seq " + std::to_string(e.a) +
+                 ") from " + server_name(e.peer);
+        // Collapse repeats: one line per node per second is enough to tell the story.
+        TimeUs& last = last_snapshot_line_[h];
+        if (last == 0 || e.at - last >= kUsPerSecond) {
+          last = e.at;
+          add_timeline(std::move(t));
+        }
+        break;
+      }
       default:
         break;
     }
@@ -170,6 +211,11 @@ class Run final : public SimObserver {
     digest_.add_u8(kTagStart);
     digest_.add_i64(now);
     digest_.add_u64(h);
+    if (is_client(h)) {
+      clients_[h - servers()].started_us = now;
+      instant(now, h, "started");
+      return;
+    }
     TimelineEntry t;
     t.at_us = now;
     t.what = restart ? TimelineEntry::What::kRestarted : TimelineEntry::What::kStarted;
@@ -183,6 +229,9 @@ class Run final : public SimObserver {
     digest_.add_u8(kTagCrash);
     digest_.add_i64(now);
     digest_.add_u64(h);
+    // Last look at the replica before its volatile state is gone.
+    sample_replicas(now);
+    bank_retransmits(h);
     const ServerNode& s = server(h);
     TimelineEntry t;
     t.at_us = now;
@@ -199,11 +248,19 @@ class Run final : public SimObserver {
       f.old_epoch = s.epoch();
       result_.figures.failovers.push_back(f);
       ++pending_failovers_;
+      client_fault(now, h, "crash");
     }
   }
 
   void on_host_crashed(TimeUs now, HostIndex) override { check_failovers(now); }
-  void after_step(TimeUs now, HostIndex) override { check_failovers(now); }
+  void after_step(TimeUs now, HostIndex h) override {
+    if (is_client(h)) {
+      client_step(now, h);
+      return;
+    }
+    if (armed_ && armed_->host == h) check_armed_point(now);
+    check_failovers(now);
+  }
 
  private:
   struct Leadership {
@@ -220,6 +277,23 @@ class Run final : public SimObserver {
 
   static int number(HostIndex h) { return static_cast<int>(h) + 1; }
   std::string name(HostIndex h) const { return "node " + std::to_string(number(h)); }
+  // "node 3" for a server id, else its short id.
+  std::string server_name(const NodeId& id) const {
+    for (HostIndex h = 0; h < host_count(); ++h) {
+      if (sim_.host(h).spec.id == id) return name(h);
+    }
+    return "node " + id.short_str();
+  }
+  HostIndex servers() const { return static_cast<HostIndex>(scenario_.servers); }
+  bool is_client(HostIndex h) const { return h >= servers(); }
+  int client_number(HostIndex h) const { return static_cast<int>(h - servers()) + 1; }
+  std::string client_name(HostIndex h) const {
+    return "client " + std::to_string(client_number(h));
+  }
+  const ClientNode* client(HostIndex h) const {
+    // Client hosts only ever run ClientNode.
+    return static_cast<const ClientNode*>(sim_.node(h));
+  }
   // "2/node 3" rather than the raw id, so details read like the timeline.
   std::string epoch_name(const Epoch& e) const {
     if (e.is_none()) return "none";
@@ -229,11 +303,12 @@ class Run final : public SimObserver {
     return e.str();
   }
   const ServerNode& server(HostIndex h) const {
-    // The runner only ever creates ServerNode hosts.
+    // Hosts below servers() only ever run ServerNode.
     return static_cast<const ServerNode&>(*sim_.node(h));
   }
   bool live(HostIndex h) const { return sim_.host(h).up(); }
-  HostIndex host_count() const { return static_cast<HostIndex>(sim_.host_count()); }
+  // The servers; the checks about leaders and epochs walk only these.
+  HostIndex host_count() const { return servers(); }
 
   static bool shown_in_timeline(NodeEventKind kind) {
     switch (kind) {
@@ -252,16 +327,38 @@ class Run final : public SimObserver {
 
   void setup() {
     sim_.network().set_all_links(scenario_.network);
+    RoomServiceConfig rooms;
+    rooms.target_score = scenario_.target_score;
+    rooms.min_replicas = static_cast<std::size_t>(scenario_.min_replicas);
+    rooms.forfeit_timeout_us = scenario_.forfeit_timeout_us;
     for (int i = 1; i <= scenario_.servers; ++i) {
       // The high word orders the servers (node N has the highest id); the seed picks the
       // low word, so a different seed changes every id and so every datagram.
       const NodeId id{static_cast<std::uint64_t>(i), sim_.setup_rng().next_u64()};
-      const HostIndex h =
-          sim_.add_host(server_host_spec(i, id), server_factory(scenario_.mode, scenario_.timing));
-      result_.hosts.push_back({"node " + std::to_string(i), id});
+      const HostIndex h = sim_.add_host(server_host_spec(i, id),
+                                        server_factory(scenario_.mode, scenario_.timing, rooms));
+      result_.hosts.push_back({"node " + std::to_string(i), id, 0});
       sim_.schedule_start(h, sim_.setup_rng().range(0, scenario_.start_spread_us));
     }
+    // Clients draw from a generator forked after the servers', so adding a client never
+    // changes a server's id or start time.
+    Rng client_rng = sim_.setup_rng().fork();
+    for (std::size_t i = 0; i < scenario_.clients.size(); ++i) {
+      const ClientSpec& spec = scenario_.clients[i];
+      const int n = static_cast<int>(i) + 1;
+      // Client ids sort below every server's (high word 0), so they never win anything.
+      const NodeId id{0, client_rng.next_u64() | 1u};
+      const int skill = static_cast<int>(client_rng.range(spec.skill_min, spec.skill_max));
+      const TimeUs start = spec.start_us + client_rng.range(0, spec.start_spread_us);
+      const HostIndex h =
+          sim_.add_host(client_host_spec(n, id), bot_client_factory(skill, spec.room));
+      result_.hosts.push_back({"client " + std::to_string(n), id, skill});
+      clients_.emplace_back("client " + std::to_string(n));
+      sim_.schedule_start(h, start);
+    }
+    result_.figures.clients = static_cast<int>(clients_.size());
     sim_.add_observer(this);
+    schedule_sample(kSampleIntervalUs);
     for (const ScenarioAction& a : scenario_.actions) {
       sim_.schedule_call(a.at_us, [this, &a] { apply(a); });
     }
@@ -311,6 +408,35 @@ class Run final : public SimObserver {
         }
         break;
       }
+      case ActionKind::kCrashFollower: {
+        std::optional<HostIndex> target;
+        for (HostIndex h = 0; h < host_count() && !target; ++h) {
+          if (live(h) && !server(h).is_leader()) target = h;
+        }
+        if (!target) {
+          note(now, "crash-follower: no live follower to crash");
+        } else {
+          sim_.crash(*target);
+        }
+        break;
+      }
+      case ActionKind::kCrashLeaderAfterPoint: {
+        const LeaderView v = leader_now();
+        if (!v.ok) {
+          note(now, "crash-leader-after-point: no leader to arm (" + v.detail + ")");
+          break;
+        }
+        Armed armed;
+        armed.host = v.leader;
+        armed.delay_us = a.delay_us;
+        for (const auto& [id, room] : server(v.leader).rooms().book().rooms()) {
+          armed.points[id] = room.match.score[0] + room.match.score[1];
+        }
+        armed_ = armed;
+        note(now, "armed: crash " + name(v.leader) + " " + std::to_string(a.delay_us / kUsPerMs) +
+                      " ms after its rooms score the next point");
+        break;
+      }
       case ActionKind::kCrash:
         if (!sim_.crash(host_of(a.node))) note(now, name(host_of(a.node)) + " is already down");
         break;
@@ -331,6 +457,14 @@ class Run final : public SimObserver {
           groups.push_back(std::move(group));
         }
         sim_.network().partition(groups, sim_.host_count());
+        // The partition is among the servers: clients keep every link (a client cut off
+        // from its leader is what cut/cut-inbound model).
+        for (HostIndex c = servers(); c < sim_.host_count(); ++c) {
+          for (HostIndex j = 0; j < sim_.host_count(); ++j) {
+            sim_.network().connect(c, j);
+            sim_.network().connect(j, c);
+          }
+        }
         network_note(now, text);
         break;
       }
@@ -344,13 +478,17 @@ class Run final : public SimObserver {
         network_note(now, "connect link node " + std::to_string(a.from) + " -> node " +
                               std::to_string(a.to));
         break;
-      case ActionKind::kCutInbound:
-        for (HostIndex h = 0; h < host_count(); ++h) {
-          if (h != host_of(a.node)) sim_.network().cut(h, host_of(a.node));
+      case ActionKind::kCutInbound: {
+        const HostIndex target = host_of(a.node);
+        // Every link, from servers and clients alike: the host hears nobody.
+        for (HostIndex h = 0; h < sim_.host_count(); ++h) {
+          if (h != target) sim_.network().cut(h, target);
         }
         network_note(now,
                      "cut every link into node " + std::to_string(a.node) + " (it can still send)");
+        if (live(target) && server(target).is_leader()) client_fault(now, target, "cut-inbound");
         break;
+      }
       case ActionKind::kHeal:
         sim_.network().heal();
         network_note(now, "heal: every link up");
@@ -380,6 +518,226 @@ class Run final : public SimObserver {
       }
     }
     check_failovers(now);
+  }
+
+  // --- Clients and matches ---
+
+  void on_client_event(HostIndex h, const NodeEvent& e) {
+    const int n = client_number(h);
+    switch (e.kind) {
+      case NodeEventKind::kDatagramRejected:
+        ++result_.figures.datagrams_rejected;
+        break;
+      case NodeEventKind::kClientRehomed:
+        if (detailed_) {
+          client_note(e.at, client_name(h) + " re-homed: first state from " + server_name(e.peer) +
+                                ", epoch " + epoch_name(e.epoch) + since_fault(e.at));
+        }
+        break;
+      case NodeEventKind::kSuspectLeader:
+        if (detailed_) {
+          client_note(e.at, client_name(h) + " heard nothing from " + server_name(e.peer) +
+                                " and looks for the cluster again");
+        }
+        break;
+      case NodeEventKind::kClientStateShown: {
+        const auto room = static_cast<std::uint32_t>(e.a);
+        const auto left = static_cast<std::uint8_t>((e.b >> 8) & 0xff);
+        const auto right = static_cast<std::uint8_t>(e.b & 0xff);
+        const ClientNode* c = client(h);
+        RoomTrack& r = rooms_[room];
+        r.summary.room = room;
+        ClientTrack& t = clients_[static_cast<std::size_t>(n - 1)];
+        if (t.room != room && c != nullptr && c->shown() != nullptr && c->shown()->your_slot <= 1) {
+          t.room = room;
+          const std::uint8_t slot = c->shown()->your_slot;
+          const bool opened = r.summary.players[0] == 0 && r.summary.players[1] == 0;
+          r.summary.players[slot] = n;
+          if (!detailed_ && ++seated_count_ == static_cast<int>(clients_.size())) {
+            match_note(e.at, "all " + std::to_string(seated_count_) + " bots are seated, in " +
+                                 std::to_string(rooms_.size()) + " rooms");
+          }
+          if (detailed_) {
+            match_note(e.at, client_name(h) + " (skill " + std::to_string(skill_of(h)) + ") " +
+                                 (opened ? "opened room " : "joined room ") + std::to_string(room) +
+                                 " as the " + (slot == 0 ? "left" : "right") + " player");
+          }
+        }
+        if (left + right > r.shown[0] + r.shown[1] && left >= r.shown[0] && right >= r.shown[1]) {
+          r.shown[0] = left;
+          r.shown[1] = right;
+          if (detailed_) {
+            match_note(e.at, "room " + std::to_string(room) + ": " + std::to_string(left) + "-" +
+                                 std::to_string(right) + "  (as " + client_name(h) +
+                                 " saw it, from " + server_name(e.peer) + ")");
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  void client_step(TimeUs now, HostIndex h) {
+    const ClientNode* c = client(h);
+    if (c == nullptr) return;
+    const int n = client_number(h);
+    ClientTrack& t = clients_[static_cast<std::size_t>(n - 1)];
+    if (c->states_accepted() != t.states_seen && c->shown() != nullptr) {
+      t.states_seen = c->states_accepted();
+      const wire::RoomState& st = *c->shown();
+      t.view.on_state(now, c->shown_position(), st.room, st.score_left, st.score_right);
+      if (!t.view.order_passed()) violate(4, *t.view.order_violation());
+      if (!t.view.score_passed()) violate(5, *t.view.score_violation());
+      const std::size_t done_before = completed_client_failovers();
+      client_failovers_.on_state(now, n, c->shown_position().epoch);
+      report_completed_failovers(done_before, c->shown_position().epoch);
+    }
+    if (!t.finished && (c->phase() == ClientPhase::kFinished || c->phase() == ClientPhase::kLeft)) {
+      t.finished = true;
+      const std::size_t done_before = completed_client_failovers();
+      client_failovers_.on_unseated(now, n);
+      report_completed_failovers(done_before, c->shown_position().epoch);
+      if (c->result()) {
+        const FinalResult& f = *c->result();
+        RoomTrack& r = rooms_[f.room];
+        if (!r.over_reported) {
+          r.over_reported = true;
+          const int winner = r.summary.players[f.winner_slot & 1];
+          std::string text = "room " + std::to_string(f.room) + ": GAME OVER " +
+                             std::to_string(f.score_left) + "-" + std::to_string(f.score_right) +
+                             ", ";
+          text += winner != 0 ? "client " + std::to_string(winner) : std::string("the player");
+          text += std::string(" (") + (f.winner_slot == 0 ? "left" : "right") + ") wins";
+          if (detailed_ || ++over_lines_ <= 3) match_note(now, text);
+        }
+      }
+    }
+  }
+
+  // A leader fault: start measuring until every seated client sees a newer leader.
+  void client_fault(TimeUs now, HostIndex leader, const char* what) {
+    if (clients_.empty()) return;
+    std::vector<int> seated;
+    for (HostIndex h = servers(); h < sim_.host_count(); ++h) {
+      const ClientNode* c = client(h);
+      if (c == nullptr || c->room() == 0) continue;
+      if (c->phase() == ClientPhase::kFinished || c->phase() == ClientPhase::kLeft) continue;
+      seated.push_back(client_number(h));
+    }
+    client_failovers_.on_fault(now, number(leader), what, server(leader).epoch(), seated);
+    last_fault_us_ = now;
+  }
+
+  std::size_t completed_client_failovers() const {
+    std::size_t done = 0;
+    for (const ClientFailover& f : client_failovers_.failovers()) done += f.completed ? 1 : 0;
+    return done;
+  }
+
+  void report_completed_failovers(std::size_t done_before, const Epoch& epoch) {
+    if (completed_client_failovers() == done_before) return;
+    for (std::size_t i = 0; i < client_failovers_.failovers().size(); ++i) {
+      const ClientFailover& f = client_failovers_.failovers()[i];
+      if (!f.completed || reported_failovers_.count(i)) continue;
+      reported_failovers_.insert(i);
+      if (f.rehomed == 0) continue;
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.1f ms", static_cast<double>(f.duration_us()) / 1e3);
+      client_note(f.completed_at_us, "all " + std::to_string(f.rehomed) + " seated client" +
+                                         (f.rehomed == 1 ? "" : "s") +
+                                         " now see the new leader (epoch " + epoch_name(epoch) +
+                                         "): client failover " + ms + " after the " + f.what +
+                                         " of node " + std::to_string(f.server));
+    }
+  }
+
+  std::string since_fault(TimeUs now) const {
+    if (last_fault_us_ < 0) return "";
+    char buf[48];
+    std::snprintf(buf, sizeof buf, ", %.1f ms after the fault",
+                  static_cast<double>(now - last_fault_us_) / 1e3);
+    return buf;
+  }
+
+  int skill_of(HostIndex h) const { return result_.hosts[h].skill_percent; }
+
+  void check_armed_point(TimeUs now) {
+    const ServerNode& s = server(armed_->host);
+    for (const auto& [id, room] : s.rooms().book().rooms()) {
+      const int points = room.match.score[0] + room.match.score[1];
+      auto it = armed_->points.find(id);
+      if (points <= (it == armed_->points.end() ? 0 : it->second)) continue;
+      const HostIndex target = armed_->host;
+      const TimeUs delay = armed_->delay_us;
+      armed_.reset();
+      note(now, "room " + std::to_string(id) + " scores " + std::to_string(room.match.score[0]) +
+                    "-" + std::to_string(room.match.score[1]) + " on leader " + name(target) +
+                    "; crashing it " + std::to_string(delay / kUsPerMs) + " ms later");
+      sim_.schedule_call(now + delay, [this, target] {
+        if (live(target)) sim_.crash(target);
+        check_failovers(sim_.now());
+      });
+      return;
+    }
+  }
+
+  // --- Sampling ---
+
+  void schedule_sample(TimeUs at) {
+    if (at > scenario_.duration_us) return;
+    sim_.schedule_call(at, [this, at] {
+      sample_replicas(at);
+      for (HostIndex h = 0; h < host_count(); ++h) {
+        if (!live(h)) continue;
+        update_retransmits(h);
+        if (!server(h).is_leader()) follower_us_ += kSampleIntervalUs;
+      }
+      schedule_sample(at + kSampleIntervalUs);
+    });
+  }
+
+  void sample_replicas(TimeUs now) {
+    samples_.clear();
+    for (HostIndex h = 0; h < host_count(); ++h) {
+      if (!live(h)) continue;
+      const RoomService& rooms = server(h).rooms();
+      samples_.push_back(
+          {number(h), rooms.synced_epoch(), rooms.applied_seq(), rooms.book().digest()});
+      const RoomServiceStats& st = rooms.stats();
+      if (st.gap_applies > 0 || st.apply_errors > 0) {
+        violate(3, name(h) + " counted " + std::to_string(st.gap_applies) + " gap applies and " +
+                       std::to_string(st.apply_errors) + " apply errors by " + seconds_str(now));
+      }
+    }
+    if (!replicas_.add(now, samples_)) violate(2, replicas_.detail());
+  }
+
+  void update_retransmits(HostIndex h) {
+    std::uint64_t current = 0;
+    for (const auto& [id, link] : server(h).rooms().sequencer().followers()) {
+      current += link.retransmitted_events;
+    }
+    Retransmits& r = retransmits_[h];
+    // A smaller sum means the sequencer started over (new epoch, lost follower): bank the
+    // old one.
+    if (current < r.last) r.banked += r.last;
+    r.last = current;
+  }
+  // A crash loses the sequencer's counters: bank what it had.
+  void bank_retransmits(HostIndex h) {
+    update_retransmits(h);
+    retransmits_[h].banked += retransmits_[h].last;
+    retransmits_[h].last = 0;
+  }
+
+  void violate(std::size_t index, const std::string& detail) {
+    if (index >= result_.invariants.size()) return;
+    InvariantResult& inv = result_.invariants[index];
+    if (!inv.passed) return;  // Keep the first violation.
+    inv.passed = false;
+    inv.detail = detail;
   }
 
   // --- Checks ---
@@ -534,8 +892,120 @@ class Run final : public SimObserver {
     }
   }
 
-  void finish(double wall_seconds) {
+  void finish_matches(TimeUs now) {
     Figures& f = result_.figures;
+    sample_replicas(now);
+    f.replica_positions_compared = replicas_.positions_compared();
+    for (HostIndex h = 0; h < host_count(); ++h) {
+      if (live(h)) update_retransmits(h);
+      f.retransmitted_events += retransmits_[h].banked + retransmits_[h].last;
+    }
+    f.follower_rx_bytes_per_s = follower_us_ > 0 ? static_cast<double>(follower_rx_bytes_) * 1e6 /
+                                                       static_cast<double>(follower_us_)
+                                                 : 0;
+    f.client_failovers = client_failovers_.failovers();
+    f.max_client_failover_us = client_failovers_.max_us();
+    double rate_sum = 0;
+    int rated = 0;
+    for (HostIndex h = servers(); h < sim_.host_count(); ++h) {
+      const ClientNode* c = client(h);
+      const ClientTrack& t = clients_[h - servers()];
+      if (t.last_rx_us > t.first_rx_us) {
+        const double rate = static_cast<double>(t.rx_bytes) * 1e6 /
+                            static_cast<double>(t.last_rx_us - t.first_rx_us);
+        rate_sum += rate;
+        ++rated;
+        f.client_rx_bytes_per_s_max = std::max(f.client_rx_bytes_per_s_max, rate);
+      }
+      if (c == nullptr) continue;
+      if (c->longest_stall_us() > f.longest_stall_us) {
+        f.longest_stall_us = c->longest_stall_us();
+        f.longest_stall_client = client_number(h);
+      }
+      f.client_states_accepted += c->states_accepted();
+      f.client_rehomes += c->stats().rehomes;
+      f.client_rediscoveries += c->stats().rediscoveries;
+      if (c->score_went_backwards()) {
+        violate(5, client_name(h) + " reports that a displayed score went backwards");
+      }
+    }
+    f.client_rx_bytes_per_s = rated > 0 ? rate_sum / rated : 0;
+    // Matches: a room is finished when both players accepted the same game-over result.
+    for (auto& [id, r] : rooms_) {
+      MatchSummary m = r.summary;
+      m.score[0] = r.shown[0];
+      m.score[1] = r.shown[1];
+      std::optional<FinalResult> results[2];
+      for (int slot = 0; slot < 2; ++slot) {
+        if (m.players[slot] == 0) continue;
+        const ClientNode* c = client(servers() + static_cast<HostIndex>(m.players[slot] - 1));
+        if (c != nullptr && c->result() && c->result()->room == id) results[slot] = c->result();
+      }
+      if (results[0] && results[1] && results[0]->winner_slot == results[1]->winner_slot &&
+          results[0]->score_left == results[1]->score_left &&
+          results[0]->score_right == results[1]->score_right && results[0]->winner_slot <= 1) {
+        m.finished = true;
+        m.winner_slot = results[0]->winner_slot;
+        m.score[0] = results[0]->score_left;
+        m.score[1] = results[0]->score_right;
+        m.finished_at_us = std::max(results[0]->at_us, results[1]->at_us);
+        ++f.matches_finished;
+      }
+      f.matches.push_back(m);
+    }
+  }
+
+  void check_every_match_finishes(const Expectation& e, ExpectationResult& r) const {
+    const Figures& f = result_.figures;
+    int two_player = 0;
+    std::string unfinished;
+    int unfinished_count = 0;
+    for (const MatchSummary& m : f.matches) {
+      if (m.players[0] == 0 || m.players[1] == 0) continue;
+      ++two_player;
+      if (m.finished) continue;
+      if (++unfinished_count <= 3) {
+        if (!unfinished.empty()) unfinished += "; ";
+        unfinished += "room " + std::to_string(m.room) + " stopped at " +
+                      std::to_string(m.score[0]) + "-" + std::to_string(m.score[1]);
+      }
+    }
+    r.passed = unfinished_count == 0 && f.matches_finished >= e.count;
+    r.detail = std::to_string(f.matches_finished) + " of " + std::to_string(two_player) +
+               " two-player rooms finished";
+    if (unfinished_count > 0) {
+      r.detail += " (" + unfinished + (unfinished_count > 3 ? "; ..." : "") + ")";
+    }
+  }
+
+  void check_client_failover(const Expectation& e, ExpectationResult& r) const {
+    const Figures& f = result_.figures;
+    r.passed = !f.client_failovers.empty();
+    r.detail = f.client_failovers.empty() ? "no leader fault, nothing to measure" : "";
+    for (const ClientFailover& fo : f.client_failovers) {
+      if (!r.detail.empty()) r.detail += "; ";
+      if (!fo.completed) {
+        r.passed = false;
+        r.detail += std::to_string(fo.clients - fo.rehomed - fo.finished_first) + " of " +
+                    std::to_string(fo.clients) + " clients never saw a leader newer than " +
+                    epoch_name(fo.old_epoch) + " after the " + fo.what + " at " +
+                    seconds_str(fo.fault_at_us);
+      } else if (fo.rehomed == 0) {
+        r.detail +=
+            "no client was waiting after the " + fo.what + " at " + seconds_str(fo.fault_at_us);
+      } else {
+        r.passed = r.passed && fo.duration_us() <= e.max_us;
+        r.detail += std::to_string(fo.duration_us() / kUsPerMs) + " ms (" +
+                    std::to_string(fo.rehomed) + " clients)";
+      }
+    }
+  }
+
+  void finish(double wall_seconds) {
+    finish_matches(sim_.now());
+    Figures& f = result_.figures;
+    for (const auto& [kind, count] : sent_by_kind_)
+      f.messages_by_type[msg_kind_name(kind)] += count;
     const SimStats& stats = sim_.stats();
     f.datagrams_sent = stats.datagrams_sent;
     f.deliveries = stats.deliveries;
@@ -582,6 +1052,34 @@ class Run final : public SimObserver {
           r.passed = result_.invariants[1].passed;
           r.detail = r.passed ? "held on every node" : result_.invariants[1].detail;
           break;
+        case ExpectKind::kEveryMatchFinishes:
+          check_every_match_finishes(e, r);
+          break;
+        case ExpectKind::kMaxClientFailover:
+          check_client_failover(e, r);
+          break;
+        case ExpectKind::kMaxStall:
+          r.passed = f.longest_stall_us <= e.max_us && f.clients > 0;
+          r.detail = f.clients == 0
+                         ? "no clients"
+                         : "longest stall " + std::to_string(f.longest_stall_us / kUsPerMs) +
+                               " ms (client " + std::to_string(f.longest_stall_client) + ")";
+          break;
+        case ExpectKind::kSnapshotInstalled: {
+          r.passed = false;
+          int count = 0;
+          TimeUs first = -1;
+          for (const auto& [at, node] : snapshot_installs_) {
+            if (node != e.node || at < e.from_us) continue;
+            ++count;
+            if (first < 0) first = at;
+          }
+          r.passed = count > 0;
+          r.detail = count == 0
+                         ? "node " + std::to_string(e.node) + " installed none"
+                         : std::to_string(count) + " installed, the first at " + seconds_str(first);
+          break;
+        }
         default:
           if (!evaluated_.count(i)) {
             r.passed = false;
@@ -622,6 +1120,20 @@ class Run final : public SimObserver {
     r.name = std::move(what);
     add_trace(std::move(r));
   }
+  void match_note(TimeUs now, std::string text) {
+    TimelineEntry t;
+    t.at_us = now;
+    t.what = TimelineEntry::What::kMatch;
+    t.text = std::move(text);
+    add_timeline(std::move(t));
+  }
+  void client_note(TimeUs now, std::string text) {
+    TimelineEntry t;
+    t.at_us = now;
+    t.what = TimelineEntry::What::kClient;
+    t.text = std::move(text);
+    add_timeline(std::move(t));
+  }
   void note(TimeUs now, std::string text) {
     TimelineEntry t;
     t.at_us = now;
@@ -651,6 +1163,50 @@ class Run final : public SimObserver {
   std::map<std::size_t, Epoch> no_change_start_;
   std::set<std::size_t> evaluated_;
   int pending_failovers_ = 0;
+
+  // Clients and matches.
+  struct ClientTrack {
+    explicit ClientTrack(std::string name) : view(std::move(name)) {}
+    ClientViewCheck view;
+    std::uint64_t states_seen = 0;
+    std::uint32_t room = 0;
+    bool finished = false;
+    TimeUs started_us = 0;
+    std::uint64_t rx_bytes = 0;
+    TimeUs first_rx_us = 0;
+    TimeUs last_rx_us = 0;
+  };
+  struct RoomTrack {
+    MatchSummary summary;
+    std::uint8_t shown[2] = {0, 0};  // Highest score any player was shown.
+    bool over_reported = false;
+  };
+  struct Armed {  // crash-leader-after-point, waiting for the point.
+    HostIndex host = 0;
+    TimeUs delay_us = 0;
+    std::map<std::uint32_t, int> points;  // Room -> points scored when armed.
+  };
+  struct Retransmits {
+    std::uint64_t banked = 0;
+    std::uint64_t last = 0;
+  };
+  bool detailed_ = true;
+  std::vector<ClientTrack> clients_;  // By client number - 1.
+  std::map<std::uint32_t, RoomTrack> rooms_;
+  ClientFailoverTracker client_failovers_;
+  std::set<std::size_t> reported_failovers_;
+  TimeUs last_fault_us_ = -1;
+  int over_lines_ = 0;
+  int seated_count_ = 0;
+  std::optional<Armed> armed_;
+  ReplicaAgreementCheck replicas_;
+  std::vector<ReplicaSample> samples_;    // Scratch.
+  std::vector<Retransmits> retransmits_;  // By server.
+  std::uint64_t follower_rx_bytes_ = 0;
+  TimeUs follower_us_ = 0;  // Summed over live followers, in sample steps.
+  std::vector<std::pair<TimeUs, int>> snapshot_installs_;  // (time, server number).
+  std::map<HostIndex, TimeUs> last_snapshot_line_;
+  std::map<std::uint8_t, std::uint64_t> sent_by_kind_;
 };
 
 }  // namespace

@@ -21,11 +21,41 @@
 // server holds the same epoch E, newer than the crashed leader's, and E's leader is live and
 // leads it.
 //
+//   every-match-finishes: every room in which two clients were seated reaches game over with
+//                        one winner by the end: both players accepted a game-over state
+//                        naming the same winner and the same final score; and at least
+//                        min_matches rooms did so.
+//   max-client-failover M: at least one leader fault happened, and for every one, every
+//                        client seated at the fault accepted a state from a newer epoch than
+//                        the faulty leader's within M ms (a client whose match ended first is
+//                        not waited for).
+//   max-stall M:         no client's longest_stall_us() (gap between accepted states while
+//                        its match ran) exceeds M ms.
+//   snapshot-installed N after T: server N installed a snapshot (kReplicaSnapshot) at or
+//                        after T.
+// A leader fault is a crash of the live server that leads (crash, crash-leader,
+// crash-leader-after-point) or cutting every link into it (cut-inbound).
+//
 // Always-on invariants (a violation fails every run, whatever the expectations say):
 //   - never two different nodes become leader of the same epoch, and a node only becomes
 //     leader of an epoch that names it;
 //   - on every node, across restarts, the non-none epochs it adopts (kBecameLeader and
-//     kFollowing) never go backwards.
+//     kFollowing) never go backwards;
+//   - replicas that applied the same prefix have identical rooms: every kSampleIntervalUs of
+//     simulated time, before every crash and at the end, each live server's (synced epoch,
+//     applied seq, book digest) is sampled; two samples with the same position, at any times,
+//     must have the same digest (see ReplicaAgreementCheck);
+//   - no replica applies an event with a gap or fails to apply one (RoomServiceStats
+//     gap_applies and apply_errors stay 0, sampled likewise);
+//   and with clients:
+//   - every client's accepted (epoch, seq) strictly increases (checked at every accepted
+//     state);
+//   - no client's displayed score ever decreases within a room (checked at every accepted
+//     state, and the client's own score_went_backwards() flag).
+// "Every match that is fault-free at the end reaches game over" is NOT an always-on
+// invariant but the every-match-finishes expectation: whether a match can end in time
+// depends on the bots' skill, the target score and the duration, which only the scenario's
+// author knows. Every match scenario states it.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +66,7 @@
 
 #include "core/common/node_event.h"
 #include "core/common/types.h"
+#include "sim/match_checks.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 
@@ -71,7 +102,18 @@ struct Failover {
 
 // One line of the human timeline, kept as data; report_text.cc formats it.
 struct TimelineEntry {
-  enum class What : std::uint8_t { kNodeEvent, kStarted, kRestarted, kCrashed, kNetwork, kNote };
+  // kMatch: a room's story (opened, joined, a point, game over); kClient: a client's
+  // (re-homed). Both carry their words in `text`.
+  enum class What : std::uint8_t {
+    kNodeEvent,
+    kStarted,
+    kRestarted,
+    kCrashed,
+    kNetwork,
+    kNote,
+    kMatch,
+    kClient
+  };
   TimeUs at_us = 0;
   What what = What::kNote;
   int node = 0;                 // Server number, 0 if none.
@@ -79,7 +121,7 @@ struct TimelineEntry {
   bool was_leader = false;      // kCrashed.
   Epoch epoch;                  // kCrashed: the epoch it held; kRestarted: none.
   std::uint64_t disk_term = 0;  // kRestarted: highest term on disk.
-  std::string text;             // kNetwork, kNote.
+  std::string text;             // kNetwork, kNote, kMatch, kClient.
 };
 
 // Records for the Chrome trace (only with RunOptions::record_trace).
@@ -95,9 +137,37 @@ struct TraceRecord {
   std::string name;  // kInstant: what happened; kDrop: the reason.
 };
 
+// One room as its players saw it.
+struct MatchSummary {
+  std::uint32_t room = 0;
+  int players[2] = {0, 0};         // Client numbers per slot; 0 while empty.
+  bool finished = false;           // Both players saw the same game-over state.
+  std::uint8_t score[2] = {0, 0};  // Final (or last shown) score.
+  int winner_slot = -1;
+  TimeUs finished_at_us = 0;
+};
+
 struct Figures {
   std::vector<Failover> failovers;
-  std::optional<TimeUs> max_failover_us;                  // Over completed failovers.
+  std::optional<TimeUs> max_failover_us;  // Over completed failovers.
+  // Failover as clients see it (crash until the first new-leader state at every client).
+  std::vector<ClientFailover> client_failovers;
+  std::optional<TimeUs> max_client_failover_us;
+  int clients = 0;
+  TimeUs longest_stall_us = 0;
+  int longest_stall_client = 0;
+  double client_rx_bytes_per_s = 0;  // Mean over clients, while each was receiving.
+  double client_rx_bytes_per_s_max = 0;
+  double follower_rx_bytes_per_s = 0;      // Server-to-server bytes into non-leaders.
+  std::uint64_t retransmitted_events = 0;  // Sum over leaders (sampled).
+  std::uint64_t snapshots_sent = 0;
+  std::uint64_t snapshots_installed = 0;
+  std::uint64_t client_states_accepted = 0;
+  std::uint64_t client_rehomes = 0;
+  std::uint64_t client_rediscoveries = 0;
+  std::uint64_t replica_positions_compared = 0;
+  std::vector<MatchSummary> matches;  // Rooms some client was seated in, by room id.
+  int matches_finished = 0;
   std::map<std::string, std::uint64_t> messages_by_type;  // Sent, by message type name.
   std::uint64_t datagrams_sent = 0;
   std::uint64_t deliveries = 0;
@@ -113,8 +183,9 @@ struct Figures {
 };
 
 struct HostSummary {
-  std::string name;
+  std::string name;  // "node 3" or "client 12".
   NodeId id;
+  int skill_percent = 0;  // Clients only.
 };
 
 struct RunResult {
@@ -128,7 +199,8 @@ struct RunResult {
   std::vector<InvariantResult> invariants;
   Figures figures;
   std::uint64_t digest = 0;
-  std::vector<HostSummary> hosts;  // Indexed by HostIndex.
+  std::vector<HostSummary> hosts;  // Indexed by HostIndex: the servers, then the clients.
+  int servers = 0;
   std::vector<TimelineEntry> timeline;
   std::uint64_t timeline_dropped = 0;  // Entries beyond kMaxTimelineEntries.
   std::vector<TraceRecord> trace;
@@ -138,6 +210,11 @@ struct RunResult {
 // Bounds on what one run keeps in memory.
 constexpr std::size_t kMaxTimelineEntries = 20000;
 constexpr std::size_t kMaxTraceRecords = 2'000'000;
+// How often the replica invariants are sampled, in simulated time.
+constexpr TimeUs kSampleIntervalUs = 100 * kUsPerMs;
+// Up to this many clients the timeline tells every client's story (joins, points,
+// re-homes); with more, it keeps per-fault summaries and the report lists the results.
+constexpr int kMaxDetailedClients = 8;
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {});
 

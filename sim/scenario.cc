@@ -8,6 +8,10 @@ const char* action_name(ActionKind kind) {
   switch (kind) {
     case ActionKind::kCrashLeader:
       return "crash-leader";
+    case ActionKind::kCrashFollower:
+      return "crash-follower";
+    case ActionKind::kCrashLeaderAfterPoint:
+      return "crash-leader-after-point";
     case ActionKind::kCrash:
       return "crash";
     case ActionKind::kRestart:
@@ -50,6 +54,16 @@ std::string Expectation::describe() const {
       return "every failover completes within " + std::to_string(max_us / kUsPerMs) + " ms";
     case ExpectKind::kEpochsMonotonic:
       return "epochs never go backwards on any node";
+    case ExpectKind::kEveryMatchFinishes:
+      return "every match finishes with exactly one winner (at least " + std::to_string(count) +
+             " match" + (count == 1 ? "" : "es") + ")";
+    case ExpectKind::kMaxClientFailover:
+      return "every client sees the new leader within " + std::to_string(max_us / kUsPerMs) +
+             " ms of a leader fault";
+    case ExpectKind::kMaxStall:
+      return "no client stalls longer than " + std::to_string(max_us / kUsPerMs) + " ms";
+    case ExpectKind::kSnapshotInstalled:
+      return "node " + std::to_string(node) + " installs a snapshot after " + seconds(from_us);
   }
   return "?";
 }

@@ -14,12 +14,34 @@
 //     heartbeat_interval_ms, heartbeat_timeout_ms, answer_timeout_ms,
 //     coordinator_timeout_ms, discovery_interval_ms, discovery_window_ms,
 //     election_backoff_max_ms                  optional; default: dp::ClusterTiming
+//     target_score = 5       points that win a match, 1 .. 99 (dp::RoomServiceConfig)
+//     min_replicas = 1       followers that must apply a point before clients see it, 0 .. 31
+//     forfeit_timeout_ms = 5000   a seated player silent this long forfeits
+//   [clients]                optional; bot players (dp::ClientNode + game::bot_direction)
+//     count = 2              required, 0 .. kMaxScenarioClients
+//     skill_percent = 70     every bot's skill, 0 .. 100; or instead
+//     skill_min = 60, skill_max = 85   each bot draws its skill (seeded) from the range
+//     room = ""              a room name to join; "" (default) = matchmaking (first open room)
+//     start_ms = 500         when the first bot starts (default 500)
+//     start_spread_ms = 100  bots start at seeded times in [start_ms, start_ms + spread]
+//   [[client]]               any number (with [clients], at most kMaxScenarioClients in all);
+//                            one bot each, numbered after the [clients] bots
+//     skill_percent = 70     required
+//     room = ""              optional, as above
+//     start_ms = 500         optional (default 500)
 //   [network]                optional; every key optional
 //     latency_min_us = 200, latency_max_us = 800, jitter_us = 0, reorder_delay_us = 0
 //     loss_percent = 0, duplicate_percent = 0, reorder_percent = 0   (0..100, may be fractional)
 //   [[event]]                any number, in any order (run in at_ms order, then file order)
 //     at_ms = 3000           required, 0 .. duration_ms
 //     action = "crash-leader"                     crash whichever live server leads now
+//            | "crash-follower"                   crash the lowest-numbered live server
+//                                                 that does not lead
+//            | "crash-leader-after-point" delay_ms = 0 .. 16 (default 5)
+//                                                 from at_ms on, at the first point the
+//                                                 leader's own rooms score, crash that
+//                                                 leader delay_ms later (before or just
+//                                                 after the point reaches its followers)
 //            | "crash"        node = N
 //            | "restart"      node = N
 //            | "partition"    groups = [[1, 2], [3]]   links up only inside a group;
@@ -36,6 +58,16 @@
 //          | "max-elections"     count
 //          | "max-failover"      max_ms
 //          | "epochs-monotonic"
+//          | "every-match-finishes"  min_matches = 1 (default)
+//                                    every room that got two players reaches game over with
+//                                    exactly one winner, seen by both players, by the end;
+//                                    and at least min_matches rooms did
+//          | "max-client-failover"  max_ms   every leader fault (crash or cut-inbound of the
+//                                    leader) is followed, within max_ms, by a state from a
+//                                    newer leader at every client seated at the fault
+//          | "max-stall"         max_ms      no client's longest stall exceeds max_ms
+//          | "snapshot-installed" node, after_ms (default 0)
+//                                    node installed a leader snapshot at or after after_ms
 //
 // Expectation semantics (evaluated by the runner, see runner.h for the precise wording).
 #pragma once
@@ -57,9 +89,14 @@ constexpr std::int64_t kMaxScenarioDurationMs = 24 * 3600 * 1000;
 constexpr std::size_t kMaxScenarioEvents = 10000;
 constexpr std::size_t kMaxScenarioExpectations = 1000;
 constexpr TimeUs kMaxLatencyUs = 10 * kUsPerSecond;
+// Bots in one scenario; servers plus clients stay within the simulator's kMaxHosts.
+constexpr int kMaxScenarioClients = 220;
+constexpr TimeUs kMaxCrashAfterPointDelayUs = 16 * kUsPerMs;
 
 enum class ActionKind : std::uint8_t {
   kCrashLeader,
+  kCrashFollower,
+  kCrashLeaderAfterPoint,
   kCrash,
   kRestart,
   kPartition,
@@ -93,6 +130,7 @@ struct ScenarioAction {
   int to = 0;
   std::vector<std::vector<int>> groups;  // partition.
   NetworkSpec network;                   // set-network.
+  TimeUs delay_us = 5 * kUsPerMs;        // crash-leader-after-point.
   int line = 0;                          // Where it was declared, for messages.
 };
 
@@ -103,19 +141,33 @@ enum class ExpectKind : std::uint8_t {
   kMaxElections,
   kMaxFailover,
   kEpochsMonotonic,
+  kEveryMatchFinishes,
+  kMaxClientFailover,
+  kMaxStall,
+  kSnapshotInstalled,
 };
 
 struct Expectation {
   ExpectKind kind = ExpectKind::kOneLeader;
   TimeUs at_us = 0;    // one-leader, leader-is.
   int node = 0;        // leader-is.
-  TimeUs from_us = 0;  // no-leader-change.
+  TimeUs from_us = 0;  // no-leader-change; snapshot-installed (after_ms).
   TimeUs to_us = 0;
-  std::int64_t count = 0;  // max-elections.
-  TimeUs max_us = 0;       // max-failover.
+  std::int64_t count = 0;  // max-elections; every-match-finishes (min_matches).
+  TimeUs max_us = 0;       // max-failover, max-client-failover, max-stall.
   int line = 0;
   // Human description, e.g. "leader is node 2 at 6.000 s".
   std::string describe() const;
+};
+
+// One bot player. The runner draws its skill from [skill_min, skill_max] and its start time
+// from [start_us, start_us + start_spread_us] with the run's seeded generator.
+struct ClientSpec {
+  int skill_min = 70;
+  int skill_max = 70;
+  std::string room;  // Empty: matchmaking.
+  TimeUs start_us = 500 * kUsPerMs;
+  TimeUs start_spread_us = 0;
 };
 
 struct Scenario {
@@ -127,6 +179,11 @@ struct Scenario {
   ElectionMode mode = ElectionMode::kSticky;
   ClusterTiming timing;
   TimeUs start_spread_us = 100 * kUsPerMs;
+  std::uint8_t target_score = 5;
+  int min_replicas = 1;
+  TimeUs forfeit_timeout_us = 5 * kUsPerSecond;
+  // Bots, numbered 1.. in this order.
+  std::vector<ClientSpec> clients;
   LinkParams network;
   std::vector<ScenarioAction> actions;  // Sorted by time (stable).
   std::vector<Expectation> expectations;

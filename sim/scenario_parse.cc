@@ -247,9 +247,15 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
   a.line = r.line();
   a.at_us = *r.integer("at_ms", true, 0, s.duration_us / kUsPerMs) * kUsPerMs;
   const std::string action = *r.string("action", true);
-  if (action == "crash-leader") {
+  if (action == "crash-leader" || action == "crash-follower") {
     r.only_keys({"at_ms", "action"});
-    a.kind = ActionKind::kCrashLeader;
+    a.kind = action == "crash-leader" ? ActionKind::kCrashLeader : ActionKind::kCrashFollower;
+  } else if (action == "crash-leader-after-point") {
+    r.only_keys({"at_ms", "action", "delay_ms"});
+    a.kind = ActionKind::kCrashLeaderAfterPoint;
+    if (auto v = r.integer("delay_ms", false, 0, kMaxCrashAfterPointDelayUs / kUsPerMs)) {
+      a.delay_us = *v * kUsPerMs;
+    }
   } else if (action == "crash" || action == "restart" || action == "cut-inbound") {
     r.only_keys({"at_ms", "action", "node"});
     a.kind = action == "crash"     ? ActionKind::kCrash
@@ -301,9 +307,10 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
     read_network(r, a.network);
     if (a.network.present == 0) r.fail("action", "'set-network' names no network key");
   } else {
-    r.fail("action", "unknown action '" + action +
-                         "' (expected crash-leader, crash, restart, partition, cut, connect, "
-                         "cut-inbound, heal or set-network)");
+    r.fail("action",
+           "unknown action '" + action +
+               "' (expected crash-leader, crash-follower, crash-leader-after-point, crash, "
+               "restart, partition, cut, connect, cut-inbound, heal or set-network)");
   }
   return a;
 }
@@ -340,19 +347,77 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
   } else if (kind == "epochs-monotonic") {
     r.only_keys({"kind"});
     e.kind = ExpectKind::kEpochsMonotonic;
+  } else if (kind == "every-match-finishes") {
+    r.only_keys({"kind", "min_matches"});
+    e.kind = ExpectKind::kEveryMatchFinishes;
+    e.count = r.integer("min_matches", false, 0, kMaxScenarioClients / 2).value_or(1);
+  } else if (kind == "max-client-failover" || kind == "max-stall") {
+    r.only_keys({"kind", "max_ms"});
+    e.kind = kind == "max-stall" ? ExpectKind::kMaxStall : ExpectKind::kMaxClientFailover;
+    e.max_us = *r.integer("max_ms", true, 0, duration_ms) * kUsPerMs;
+  } else if (kind == "snapshot-installed") {
+    r.only_keys({"kind", "node", "after_ms"});
+    e.kind = ExpectKind::kSnapshotInstalled;
+    e.node = read_node(r, "node", s.servers);
+    e.from_us = r.integer("after_ms", false, 0, duration_ms).value_or(0) * kUsPerMs;
   } else {
     r.fail("kind", "unknown expectation kind '" + kind +
                        "' (expected one-leader, leader-is, no-leader-change, max-elections, "
-                       "max-failover or epochs-monotonic)");
+                       "max-failover, epochs-monotonic, every-match-finishes, "
+                       "max-client-failover, max-stall or snapshot-installed)");
   }
   return e;
+}
+
+// [clients] and [[client]]: the bots.
+void read_clients(const toml::table& root, Scenario& s) {
+  const std::int64_t duration_ms = s.duration_us / kUsPerMs;
+  const int max_clients = std::min(kMaxScenarioClients, static_cast<int>(kMaxHosts) - s.servers);
+  if (const toml::node* clients = root.get("clients")) {
+    TableReader r(as_table(*clients, "clients"), "clients", line_of(*clients));
+    r.only_keys({"count", "skill_percent", "skill_min", "skill_max", "room", "start_ms",
+                 "start_spread_ms"});
+    const auto count = static_cast<int>(*r.integer("count", true, 0, max_clients));
+    ClientSpec spec;
+    if (r.has("skill_percent")) {
+      if (r.has("skill_min") || r.has("skill_max")) {
+        r.fail("skill_min", "give either clients.skill_percent or clients.skill_min/skill_max");
+      }
+      spec.skill_min = spec.skill_max = static_cast<int>(*r.integer("skill_percent", true, 0, 100));
+    } else if (r.has("skill_min") || r.has("skill_max")) {
+      spec.skill_min = static_cast<int>(*r.integer("skill_min", true, 0, 100));
+      spec.skill_max = static_cast<int>(*r.integer("skill_max", true, 0, 100));
+      if (spec.skill_min > spec.skill_max) {
+        r.fail("skill_min", "clients.skill_min is larger than clients.skill_max");
+      }
+    }
+    if (auto room = r.string("room", false)) spec.room = *room;
+    if (auto v = r.integer("start_ms", false, 0, duration_ms)) spec.start_us = *v * kUsPerMs;
+    if (auto v = r.integer("start_spread_ms", false, 0, duration_ms)) {
+      spec.start_spread_us = *v * kUsPerMs;
+    }
+    s.clients.assign(static_cast<std::size_t>(count), spec);
+  }
+  for_each_table(root, "client", static_cast<std::size_t>(max_clients), [&](const TableReader& r) {
+    r.only_keys({"skill_percent", "room", "start_ms"});
+    ClientSpec spec;
+    spec.skill_min = spec.skill_max = static_cast<int>(*r.integer("skill_percent", true, 0, 100));
+    if (auto room = r.string("room", false)) spec.room = *room;
+    if (auto v = r.integer("start_ms", false, 0, duration_ms)) spec.start_us = *v * kUsPerMs;
+    if (static_cast<int>(s.clients.size()) >= max_clients) {
+      r.fail("skill_percent", "too many clients (at most " + std::to_string(max_clients) +
+                                  " with " + std::to_string(s.servers) + " servers)");
+    }
+    s.clients.push_back(std::move(spec));
+  });
 }
 
 Scenario read_scenario(const toml::table& root, const std::string& file) {
   Scenario s;
   s.file = file;
   TableReader top(root, "", 1);
-  top.only_keys({"title", "seed", "duration_ms", "cluster", "network", "event", "expect"});
+  top.only_keys({"title", "seed", "duration_ms", "cluster", "network", "clients", "client", "event",
+                 "expect"});
   s.title = *top.string("title", true);
   s.seed = static_cast<std::uint64_t>(
       *top.integer("seed", true, 0, std::numeric_limits<std::int64_t>::max()));
@@ -363,7 +428,8 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   TableReader c(as_table(*cluster, "cluster"), "cluster", line_of(*cluster));
   c.only_keys({"servers", "mode", "start_spread_ms", "heartbeat_interval_ms",
                "heartbeat_timeout_ms", "answer_timeout_ms", "coordinator_timeout_ms",
-               "discovery_interval_ms", "discovery_window_ms", "election_backoff_max_ms"});
+               "discovery_interval_ms", "discovery_window_ms", "election_backoff_max_ms",
+               "target_score", "min_replicas", "forfeit_timeout_ms"});
   s.servers = static_cast<int>(*c.integer("servers", true, 1, kMaxScenarioServers));
   if (auto mode = c.string("mode", false)) {
     if (*mode == "sticky") {
@@ -388,6 +454,15 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   timing("discovery_interval_ms", s.timing.discovery_interval_us);
   timing("discovery_window_ms", s.timing.discovery_window_us);
   timing("election_backoff_max_ms", s.timing.election_backoff_max_us);
+  if (auto v = c.integer("target_score", false, 1, 99)) {
+    s.target_score = static_cast<std::uint8_t>(*v);
+  }
+  if (auto v = c.integer("min_replicas", false, 0, kMaxScenarioServers - 1)) {
+    s.min_replicas = static_cast<int>(*v);
+  }
+  if (auto v = c.integer("forfeit_timeout_ms", false, 1, kMaxTimingMs)) {
+    s.forfeit_timeout_us = *v * kUsPerMs;
+  }
   if (s.timing.heartbeat_timeout_us <= s.timing.heartbeat_interval_us) {
     c.fail(c.has("heartbeat_timeout_ms") ? "heartbeat_timeout_ms" : "heartbeat_interval_ms",
            "cluster.heartbeat_timeout_ms must be longer than cluster.heartbeat_interval_ms");
@@ -404,6 +479,8 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
     }
     s.network = spec.link;
   }
+
+  read_clients(root, s);
 
   for_each_table(root, "event", kMaxScenarioEvents,
                  [&](const TableReader& r) { s.actions.push_back(read_action(r, s)); });

@@ -6,9 +6,10 @@
 
 namespace dp::sim {
 
-NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing) {
-  return [mode, timing](const HostSpec& spec, const PersistentState& persisted,
-                        std::uint64_t seed) -> std::unique_ptr<Node> {
+NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
+                           const RoomServiceConfig& rooms) {
+  return [mode, timing, rooms](const HostSpec& spec, const PersistentState& persisted,
+                               std::uint64_t seed) -> std::unique_ptr<Node> {
     ServerConfig config;
     config.id = spec.id;
     config.mode = mode;
@@ -16,6 +17,7 @@ NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing) {
     config.endpoints = spec.endpoints;
     config.persisted = persisted;
     config.seed = seed;
+    config.rooms = rooms;
     return std::make_unique<ServerNode>(config);
   };
 }

@@ -7,7 +7,8 @@
 namespace dp::sim {
 
 // A factory that constructs a ServerNode from the host's identity and endpoints, the given
-// mode and timing, the host's persisted state and the per-incarnation seed.
-NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing);
+// mode, timing and room settings, the host's persisted state and the per-incarnation seed.
+NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
+                           const RoomServiceConfig& rooms = {});
 
 }  // namespace dp::sim

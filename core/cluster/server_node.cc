@@ -130,6 +130,7 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
   PeerInfo& peer = note_peer(now, h.sender, m.control, m.client);
   peer.role = static_cast<Role>(m.role);
   peer.applied_seq = m.applied_seq;
+  peer.epoch = h.epoch;
   const bool from_leader = m.role == static_cast<std::uint8_t>(Role::kLeader);
   if (from_leader && h.epoch.leader != h.sender) return;  // Malformed claim; ignore.
 
@@ -284,7 +285,10 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header&, cons
 void ServerNode::update_followers(TimeUs now) {
   std::map<NodeId, Endpoint> live;
   for (const auto& [id, info] : peers_) {
-    if (info.alive && now - info.last_heard_us <= config_.timing.heartbeat_timeout_us) {
+    // Only peers that follow our epoch are followers: a deposed leader that cannot hear us
+    // (it still heartbeats its old epoch) would never ACK and only soak up retransmissions.
+    if (info.alive && info.epoch == epoch_ &&
+        now - info.last_heard_us <= config_.timing.heartbeat_timeout_us) {
       live[id] = info.control;
     }
   }

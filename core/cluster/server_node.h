@@ -35,6 +35,7 @@ struct PeerInfo {
   bool alive = false;
   wire::Role role = wire::Role::kFollower;
   std::uint64_t applied_seq = 0;
+  Epoch epoch;  // The epoch the peer last said it follows or leads.
 };
 
 class ServerNode final : public Node {

@@ -24,7 +24,7 @@ enum class NodeEventKind : std::uint8_t {
   kSnapshotSent,      // peer = follower; a = seq.
   kRetransmit,        // peer = follower; a = events resent.
   kRoomOpened,        // a = room id.
-  kPointScored,       // a = room id; b = packed score (left << 16 | right).
+  kPointScored,       // a = room id; b = packed score (left << 8 | right).
   kMatchOver,         // a = room id; b = packed final score.
   kRoomClosed,        // a = room id.
   kClientRehomed,     // client: peer = new leader.

@@ -25,12 +25,9 @@ wire::RoomState room_state_for(const Room& room, std::uint8_t slot, std::uint64_
   return s;
 }
 
-wire::RoomState closed_room_state(std::uint32_t room_id, std::uint8_t slot, std::uint64_t seq) {
-  wire::RoomState s;
-  s.room = room_id;
-  s.seq = seq;
+wire::RoomState closed_room_state(const Room& room, std::uint8_t slot, std::uint64_t seq) {
+  wire::RoomState s = room_state_for(room, slot, seq);
   s.phase = static_cast<std::uint8_t>(Phase::kClosed);
-  s.your_slot = slot <= 1 ? slot : kSpectatorSlot;
   return s;
 }
 

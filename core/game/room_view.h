@@ -18,7 +18,8 @@ constexpr std::uint8_t kSpectatorSlot = 2;
 // leader_control is left unset for the sender to fill in.
 wire::RoomState room_state_for(const Room& room, std::uint8_t slot, std::uint64_t seq);
 
-// The last word to a client whose room `room_id` has been removed.
-wire::RoomState closed_room_state(std::uint32_t room_id, std::uint8_t slot, std::uint64_t seq);
+// The last word to a client whose room is being removed: the final state (score, winner)
+// with phase Closed, so a player never sees the final score replaced by 0-0.
+wire::RoomState closed_room_state(const Room& room, std::uint8_t slot, std::uint64_t seq);
 
 }  // namespace dp::game

@@ -124,10 +124,14 @@ void RoomService::reset_shown_from_book() {
 void RoomService::order_and_apply(const wire::RoomEvent& event) {
   if (event.kind == wire::EventKind::kClose) {
     if (const game::Room* room = book_.find(event.room)) {
+      const Shown& shown = shown_[event.room];
       for (std::uint8_t slot = 0; slot < 2; ++slot) {
-        if (room->players[slot].client_id != 0) {
-          closed_notices_.push_back({event.room, slot, room->players[slot].client});
-        }
+        if (room->players[slot].client_id == 0) continue;
+        wire::RoomState state = game::closed_room_state(*room, slot, 0);
+        state.score_left = shown.score[0];
+        state.score_right = shown.score[1];
+        state.winner = shown.winner;
+        closed_notices_.push_back({room->players[slot].client, state});
       }
     }
   }
@@ -147,9 +151,37 @@ void RoomService::order_and_apply(const wire::RoomEvent& event) {
     pending_results_.push_back(pending);
   }
   if (event.kind == wire::EventKind::kClose) shown_.erase(event.room);
+  emit_room_event(event, seq);
   checks_.clear();
   game::plan_checks(event.room, result, checks_);
   for (const auto& check : checks_) order_and_apply(check);
+}
+
+void RoomService::emit_room_event(const wire::RoomEvent& event, std::uint64_t seq) {
+  NodeEventKind kind;
+  switch (event.kind) {
+    case wire::EventKind::kOpenRoom:
+      kind = NodeEventKind::kRoomOpened;
+      break;
+    case wire::EventKind::kPoint:
+      kind = NodeEventKind::kPointScored;
+      break;
+    case wire::EventKind::kMatchOver:
+      kind = NodeEventKind::kMatchOver;
+      break;
+    case wire::EventKind::kClose:
+      kind = NodeEventKind::kRoomClosed;
+      break;
+    default:
+      return;
+  }
+  outbox_.emit(NodeEvent{
+      now_us_,
+      kind,
+      {},
+      epoch_,
+      event.room,
+      event.kind == wire::EventKind::kOpenRoom ? static_cast<std::int64_t>(seq) : event.value});
 }
 
 void RoomService::leader_tick(TimeUs now) {
@@ -294,7 +326,8 @@ void RoomService::send_client_states() {
     }
   }
   for (const auto& notice : closed_notices_) {
-    wire::RoomState state = game::closed_room_state(notice.room, notice.slot, seq);
+    wire::RoomState state = notice.state;
+    state.seq = seq;
     state.leader_control = self_control_;
     send(Channel::kClient, notice.client, state);
   }
@@ -443,6 +476,7 @@ void RoomService::on_leave(TimeUs, const wire::Leave& m) {
 }
 
 void RoomService::on_tick(TimeUs now) {
+  now_us_ = now;
   if (now < next_tick_us_) return;
   // Fixed-rate ticks; after a long pause, skip ahead rather than burst.
   next_tick_us_ += config_.tick_interval_us;

@@ -108,6 +108,8 @@ class RoomService {
   };
 
   void leader_tick(TimeUs now);
+  // Reports rooms opening and closing, points and match ends (as ordered, not yet replicated).
+  void emit_room_event(const wire::RoomEvent& event, std::uint64_t seq);
   void follower_tick(TimeUs now);
   void finish_recovery(TimeUs now);
   void order_and_apply(const wire::RoomEvent& event);
@@ -133,6 +135,7 @@ class RoomService {
   std::uint64_t commit_seq_ = 0;
   Epoch synced_epoch_;
   TimeUs next_tick_us_ = 0;
+  TimeUs now_us_ = 0;  // Time of the step in progress (for observations).
 
   // Leader state.
   bool leading_ = false;
@@ -150,9 +153,8 @@ class RoomService {
   std::map<std::uint32_t, Shown> shown_;
   std::deque<PendingResult> pending_results_;
   struct ClosedNotice {
-    std::uint32_t room;
-    std::uint8_t slot;
     Endpoint client;
+    wire::RoomState state;  // The room's final state with phase Closed.
   };
   std::vector<ClosedNotice> closed_notices_;  // Players of rooms closed this tick.
 

@@ -29,6 +29,7 @@ void Sequencer::on_ack(const NodeId& id, std::uint64_t applied_seq, TimeUs now) 
   if (applied_seq > link.acked) {
     link.acked = applied_seq;
     link.last_progress_us = now;
+    link.probing = false;
   }
   link.sent = std::max(link.sent, link.acked);
 }
@@ -88,9 +89,11 @@ bool Sequencer::next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeI
       link.retransmitted_events += link.sent - link.acked;
       link.sent = link.acked;
       link.last_progress_us = now;
+      link.probing = true;
     }
     if (link.sent >= ring_.last_seq()) continue;
-    if (link.sent - link.acked >= config_.window_events) continue;
+    const std::uint64_t window = link.probing ? config_.probe_window_events : config_.window_events;
+    if (link.sent - link.acked >= window) continue;
     if (!ring_.holds(link.sent + 1)) {
       link.needs_snapshot = true;
       continue;

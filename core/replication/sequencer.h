@@ -20,6 +20,8 @@ struct SequencerConfig {
   unsigned ring_capacity_log2 = 16;
   // Events in flight to one follower beyond its last ACK (flow control).
   std::uint64_t window_events = 8192;
+  // In flight to a follower that stopped answering, until it ACKs again.
+  std::uint64_t probe_window_events = 256;
   // Resend from the last ACK when a follower makes no progress for this long.
   TimeUs retransmit_timeout_us = 60 * kUsPerMs;
   // Body bytes one Replicate may carry (header, seqs and count take the rest).
@@ -33,6 +35,8 @@ struct FollowerLink {
   bool needs_snapshot = true;
   TimeUs snapshot_sent_us = 0;
   std::uint64_t retransmitted_events = 0;
+  // Set when the follower stopped ACKing: only a small probe is in flight until it answers.
+  bool probing = false;
 };
 
 class Sequencer {

@@ -157,7 +157,10 @@ TEST(RoomView, StateForAClientShowsItsSlotPhaseAndWinner) {
   s = room_state_for(*d.book.find(room.id), 0, 78);
   EXPECT_EQ(s.phase, 3);   // Game over.
   EXPECT_EQ(s.winner, 2);  // Slot 1, plus one.
-  EXPECT_EQ(closed_room_state(room.id, 0, 79).phase, 4);
+  const wire::RoomState closed = closed_room_state(room, 0, 79);
+  EXPECT_EQ(closed.phase, 4);
+  EXPECT_EQ(closed.score_left, room.match.score[0]) << "the final score stays on screen";
+  EXPECT_EQ(closed.score_right, room.match.score[1]);
 }
 
 }  // namespace

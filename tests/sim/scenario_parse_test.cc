@@ -152,6 +152,82 @@ TEST(ScenarioParse, TomlSyntaxErrorGivesLineAndColumn) {
   EXPECT_EQ(e.str().rfind("x.toml:2:", 0), 0u) << e.str();
 }
 
+TEST(ScenarioParse, ClientsAndMatchSettingsParse) {
+  auto r = parse_scenario_text(std::string(kMinimal) + R"(target_score = 3
+min_replicas = 2
+forfeit_timeout_ms = 2000
+[clients]
+count = 4
+skill_min = 60
+skill_max = 85
+room = "arena"
+start_ms = 200
+start_spread_ms = 50
+[[client]]
+skill_percent = 90
+[[event]]
+at_ms = 500
+action = "crash-leader-after-point"
+delay_ms = 3
+[[event]]
+at_ms = 600
+action = "crash-follower"
+[[expect]]
+kind = "every-match-finishes"
+min_matches = 2
+[[expect]]
+kind = "max-client-failover"
+max_ms = 400
+[[expect]]
+kind = "max-stall"
+max_ms = 300
+[[expect]]
+kind = "snapshot-installed"
+node = 2
+after_ms = 100
+)",
+                               "m.toml");
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  const Scenario& s = *r;
+  EXPECT_EQ(s.target_score, 3);
+  EXPECT_EQ(s.min_replicas, 2);
+  EXPECT_EQ(s.forfeit_timeout_us, 2000 * kUsPerMs);
+  ASSERT_EQ(s.clients.size(), 5u);
+  EXPECT_EQ(s.clients[0].skill_min, 60);
+  EXPECT_EQ(s.clients[0].skill_max, 85);
+  EXPECT_EQ(s.clients[0].room, "arena");
+  EXPECT_EQ(s.clients[3].start_spread_us, 50 * kUsPerMs);
+  EXPECT_EQ(s.clients[4].skill_min, 90);
+  EXPECT_EQ(s.clients[4].room, "");
+  ASSERT_EQ(s.actions.size(), 2u);
+  EXPECT_EQ(s.actions[0].kind, ActionKind::kCrashLeaderAfterPoint);
+  EXPECT_EQ(s.actions[0].delay_us, 3 * kUsPerMs);
+  EXPECT_EQ(s.actions[1].kind, ActionKind::kCrashFollower);
+  ASSERT_EQ(s.expectations.size(), 4u);
+  EXPECT_EQ(s.expectations[0].count, 2);
+  EXPECT_EQ(s.expectations[1].max_us, 400 * kUsPerMs);
+  EXPECT_EQ(s.expectations[2].kind, ExpectKind::kMaxStall);
+  EXPECT_EQ(s.expectations[3].node, 2);
+  EXPECT_EQ(s.expectations[3].from_us, 100 * kUsPerMs);
+}
+
+TEST(ScenarioParse, ClientMistakesAreNamed) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "[clients]\ncount = 2\nskil = 5\n").key,
+            "clients.skil");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "[clients]\ncount = 999\n").key, "clients.count");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "[clients]\ncount = 2\nskill_percent = 70\n"
+                                             "skill_min = 50\n")
+                .key,
+            "clients.skill_min");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "[[client]]\nroom = \"a\"\n").key,
+            "client[1].skill_percent");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "[[event]]\nat_ms = 5\n"
+                                             "action = \"crash-leader-after-point\"\n"
+                                             "delay_ms = 17\n")
+                .key,
+            "event[1].delay_ms");
+}
+
 TEST(ScenarioParse, UnreadableFileIsAnError) {
   auto r = load_scenario_file("/nonexistent/dir/none.toml");
   ASSERT_FALSE(r.ok());
@@ -166,7 +242,7 @@ TEST(ScenarioParse, EveryShippedScenarioParses) {
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().str());
     ++count;
   }
-  EXPECT_GE(count, 8);
+  EXPECT_GE(count, 15);
 }
 
 }  // namespace

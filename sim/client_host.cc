@@ -1,0 +1,27 @@
+#include "sim/client_host.h"
+
+#include <memory>
+
+#include "core/client/client_node.h"
+#include "core/game/bot.h"
+
+namespace dp::sim {
+
+NodeFactory bot_client_factory(int skill_percent, const std::string& room) {
+  return [skill_percent, room](const HostSpec& spec, const PersistentState&,
+                               std::uint64_t seed) -> std::unique_ptr<Node> {
+    ClientConfig config;
+    config.id = spec.id;
+    config.endpoints = spec.endpoints;
+    config.room_name = room;
+    config.seed = seed;
+    auto client = std::make_unique<ClientNode>(config);
+    client->set_input_policy(
+        [skill_percent](const wire::RoomState& shown, std::uint8_t my_slot, Rng& rng) {
+          return game::bot_direction(shown, my_slot, skill_percent, rng);
+        });
+    return client;
+  };
+}
+
+}  // namespace dp::sim
