@@ -12,5 +12,7 @@ code=$?
 cat "$dir/stdout"
 [ "$code" -eq 0 ] || { echo "exit code $code, expected 0"; exit 1; }
 grep -q "became-leader" "$dir/stdout" || { echo "no became-leader line"; exit 1; }
-grep -q "final role=leader" "$dir"/pong-server-*.log || { echo "no final stats in log"; exit 1; }
+grep -q "became-leader" "$dir"/pong-server-*.log || { echo "never became leader"; exit 1; }
+grep -q "handed over leadership" "$dir"/pong-server-*.log || { echo "no handover on shutdown"; exit 1; }
+grep -q "final role=" "$dir"/pong-server-*.log || { echo "no final stats in log"; exit 1; }
 ls "$dir"/*.state > /dev/null || { echo "no state file"; exit 1; }
