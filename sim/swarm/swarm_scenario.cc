@@ -1,0 +1,247 @@
+#include "sim/swarm/swarm_scenario.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "core/common/rng.h"
+
+namespace dp::sim {
+namespace {
+
+// Fault kinds a run may enable; each run enables a random subset (swarm testing: a run that
+// never partitions explores crashes more deeply, and the other way round).
+enum Fault : int {
+  kFaultCrashLeader,
+  kFaultCrash,
+  kFaultRestart,
+  kFaultPartition,
+  kFaultOneWay,         // cut from -> to
+  kFaultNonTransitive,  // a <-> b cut both ways while both still reach the others
+  kFaultCutInbound,
+  kFaultHeal,
+  kFaultNetwork,  // set-network: loss, duplication, reordering, latency levels
+  kFaultCrashFollower,
+  kFaultCrashAfterPoint,  // crash the leader just around a point (only with clients)
+  kFaultCount,
+};
+
+TimeUs ms(std::int64_t v) { return v * kUsPerMs; }
+
+template <class T, std::size_t N>
+T pick(Rng& rng, const std::array<T, N>& options) {
+  return options[rng.uniform(N)];
+}
+
+// A network drawn from discrete levels, so runs cover calm and stormy networks alike.
+LinkParams random_link(Rng& rng) {
+  LinkParams p;
+  p.latency_min_us = pick(rng, std::array<TimeUs, 4>{50, 200, 1000, 5000});
+  p.latency_max_us = p.latency_min_us + pick(rng, std::array<TimeUs, 4>{0, 600, 3000, 20000});
+  p.jitter_us = pick(rng, std::array<TimeUs, 3>{0, 500, 5000});
+  p.loss_ppm = pick(rng, std::array<std::uint32_t, 5>{0, 0, 10000, 50000, 200000});
+  p.duplicate_ppm = pick(rng, std::array<std::uint32_t, 4>{0, 0, 20000, 100000});
+  p.reorder_ppm = pick(rng, std::array<std::uint32_t, 4>{0, 0, 50000, 200000});
+  p.reorder_delay_us = pick(rng, std::array<TimeUs, 3>{0, 0, 30000});
+  return p;
+}
+
+int random_node(Rng& rng, int servers) { return static_cast<int>(rng.range(1, servers)); }
+
+ScenarioAction at(TimeUs t, ActionKind kind) {
+  ScenarioAction a;
+  a.at_us = t;
+  a.kind = kind;
+  return a;
+}
+
+void add_fault(Rng& rng, int fault, TimeUs t, int servers, std::vector<ScenarioAction>& out) {
+  switch (fault) {
+    case kFaultCrashLeader:
+      out.push_back(at(t, ActionKind::kCrashLeader));
+      break;
+    case kFaultCrash:
+    case kFaultRestart:
+    case kFaultCutInbound: {
+      ScenarioAction a = at(t, fault == kFaultCrash     ? ActionKind::kCrash
+                               : fault == kFaultRestart ? ActionKind::kRestart
+                                                        : ActionKind::kCutInbound);
+      a.node = random_node(rng, servers);
+      out.push_back(a);
+      break;
+    }
+    case kFaultPartition: {
+      // Each server joins one of up to three groups or (1 in 8) none, which isolates it.
+      ScenarioAction a = at(t, ActionKind::kPartition);
+      const int group_count = static_cast<int>(rng.range(1, 3));
+      a.groups.resize(static_cast<std::size_t>(group_count));
+      for (int n = 1; n <= servers; ++n) {
+        if (rng.uniform(8) == 0) continue;
+        a.groups[rng.uniform(static_cast<std::uint64_t>(group_count))].push_back(n);
+      }
+      std::erase_if(a.groups, [](const std::vector<int>& g) { return g.empty(); });
+      out.push_back(a);
+      break;
+    }
+    case kFaultOneWay: {
+      ScenarioAction a = at(t, rng.uniform(3) == 0 ? ActionKind::kConnect : ActionKind::kCut);
+      a.from = random_node(rng, servers);
+      do {
+        a.to = random_node(rng, servers);
+      } while (a.to == a.from);
+      out.push_back(a);
+      break;
+    }
+    case kFaultNonTransitive: {
+      ScenarioAction a = at(t, ActionKind::kCut);
+      a.from = random_node(rng, servers);
+      do {
+        a.to = random_node(rng, servers);
+      } while (a.to == a.from);
+      out.push_back(a);
+      std::swap(a.from, a.to);
+      out.push_back(a);
+      break;
+    }
+    case kFaultHeal:
+      out.push_back(at(t, ActionKind::kHeal));
+      break;
+    case kFaultCrashFollower:
+      out.push_back(at(t, ActionKind::kCrashFollower));
+      break;
+    case kFaultCrashAfterPoint: {
+      ScenarioAction a = at(t, ActionKind::kCrashLeaderAfterPoint);
+      a.delay_us = ms(rng.range(0, kMaxCrashAfterPointDelayUs / kUsPerMs));
+      out.push_back(a);
+      break;
+    }
+    case kFaultNetwork: {
+      ScenarioAction a = at(t, ActionKind::kSetNetwork);
+      a.network.link = random_link(rng);
+      a.network.present = kNetLatencyMin | kNetLatencyMax | kNetJitter | kNetLoss | kNetDuplicate |
+                          kNetReorder | kNetReorderDelay;
+      out.push_back(a);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
+  Rng rng(seed);
+  Scenario s;
+  s.title = kSwarmTitlePrefix + std::to_string(seed);
+  s.seed = seed;
+  s.servers = static_cast<int>(rng.range(shape.servers_min, shape.servers_max));
+  s.mode =
+      shape.allow_classic && rng.uniform(4) == 0 ? ElectionMode::kClassic : ElectionMode::kSticky;
+  ClusterTiming& t = s.timing;
+  t.heartbeat_interval_us = ms(pick(rng, std::array<std::int64_t, 3>{20, 50, 100}));
+  t.heartbeat_timeout_us = t.heartbeat_interval_us * rng.range(3, 6);
+  t.answer_timeout_us = ms(rng.range(30, 120));
+  t.coordinator_timeout_us = ms(rng.range(150, 400));
+  t.discovery_interval_us = ms(pick(rng, std::array<std::int64_t, 3>{500, 1000, 2000}));
+  t.discovery_window_us = ms(rng.range(100, 300));
+  t.election_backoff_max_us = ms(pick(rng, std::array<std::int64_t, 3>{500, 1000, 2000}));
+  s.start_spread_us = ms(rng.range(0, 500));
+  s.network = random_link(rng);
+
+  const TimeUs safety_us =
+      ms(rng.range(shape.safety_min_us / kUsPerMs, shape.safety_max_us / kUsPerMs));
+  const int client_pairs =
+      static_cast<int>(rng.range((shape.clients_min + 1) / 2, shape.clients_max / 2));
+  s.target_score = static_cast<std::uint8_t>(rng.range(1, std::max(1, shape.target_score_max)));
+  for (int c = 0; c < 2 * client_pairs; ++c) {
+    ClientSpec spec;
+    spec.skill_min = static_cast<int>(rng.range(40, 90));
+    spec.skill_max = spec.skill_min;
+    spec.start_us = ms(rng.range(300, 1500));
+    s.clients.push_back(spec);
+  }
+  // Fault kinds that only make sense with rooms are left out of runs without clients.
+  const int fault_kinds = client_pairs > 0 ? kFaultCount : kFaultCrashAfterPoint;
+  std::vector<int> enabled;
+  for (int f = 0; f < fault_kinds; ++f) {
+    if (rng.uniform(2) == 0) enabled.push_back(f);
+  }
+  if (enabled.empty()) enabled.push_back(static_cast<int>(rng.uniform(fault_kinds)));
+  const int event_count = static_cast<int>(rng.range(0, shape.events_max));
+  for (int i = 0; i < event_count; ++i) {
+    const int fault = enabled[rng.uniform(enabled.size())];
+    add_fault(rng, fault, ms(rng.range(0, safety_us / kUsPerMs)), s.servers, s.actions);
+  }
+
+  // Liveness phase: heal everything, calm the network, restart whoever is down.
+  s.actions.push_back(at(safety_us, ActionKind::kHeal));
+  ScenarioAction calm = at(safety_us, ActionKind::kSetNetwork);
+  calm.network.link = LinkParams{};
+  calm.network.present = kNetLatencyMin | kNetLatencyMax | kNetJitter | kNetLoss | kNetDuplicate |
+                         kNetReorder | kNetReorderDelay;
+  s.actions.push_back(calm);
+  for (int n = 1; n <= s.servers; ++n) {
+    ScenarioAction r = at(safety_us, ActionKind::kRestart);
+    r.node = n;
+    s.actions.push_back(r);
+  }
+  std::stable_sort(
+      s.actions.begin(), s.actions.end(),
+      [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
+
+  const TimeUs settled_at = safety_us + shape.settle_us;
+  const TimeUs match_us = client_pairs > 0 ? shape.match_us_per_point * s.target_score : 0;
+  s.duration_us = settled_at + std::max(shape.stable_us, match_us);
+  // A crash-leader-after-point stays armed until a point is scored, which may be after the
+  // heal: then only the last stable_us must be free of leader changes, and the run is longer.
+  bool armed_crash = false;
+  for (const ScenarioAction& a : s.actions)
+    armed_crash |= a.kind == ActionKind::kCrashLeaderAfterPoint;
+  if (armed_crash) s.duration_us += shape.match_us_per_point;
+  const TimeUs stable_from = armed_crash ? s.duration_us - shape.stable_us : settled_at;
+  // Bots playing through the faults must not forfeit a match they could still finish.
+  s.forfeit_timeout_us = s.duration_us;
+  Expectation one;
+  one.kind = ExpectKind::kOneLeader;
+  one.at_us = s.duration_us;
+  s.expectations.push_back(one);
+  Expectation stable;
+  stable.kind = ExpectKind::kNoLeaderChange;
+  stable.from_us = stable_from;
+  stable.to_us = s.duration_us;
+  s.expectations.push_back(stable);
+  if (client_pairs > 0 && swarm_matches_can_finish(s)) {
+    Expectation matches;
+    matches.kind = ExpectKind::kEveryMatchFinishes;
+    matches.count = client_pairs;
+    s.expectations.push_back(matches);
+  }
+  return s;
+}
+
+bool swarm_matches_can_finish(const Scenario& s) {
+  int crashes = 0;
+  for (const ScenarioAction& a : s.actions) {
+    crashes += a.kind == ActionKind::kCrash || a.kind == ActionKind::kCrashLeader ||
+               a.kind == ActionKind::kCrashFollower || a.kind == ActionKind::kCrashLeaderAfterPoint;
+  }
+  return s.servers >= 2 && crashes < s.servers;
+}
+
+TimeUs swarm_heal_at(std::uint64_t seed, const SwarmShape& shape) {
+  // The liveness phase opens with a heal and a restart of every server, all at one time.
+  const Scenario s = generate_swarm_scenario(seed, shape);
+  for (std::size_t i = 0; i + 1 < s.actions.size(); ++i) {
+    const ScenarioAction& a = s.actions[i];
+    const ScenarioAction& b = s.actions[i + 1];
+    if (a.kind == ActionKind::kHeal && b.kind == ActionKind::kSetNetwork && a.at_us == b.at_us &&
+        b.network.link == LinkParams{} && i + 2 < s.actions.size() &&
+        s.actions[i + 2].kind == ActionKind::kRestart && s.actions[i + 2].at_us == a.at_us) {
+      return a.at_us;
+    }
+  }
+  return s.duration_us;
+}
+
+}  // namespace dp::sim

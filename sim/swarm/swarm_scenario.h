@@ -1,0 +1,55 @@
+// Swarm testing's scenario generator: every run derives its whole configuration from one seed
+// (cluster size, election mode, timing, which fault kinds are enabled and how often they
+// strike, the base network), so a seed alone reproduces a run. Each scenario has two phases:
+//   safety:   faults from the enabled kinds at random times; only the always-on invariants
+//             are judged;
+//   liveness: at `heal_at` every link comes up, the network turns clean and every crashed
+//             server restarts; within `settle` the cluster must agree on one leader and keep
+//             it to the end (expectations one-leader and no-leader-change).
+// With clients, bots play matches throughout and the crash kinds that aim at rooms
+// (crash-follower, crash-leader-after-point) join the fault menu.
+// Every time is a whole millisecond, so each scenario can be written as a TOML file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/scenario.h"
+
+namespace dp::sim {
+
+// Bounds of the generated scenarios.
+struct SwarmShape {
+  int servers_min = 2;
+  int servers_max = 7;
+  TimeUs safety_min_us = 4 * kUsPerSecond;
+  TimeUs safety_max_us = 12 * kUsPerSecond;
+  int events_max = 14;  // Fault events in the safety phase (at most).
+  // How long after the heal the cluster may take to settle, and how long it must then hold.
+  TimeUs settle_us = 8 * kUsPerSecond;
+  TimeUs stable_us = 3 * kUsPerSecond;
+  bool allow_classic = true;  // Draw the election mode (classic 1 in 4) or always sticky.
+  // Bot clients (an even number, so every room fills) and the match length. With clients the
+  // liveness phase also requires every match to finish (every-match-finishes) within
+  // match_us_per_point * target_score after settling.
+  int clients_min = 0;
+  int clients_max = 4;
+  int target_score_max = 2;
+  TimeUs match_us_per_point = 30 * kUsPerSecond;
+};
+
+// Title of a generated scenario: this prefix and the seed.
+constexpr const char* kSwarmTitlePrefix = "swarm seed ";
+
+// The scenario of run `seed`.
+Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape = {});
+
+// True if the matches of `s` can be expected to finish: it has at least two servers and fewer
+// crash events than servers, so some replica of every room survives the safety phase.
+bool swarm_matches_can_finish(const Scenario& s);
+
+// When the liveness phase of that scenario begins (everything heals); the same draws as
+// generate_swarm_scenario(), so the two always agree.
+TimeUs swarm_heal_at(std::uint64_t seed, const SwarmShape& shape = {});
+
+}  // namespace dp::sim
