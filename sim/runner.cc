@@ -329,8 +329,11 @@ class Run final : public SimObserver {
     sim_.network().set_all_links(scenario_.network);
     RoomServiceConfig rooms;
     rooms.target_score = scenario_.target_score;
-    rooms.min_replicas = static_cast<std::size_t>(scenario_.min_replicas);
+    rooms.min_replicas = scenario_.min_replicas < 0
+                             ? RoomServiceConfig::kMajority
+                             : static_cast<std::size_t>(scenario_.min_replicas);
     rooms.forfeit_timeout_us = scenario_.forfeit_timeout_us;
+    rooms.inject_bug_skip_nack = scenario_.inject_bug_skip_nack;
     for (int i = 1; i <= scenario_.servers; ++i) {
       // The high word orders the servers (node N has the highest id); the seed picks the
       // low word, so a different seed changes every id and so every datagram.
@@ -548,7 +551,18 @@ class Run final : public SimObserver {
         RoomTrack& r = rooms_[room];
         r.summary.room = room;
         ClientTrack& t = clients_[static_cast<std::size_t>(n - 1)];
-        if (t.room != room && c != nullptr && c->shown() != nullptr && c->shown()->your_slot <= 1) {
+        const bool seated = c != nullptr && c->shown() != nullptr && c->shown()->your_slot <= 1;
+        // Two leaders during a split brain can both open a "room 1"; the seat a client shows
+        // last is the one it plays in.
+        if (seated && t.room == room) r.summary.players[c->shown()->your_slot] = n;
+        if (t.room != room && seated) {
+          // A client re-seated by a new leader (its old room was lost with the old leader's
+          // state) no longer plays in the old room.
+          if (auto old = rooms_.find(t.room); old != rooms_.end()) {
+            for (int& player : old->second.summary.players) {
+              if (player == n) player = 0;
+            }
+          }
           t.room = room;
           const std::uint8_t slot = c->shown()->your_slot;
           const bool opened = r.summary.players[0] == 0 && r.summary.players[1] == 0;

@@ -15,8 +15,10 @@
 //     coordinator_timeout_ms, discovery_interval_ms, discovery_window_ms,
 //     election_backoff_max_ms                  optional; default: dp::ClusterTiming
 //     target_score = 5       points that win a match, 1 .. 99 (dp::RoomServiceConfig)
-//     min_replicas = 1       followers that must apply a point before clients see it, 0 .. 31
+//     min_replicas = 1       followers that must apply a point before clients see it, 0 .. 31,
+//                            or "majority" (the default: half the cluster)
 //     forfeit_timeout_ms = 5000   a seated player silent this long forfeits
+//     inject_bug_skip_nack = false  TEST ONLY: followers skip NACKs (a deliberate bug)
 //   [clients]                optional; bot players (dp::ClientNode + game::bot_direction)
 //     count = 2              required, 0 .. kMaxScenarioClients
 //     skill_percent = 70     every bot's skill, 0 .. 100; or instead
@@ -180,8 +182,11 @@ struct Scenario {
   ClusterTiming timing;
   TimeUs start_spread_us = 100 * kUsPerMs;
   std::uint8_t target_score = 5;
-  int min_replicas = 1;
+  int min_replicas = -1;  // -1: a majority (RoomServiceConfig::kMajority).
   TimeUs forfeit_timeout_us = 5 * kUsPerSecond;
+  // TEST ONLY: followers apply across gaps instead of NACKing (RoomServiceConfig), so tests
+  // can show the invariants and the swarm fuzzer catch a broken replica.
+  bool inject_bug_skip_nack = false;
   // Bots, numbered 1.. in this order.
   std::vector<ClientSpec> clients;
   LinkParams network;

@@ -129,6 +129,14 @@ class TableReader {
     return value->get();
   }
 
+  std::optional<bool> boolean(std::string_view key, bool required) const {
+    const toml::node* node = find(key, required);
+    if (node == nullptr) return std::nullopt;
+    const auto* value = node->as_boolean();
+    if (value == nullptr) wrong_type(key, *node, "a boolean");
+    return value->get();
+  }
+
   const toml::node* node(std::string_view key) const { return table_.get(key); }
   [[noreturn]] void fail(std::string_view key, const std::string& message) const {
     const toml::node* n = table_.get(key);
@@ -429,7 +437,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   c.only_keys({"servers", "mode", "start_spread_ms", "heartbeat_interval_ms",
                "heartbeat_timeout_ms", "answer_timeout_ms", "coordinator_timeout_ms",
                "discovery_interval_ms", "discovery_window_ms", "election_backoff_max_ms",
-               "target_score", "min_replicas", "forfeit_timeout_ms"});
+               "target_score", "min_replicas", "forfeit_timeout_ms", "inject_bug_skip_nack"});
   s.servers = static_cast<int>(*c.integer("servers", true, 1, kMaxScenarioServers));
   if (auto mode = c.string("mode", false)) {
     if (*mode == "sticky") {
@@ -457,12 +465,18 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   if (auto v = c.integer("target_score", false, 1, 99)) {
     s.target_score = static_cast<std::uint8_t>(*v);
   }
-  if (auto v = c.integer("min_replicas", false, 0, kMaxScenarioServers - 1)) {
+  if (const toml::node* n = c.node("min_replicas"); n != nullptr && n->is_string()) {
+    if (*c.string("min_replicas", false) != "majority") {
+      c.fail("min_replicas", "key 'cluster.min_replicas' must be a count or \"majority\"");
+    }
+    s.min_replicas = -1;
+  } else if (auto v = c.integer("min_replicas", false, 0, kMaxScenarioServers - 1)) {
     s.min_replicas = static_cast<int>(*v);
   }
   if (auto v = c.integer("forfeit_timeout_ms", false, 1, kMaxTimingMs)) {
     s.forfeit_timeout_us = *v * kUsPerMs;
   }
+  if (auto v = c.boolean("inject_bug_skip_nack", false)) s.inject_bug_skip_nack = *v;
   if (s.timing.heartbeat_timeout_us <= s.timing.heartbeat_interval_us) {
     c.fail(c.has("heartbeat_timeout_ms") ? "heartbeat_timeout_ms" : "heartbeat_interval_ms",
            "cluster.heartbeat_timeout_ms must be longer than cluster.heartbeat_interval_ms");

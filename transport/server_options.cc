@@ -80,10 +80,12 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
     return R::failure("--target-score: must be in [1, 99]");
   }
   setup.node.rooms.target_score = static_cast<std::uint8_t>(options.target_score);
-  if (options.min_replicas < 0 || options.min_replicas > 31) {
-    return R::failure("--min-replicas: must be in [0, 31]");
+  if (options.min_replicas < -1 || options.min_replicas > 31) {
+    return R::failure("--min-replicas: must be in [0, 31], or -1 for a majority");
   }
-  setup.node.rooms.min_replicas = static_cast<std::size_t>(options.min_replicas);
+  setup.node.rooms.min_replicas = options.min_replicas < 0
+                                      ? RoomServiceConfig::kMajority
+                                      : static_cast<std::size_t>(options.min_replicas);
   if (options.forfeit_timeout_ms < 100 || options.forfeit_timeout_ms > 3600 * 1000) {
     return R::failure("--forfeit-timeout-ms: must be in [100, 3600000]");
   }

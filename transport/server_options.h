@@ -29,8 +29,8 @@ struct ServerOptions {
   std::string mode = "sticky";
   std::int64_t heartbeat_interval_ms = 50;
   std::int64_t heartbeat_timeout_ms = 200;
-  int target_score = 5;  // Points that win a match (1..99).
-  int min_replicas = 1;  // Followers that must have a point before players see it.
+  int target_score = 5;   // Points that win a match (1..99).
+  int min_replicas = -1;  // Followers that must have a point before players see it; -1: majority.
   std::int64_t forfeit_timeout_ms = 5000;  // A silent player forfeits after this long.
   std::string log_level = "info";
   std::string log_dir = "logs";

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   app.add_option("--target-score", options.target_score, "Points that win a match")
       ->capture_default_str();
   app.add_option("--min-replicas", options.min_replicas,
-                 "Followers that must hold a point before players see it")
+                 "Followers that must hold a point before players see it (-1: a majority)")
       ->capture_default_str();
   app.add_option("--forfeit-timeout-ms", options.forfeit_timeout_ms,
                  "A player silent this long forfeits")

@@ -1,6 +1,7 @@
 // pong-sim: run a scenario file through the deterministic network emulator.
 //
-//   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet]
+//   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet] [--check-determinism]
+//   pong-sim fuzz --runs N [--seed S] [--jobs J] [--out-dir DIR]
 //
 // Exit status: 0 when every expectation and invariant holds, 1 when one fails, 2 on bad
 // input (unreadable file, bad TOML, unknown key, wrong type, bad flag). All logic lives in
@@ -15,6 +16,8 @@
 #include "sim/report.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "sim/swarm/determinism.h"
+#include "sim/swarm/swarm.h"
 
 namespace {
 
@@ -28,6 +31,7 @@ struct RunFlags {
   std::string trace_path;
   bool json = false;
   bool quiet = false;
+  bool check_determinism = false;
 };
 
 int run_command(const RunFlags& flags) {
@@ -38,6 +42,12 @@ int run_command(const RunFlags& flags) {
   }
   dp::sim::RunOptions options;
   options.seed = flags.seed;
+  if (flags.check_determinism) {
+    // Runs the scenario twice and names the first trace record where the runs differ.
+    const dp::sim::DeterminismResult r = dp::sim::first_divergence(*scenario, options);
+    dp::sim::write_determinism_report(r, std::cout);
+    return r.deterministic ? kExitPass : kExitFail;
+  }
   options.record_trace = !flags.trace_path.empty();
   const dp::sim::RunResult result = dp::sim::run_scenario(*scenario, options);
 
@@ -72,6 +82,24 @@ int main(int argc, char** argv) {
                   "Write a Chrome Trace Event JSON file (open it in ui.perfetto.dev)");
   run->add_flag("--json", flags.json, "Print the summary as one JSON object");
   run->add_flag("--quiet", flags.quiet, "Print only the verdict line");
+  run->add_flag("--check-determinism", flags.check_determinism,
+                "Run twice and name the first event where the two runs differ");
+
+  dp::sim::SwarmOptions swarm;
+  CLI::App* fuzz = app.add_subcommand(
+      "fuzz",
+      "Swarm testing: derive clusters, faults and rooms from each seed, check every "
+      "invariant, shrink and write a reproducing scenario for every violation");
+  fuzz->add_option("--runs", swarm.runs, "Number of runs")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100'000'000));
+  fuzz->add_option("--seed", swarm.seed, "First seed (run i uses seed + i)")->capture_default_str();
+  fuzz->add_option("--jobs", swarm.jobs, "Worker threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, dp::sim::kMaxSwarmJobs));
+  fuzz->add_option("--out-dir", swarm.out_dir,
+                   "Where shrunk reproductions are written (swarm-seed-<seed>.toml)")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -80,5 +108,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   if (run->parsed()) return run_command(flags);
+  if (fuzz->parsed()) return dp::sim::run_swarm(swarm, std::cout);
   return kExitBadInput;
 }

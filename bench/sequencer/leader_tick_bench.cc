@@ -24,7 +24,7 @@ void BM_LeaderTick(benchmark::State& state) {
   for (std::uint64_t f = 1; f <= followers; ++f) {
     links[NodeId{f, 0}] = Endpoint{static_cast<std::uint32_t>(0x7f010000 + f), 50010};
   }
-  leader.set_followers(now, links);
+  leader.set_followers(now, links, links.size());
   for (const auto& [id, ep] : links) leader.on_follower_position(now, id, 0);
   auto tick = [&] {
     now += config.tick_interval_us;

@@ -206,11 +206,18 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
     ++stats_.states_stale;  // Reordered, duplicated or replayed.
     return;
   }
-  if (room_ != 0 ? m.room != room_
-                 : (phase_ != ClientPhase::kJoining || (left_room_ != 0 && m.room == left_room_))) {
+  // A new leader that never knew our room (it was lost with the old leader's state) seats us
+  // afresh when we re-join: follow it to the new room.
+  const bool reseated = room_ != 0 && m.room != room_ && phase_ == ClientPhase::kJoining &&
+                        h.epoch > shown_position_.epoch && m.your_slot <= 1 &&
+                        (left_room_ == 0 || m.room != left_room_);
+  if (!reseated && (room_ != 0 ? m.room != room_
+                               : (phase_ != ClientPhase::kJoining ||
+                                  (left_room_ != 0 && m.room == left_room_)))) {
     ++stats_.states_other_room;
     return;
   }
+  if (reseated) room_ = 0;  // accept_state takes the new room.
   accept_state(now, from, h, m);
 }
 

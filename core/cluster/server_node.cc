@@ -17,7 +17,8 @@ void ServerNode::start(TimeUs now) {
   started_at_us_ = now;
   highest_term_ = config_.persisted.highest_term;
   role_ = Role::kFollower;
-  epoch_ = Epoch{};
+  // The epoch we last led or followed survives a crash, so we never adopt an older one.
+  epoch_ = config_.persisted.last_epoch;
   following_ = false;
   emit(now, NodeEventKind::kStarted);
   send_discovery(now);
@@ -160,16 +161,18 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
   if (h.epoch == epoch_ && !from_leader && is_leader()) {
     rooms_.on_follower_position(now, h.sender, m.applied_seq);
   }
-  // A leader we gave up on cannot win us back with the same epoch (it may be deaf to us);
-  // only a COORDINATOR answering our election brings us back to it.
+  const bool lists_us = std::find(m.hears.begin(), m.hears.end(), config_.id) != m.hears.end();
+  // A leader we gave up on wins us back with the same epoch only once it hears us again (it
+  // lists us): a leader that is deaf to us must not pull us back and forth.
+  if (from_leader && h.epoch == epoch_ && !has_leader() && !is_leader() && lists_us) {
+    follow(now, h.epoch);
+  }
   if (h.epoch != epoch_ || !from_leader || !has_leader()) return;
   // A heartbeat from our own leader.
   rooms_.set_leader_control(m.control);
   leader_heard_us_ = now;
   election_attempt_ = 0;
-  if (std::find(m.hears.begin(), m.hears.end(), config_.id) != m.hears.end()) {
-    leader_listed_us_ = now;
-  }
+  if (lists_us) leader_listed_us_ = now;
 }
 
 void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
@@ -292,7 +295,10 @@ void ServerNode::update_followers(TimeUs now) {
       live[id] = info.control;
     }
   }
-  rooms_.set_followers(now, live);
+  // Every server we know of could be the next leader, so a point waits for min_replicas of
+  // them even when they are silent: a lone survivor freezes the scoreboard rather than show a
+  // point that a crash could take back. Only a cluster of one commits alone.
+  rooms_.set_followers(now, live, peers_.size());
 }
 
 void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h, const wire::Resign&) {
@@ -340,9 +346,11 @@ void ServerNode::expire_peers(TimeUs now) {
 void ServerNode::observe_term(std::uint64_t term) {
   if (term > highest_term_) {
     highest_term_ = term;
-    outbox_.persist(PersistentState{highest_term_});
+    persist();
   }
 }
+
+void ServerNode::persist() { outbox_.persist(PersistentState{highest_term_, epoch_}); }
 
 void ServerNode::follow(TimeUs now, const Epoch& epoch) {
   if (is_leader()) {
@@ -350,8 +358,10 @@ void ServerNode::follow(TimeUs now, const Epoch& epoch) {
   }
   observe_term(epoch.term);
   role_ = Role::kFollower;
+  const bool new_epoch = epoch != epoch_;
   epoch_ = epoch;
   following_ = true;
+  if (new_epoch) persist();
   leader_heard_us_ = now;
   leader_listed_us_ = now;
   election_deadline_us_ = 0;
@@ -376,6 +386,7 @@ void ServerNode::become_leader(TimeUs now) {
   role_ = Role::kLeader;
   following_ = false;
   epoch_ = Epoch{highest_term_, config_.id};
+  persist();
   election_deadline_us_ = 0;
   got_answer_ = false;
   election_attempt_ = 0;
@@ -471,6 +482,9 @@ void ServerNode::send_heartbeats(TimeUs now) {
     if (auto it = peers_.find(epoch_.leader); it != peers_.end()) {
       send(Channel::kControl, it->second.control, hb);
     }
+  } else {
+    // Leaderless: keep every peer hearing us, so a leader we gave up on can list us again.
+    for (const auto& [id, info] : peers_) send(Channel::kControl, info.control, hb);
   }
 }
 

@@ -104,6 +104,7 @@ class ServerNode final : public Node {
   void expire_peers(TimeUs now);
   // Epochs and roles.
   void observe_term(std::uint64_t term);
+  void persist();
   void follow(TimeUs now, const Epoch& epoch);
   void become_leader(TimeUs now);
   void lose_leader(TimeUs now, const NodeId& suspect);

@@ -19,6 +19,8 @@ namespace dp {
 // simulator across a simulated crash). It stops a restarted node from reusing a term.
 struct PersistentState {
   std::uint64_t highest_term = 0;
+  // The newest epoch the node led or followed: after a restart it must not adopt an older one.
+  Epoch last_epoch;
   auto operator<=>(const PersistentState&) const = default;
 };
 

@@ -67,9 +67,16 @@ void RoomService::on_leaderless(TimeUs now) {
   next_tick_us_ = now + config_.tick_interval_us;
 }
 
-void RoomService::set_followers(TimeUs now, const std::map<NodeId, Endpoint>& followers) {
+void RoomService::set_followers(TimeUs now, const std::map<NodeId, Endpoint>& followers,
+                                std::size_t known_servers) {
   if (!leading_) return;
   followers_ = followers;
+  const std::size_t servers = known_servers + 1;
+  required_replicas_ = config_.min_replicas == RoomServiceConfig::kMajority
+                           ? servers / 2
+                           : std::min(config_.min_replicas, known_servers);
+  // Flexible quorums: (reports + 1) + (replicas + 1) > servers.
+  reports_needed_ = std::max(required_replicas_, servers - required_replicas_ - 1);
   if (recovering_) return;  // The sequencer starts after recovery.
   for (const auto& [id, control] : followers) sequencer_.add_follower(id, now);
   std::vector<NodeId> gone;
@@ -188,8 +195,15 @@ void RoomService::leader_tick(TimeUs now) {
   if (recovering_) {
     if (!pull_from_.is_nil()) {
       if (now < recovery_deadline_us_) return;  // Still pulling.
-      finish_recovery(now);                     // The pull timed out: go on with our own.
-    } else if (now >= recovery_deadline_us_) {
+      pull_from_ = NodeId{};  // The pull timed out: choose again (and ask again) below.
+    }
+    std::size_t reported = 0;
+    for (const auto& [id, seq] : positions_) reported += followers_.count(id);
+    // Serve only once enough followers have said how far they got: one of them may hold a
+    // point the players have seen. A leader that hears nobody (it may be deaf) never serves
+    // stale state; its followers will notice and elect another.
+    if (reported < reports_needed_) return;
+    if (now >= recovery_deadline_us_) {
       // Pull the state of the most advanced follower if it is ahead of us.
       NodeId best;
       std::uint64_t best_seq = applied_seq_;
@@ -291,7 +305,7 @@ void RoomService::send_snapshot(TimeUs now, const NodeId& to, Endpoint to_contro
 }
 
 void RoomService::advance_commit() {
-  commit_seq_ = std::max(commit_seq_, sequencer_.commit_seq(config_.min_replicas));
+  commit_seq_ = std::max(commit_seq_, sequencer_.commit_seq(required_replicas_));
   while (!pending_results_.empty() && pending_results_.front().seq <= commit_seq_) {
     const PendingResult& r = pending_results_.front();
     auto it = shown_.find(r.room);

@@ -21,8 +21,13 @@ namespace dp {
 
 struct RoomServiceConfig {
   std::uint8_t target_score = 5;
-  // Followers that must have applied a point before any client is shown it.
-  std::size_t min_replicas = 1;
+  // Followers that must have applied a point before any client is shown it. kMajority (the
+  // default) means half the cluster: with the leader, a majority of the servers it knows.
+  // A new leader serves only after hearing how far enough followers got that any group
+  // which could have confirmed a point overlaps them (reports + 1 + replicas + 1 > servers),
+  // so a point a player saw is never lost while a majority survives, even across partitions.
+  static constexpr std::size_t kMajority = static_cast<std::size_t>(-1);
+  std::size_t min_replicas = kMajority;
   TimeUs tick_interval_us = 16'667;  // 60 Hz.
   // A seated player silent this long forfeits.
   TimeUs forfeit_timeout_us = 5 * kUsPerSecond;
@@ -57,7 +62,10 @@ class RoomService {
   void on_follow(TimeUs now, const Epoch& epoch, Endpoint leader_control);
   void on_leaderless(TimeUs now);
   // Leader: the live followers (id -> control endpoint) and what they report having applied.
-  void set_followers(TimeUs now, const std::map<NodeId, Endpoint>& followers);
+  // known_servers: the other servers we know of, live or not (bounds the replicas a point
+  // can wait for).
+  void set_followers(TimeUs now, const std::map<NodeId, Endpoint>& followers,
+                     std::size_t known_servers);
   void on_follower_position(TimeUs now, const NodeId& id, std::uint64_t applied_seq);
 
   // Server-to-server messages (already epoch-checked by ServerNode).
@@ -145,6 +153,8 @@ class RoomService {
   std::uint64_t pull_seq_ = 0;
   std::map<NodeId, std::uint64_t> positions_;  // Followers' applied seqs during recovery.
   std::map<NodeId, Endpoint> followers_;
+  std::size_t required_replicas_ = 0;  // Followers a point waits for (see min_replicas).
+  std::size_t reports_needed_ = 0;     // Follower positions a new leader waits for.
   Sequencer sequencer_;
   std::uint64_t snapshot_counter_ = 0;
   std::map<std::uint64_t, ClientInfo> clients_;  // Bounded by seated clients (2 per room).

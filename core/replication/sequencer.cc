@@ -39,6 +39,8 @@ void Sequencer::on_nack(const NodeId& id, std::uint64_t from_seq, TimeUs now) {
   if (it == links_.end() || it->second.needs_snapshot) return;
   FollowerLink& link = it->second;
   if (from_seq == 0 || from_seq > ring_.next_seq()) return;
+  // A NACK overtaken by a later ACK (datagrams reorder) asks for what is already applied.
+  if (from_seq <= link.acked) return;
   if (!ring_.holds(from_seq) && from_seq != ring_.next_seq()) {
     link.needs_snapshot = true;
     return;
@@ -69,11 +71,12 @@ void Sequencer::on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now
 }
 
 std::uint64_t Sequencer::commit_seq(std::size_t replicas) const {
-  if (links_.empty() || replicas == 0) return ring_.last_seq();
+  if (replicas == 0) return ring_.last_seq();
+  if (links_.size() < replicas) return 0;
   std::vector<std::uint64_t> acks;
   acks.reserve(links_.size());
   for (const auto& [id, link] : links_) acks.push_back(link.needs_snapshot ? 0 : link.acked);
-  const std::size_t k = std::min(replicas, acks.size());
+  const std::size_t k = replicas;
   std::nth_element(acks.begin(), acks.begin() + static_cast<long>(k - 1), acks.end(),
                    std::greater<>());
   return acks[k - 1];
@@ -91,6 +94,7 @@ bool Sequencer::next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeI
       link.last_progress_us = now;
       link.probing = true;
     }
+    link.sent = std::max(link.sent, link.acked);  // Never behind what the follower has.
     if (link.sent >= ring_.last_seq()) continue;
     const std::uint64_t window = link.probing ? config_.probe_window_events : config_.window_events;
     if (link.sent - link.acked >= window) continue;

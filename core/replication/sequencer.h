@@ -21,7 +21,7 @@ struct SequencerConfig {
   // Events in flight to one follower beyond its last ACK (flow control).
   std::uint64_t window_events = 8192;
   // In flight to a follower that stopped answering, until it ACKs again.
-  std::uint64_t probe_window_events = 256;
+  std::uint64_t probe_window_events = 64;
   // Resend from the last ACK when a follower makes no progress for this long.
   TimeUs retransmit_timeout_us = 60 * kUsPerMs;
   // Body bytes one Replicate may carry (header, seqs and count take the rest).
@@ -63,7 +63,8 @@ class Sequencer {
   // The follower installed a snapshot as of `seq`.
   void on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now);
 
-  // Highest seq applied by at least `replicas` followers (all events if there are none).
+  // Highest seq applied by at least `replicas` followers; every event when replicas is 0;
+  // 0 (nothing) when fewer followers than that are connected.
   std::uint64_t commit_seq(std::size_t replicas) const;
 
   // Applies retransmission timeouts, then fills `batch` with the next events for the

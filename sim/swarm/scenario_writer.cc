@@ -177,7 +177,11 @@ std::string write(const Scenario& s) {
   out << "election_backoff_max_ms = " << whole_ms(t.election_backoff_max_us, "election_backoff_max")
       << "\n";
   out << "target_score = " << static_cast<int>(s.target_score) << "\n";
-  out << "min_replicas = " << s.min_replicas << "\n";
+  if (s.min_replicas < 0) {
+    out << "min_replicas = \"majority\"\n";
+  } else {
+    out << "min_replicas = " << s.min_replicas << "\n";
+  }
   out << "forfeit_timeout_ms = " << whole_ms(s.forfeit_timeout_us, "forfeit_timeout") << "\n";
   write_bug_flags(out, s);
   write_clients(out, s.clients);

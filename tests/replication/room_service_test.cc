@@ -35,7 +35,7 @@ class LeaderFixture : public ::testing::Test {
 
   void start_with_follower() {
     leader_.on_become_leader(now_, kEpoch);
-    leader_.set_followers(now_, {{kFollower, kFollowerControl}});
+    leader_.set_followers(now_, {{kFollower, kFollowerControl}}, 1);
     leader_.on_follower_position(now_, kFollower, 0);
     tick();
     ASSERT_FALSE(leader_.recovering());
@@ -192,6 +192,36 @@ TEST(Follower, InjectedBugAppliesAcrossGaps) {
   follower.on_replicate(3000, later);
   EXPECT_EQ(follower.applied_seq(), 5u);
   EXPECT_EQ(follower.stats().gap_applies, 1u);
+}
+
+}  // namespace
+}  // namespace dp
+
+namespace dp {
+namespace {
+
+TEST_F(LeaderFixture, LoneSurvivorFreezesTheScoreboardInsteadOfRiskingARollback) {
+  start_with_follower();
+  join_two_clients();
+  ack_all();
+  // The follower goes silent: it is no longer connected, but it is still a known server.
+  leader_.set_followers(now_, {}, 1);
+  auto scored = [&] {
+    const auto& rooms = leader_.book().rooms();
+    return !rooms.empty() &&
+           (rooms.begin()->second.match.score[0] + rooms.begin()->second.match.score[1]) > 0;
+  };
+  for (int guard = 0; !scored() && guard < 20000; ++guard) {
+    tick();
+    drain(out_);
+  }
+  ASSERT_TRUE(scored());
+  for (int i = 0; i < 10; ++i) tick();
+  for (const auto& d : drain(out_, kClientA)) {
+    if (d.header.type != wire::MsgType::kRoomState) continue;
+    const auto& st = std::get<wire::RoomState>(d.body);
+    EXPECT_EQ(st.score_left + st.score_right, 0);
+  }
 }
 
 }  // namespace

@@ -102,7 +102,8 @@ TEST(Sequencer, CommitNeedsTheConfiguredNumberOfReplicas) {
   Sequencer seq;
   seq.reset(1);
   for (int i = 0; i < 10; ++i) seq.order(tick(1));
-  EXPECT_EQ(seq.commit_seq(1), 10u) << "with no followers there is nobody to wait for";
+  EXPECT_EQ(seq.commit_seq(0), 10u) << "a cluster of one waits for nobody";
+  EXPECT_EQ(seq.commit_seq(1), 0u) << "no follower connected: nothing is replicated";
   seq.add_follower(kA, 0);
   seq.add_follower(kB, 0);
   seq.on_snapshot_sent(kA, 0, 0);
@@ -113,6 +114,31 @@ TEST(Sequencer, CommitNeedsTheConfiguredNumberOfReplicas) {
   EXPECT_EQ(seq.commit_seq(2), 3u);
   seq.on_ack(kB, 99, 0);  // Acks beyond what was ordered are ignored.
   EXPECT_EQ(seq.commit_seq(2), 3u);
+}
+
+}  // namespace
+}  // namespace dp
+
+namespace dp {
+namespace {
+
+TEST(Sequencer, NackOvertakenByAnAckDoesNotStallTheStream) {
+  // Found by the swarm: a NACK for seq 553 arrived after the ACK of 553 (reordered); the
+  // stream rewound behind the ACK and never sent again.
+  Sequencer seq;
+  seq.reset(1);
+  seq.add_follower(kA, 0);
+  seq.on_snapshot_sent(kA, 0, 0);
+  for (int i = 0; i < 10; ++i) seq.order(tick(1));
+  wire::Replicate batch;
+  std::vector<NodeId> group;
+  ASSERT_TRUE(seq.next_batch(0, batch, group));
+  seq.mark_sent(group, batch);
+  seq.on_ack(kA, 6, 1);
+  seq.on_nack(kA, 5, 2);  // Stale: 5 is already applied.
+  for (int i = 0; i < 5; ++i) seq.order(tick(1));
+  ASSERT_TRUE(seq.next_batch(3, batch, group));
+  EXPECT_EQ(batch.first_seq, 11u);
 }
 
 }  // namespace
