@@ -258,7 +258,8 @@ void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,
     history_.clear();
   }
 
-  if (m.phase == room_phase::kGameOver && m.winner != 0 && !result_) {
+  if ((m.phase == room_phase::kGameOver || m.phase == room_phase::kClosed) && m.winner != 0 &&
+      !result_) {
     result_ = FinalResult{m.room,        static_cast<std::uint8_t>(m.winner - 1),
                           m.your_slot,   m.score_left,
                           m.score_right, now};

@@ -109,6 +109,7 @@ void RoomService::finish_recovery(TimeUs now) {
   // Everything in the replica was either shown already or is at least as new: show it all.
   reset_shown_from_book();
   clients_.clear();
+  closing_grace_ticks_ = kClosingGraceTicks;
   for (const auto& [room_id, room] : book_.rooms()) {
     for (const auto& player : room.players) {
       if (player.present) clients_[player.client_id] = ClientInfo{0, 0, now};
@@ -263,12 +264,26 @@ void RoomService::leader_tick(TimeUs now) {
   planned_.clear();
   game::plan_tick(book_, inputs, planned_);
   // plan_tick plans from one book state; order the events one by one.
-  for (const auto& e : planned_) order_and_apply(e);
+  for (wire::RoomEvent e : planned_) {
+    if (e.kind == wire::EventKind::kClose) {
+      // A finished room stays open until its result is replicated and shown: closing it
+      // first would end the match for its players without a result. Ticking it meanwhile
+      // keeps the state's seq moving, so the players accept the result when it comes.
+      auto shown = shown_.find(e.room);
+      const game::Room* room = book_.find(e.room);
+      if (room != nullptr && room->match.phase == game::Phase::kGameOver &&
+          ((shown != shown_.end() && shown->second.winner == 0) || closing_grace_ticks_ > 0)) {
+        e.kind = wire::EventKind::kTick;
+      }
+    }
+    order_and_apply(e);
+  }
   // Players of closed rooms are no longer seated.
   for (auto it = clients_.begin(); it != clients_.end();) {
     it = book_.seat_of(it->first) ? std::next(it) : clients_.erase(it);
   }
 
+  if (closing_grace_ticks_ > 0) --closing_grace_ticks_;
   replicate(now);
   advance_commit();
   send_client_states();

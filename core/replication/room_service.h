@@ -162,6 +162,10 @@ class RoomService {
   std::vector<std::uint64_t> pending_leaves_;    // Bounded: kMaxPendingJoins.
   std::map<std::uint32_t, Shown> shown_;
   std::deque<PendingResult> pending_results_;
+  // After a failover, finished rooms stay open this many ticks so their players (re-homing
+  // to us) see the result before the room closes.
+  static constexpr int kClosingGraceTicks = 60;
+  int closing_grace_ticks_ = 0;
   struct ClosedNotice {
     Endpoint client;
     wire::RoomState state;  // The room's final state with phase Closed.

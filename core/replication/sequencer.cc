@@ -54,7 +54,11 @@ void Sequencer::on_nack(const NodeId& id, std::uint64_t from_seq, TimeUs now) {
 
 void Sequencer::request_snapshot(const NodeId& id) {
   auto it = links_.find(id);
-  if (it != links_.end()) it->second.needs_snapshot = true;
+  if (it == links_.end()) return;
+  // It starts over (restarted or diverged): what it acknowledged before no longer holds.
+  it->second.needs_snapshot = true;
+  it->second.acked = 0;
+  it->second.snapshot_seq = 0;
 }
 
 void Sequencer::on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now) {
@@ -62,11 +66,12 @@ void Sequencer::on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now
   if (it == links_.end()) return;
   FollowerLink& link = it->second;
   link.snapshot_sent_us = now;
-  // Optimistic: stream from the snapshot on. If the snapshot is lost the follower keeps
-  // asking (NACK with want_snapshot) and needs_snapshot comes back.
+  // Stream from the snapshot on, but count nothing as replicated until the follower ACKs:
+  // a point must not be shown on the strength of a snapshot that may be lost. If it is lost
+  // the follower keeps asking (NACK with want_snapshot) and needs_snapshot comes back.
   link.needs_snapshot = false;
-  link.acked = seq;
-  link.sent = seq;
+  link.snapshot_seq = seq;
+  link.sent = std::max(link.acked, seq);
   link.last_progress_us = now;
 }
 
@@ -87,17 +92,18 @@ bool Sequencer::next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeI
   std::uint64_t from = 0;
   for (auto& [id, link] : links_) {
     if (link.needs_snapshot) continue;
-    if (link.sent > link.acked && now - link.last_progress_us > config_.retransmit_timeout_us) {
+    const std::uint64_t base = std::max(link.acked, link.snapshot_seq);
+    if (link.sent > base && now - link.last_progress_us > config_.retransmit_timeout_us) {
       // No progress: go back to the last ACK (the batch or its ACK was lost).
-      link.retransmitted_events += link.sent - link.acked;
-      link.sent = link.acked;
+      link.retransmitted_events += link.sent - base;
+      link.sent = base;
       link.last_progress_us = now;
       link.probing = true;
     }
-    link.sent = std::max(link.sent, link.acked);  // Never behind what the follower has.
+    link.sent = std::max(link.sent, base);  // Never behind what the follower has.
     if (link.sent >= ring_.last_seq()) continue;
     const std::uint64_t window = link.probing ? config_.probe_window_events : config_.window_events;
-    if (link.sent - link.acked >= window) continue;
+    if (link.sent - base >= window) continue;
     if (!ring_.holds(link.sent + 1)) {
       link.needs_snapshot = true;
       continue;

@@ -29,8 +29,9 @@ struct SequencerConfig {
 };
 
 struct FollowerLink {
-  std::uint64_t acked = 0;  // Highest seq the follower applied (cumulative).
-  std::uint64_t sent = 0;   // Highest seq sent (go-back-N resets it to `acked`).
+  std::uint64_t acked = 0;         // Highest seq the follower applied (cumulative, confirmed).
+  std::uint64_t snapshot_seq = 0;  // Seq of the last snapshot sent (not yet confirmed).
+  std::uint64_t sent = 0;          // Highest seq sent (go-back-N resets it to `acked`).
   TimeUs last_progress_us = 0;
   bool needs_snapshot = true;
   TimeUs snapshot_sent_us = 0;
