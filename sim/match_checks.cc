@@ -62,7 +62,7 @@ void ClientViewCheck::on_state(TimeUs now, const StatePosition& position, std::u
     order_violation_ = name_ + " accepted " + position_str(position.epoch, position.seq) +
                        " after " + position_str(last_.epoch, last_.seq) + " at " + at(now);
   }
-  if (any_ && room == room_ && (score_left < score_[0] || score_right < score_[1]) &&
+  if (any_ && room_ != 0 && room == room_ && (score_left < score_[0] || score_right < score_[1]) &&
       !score_violation_) {
     score_violation_ = name_ + " saw room " + std::to_string(room) + " go from " +
                        std::to_string(score_[0]) + "-" + std::to_string(score_[1]) + " to " +

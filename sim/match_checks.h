@@ -58,6 +58,9 @@ class ClientViewCheck {
 
   void on_state(TimeUs now, const StatePosition& position, std::uint32_t room,
                 std::uint8_t score_left, std::uint8_t score_right);
+  // Every server was down at once: the rooms' state (kept in memory only) is gone, so the
+  // next state may legitimately show a fresh room. Scores are compared anew from here.
+  void forget_scores() { room_ = 0; }
   bool order_passed() const { return !order_violation_; }
   bool score_passed() const { return !score_violation_; }
   const std::optional<std::string>& order_violation() const { return order_violation_; }

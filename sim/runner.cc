@@ -241,6 +241,17 @@ class Run final : public SimObserver {
     t.epoch = s.epoch();
     add_timeline(std::move(t));
     instant(now, h, s.is_leader() ? "crashed (leader)" : "crashed");
+    bool any_other_server_up = false;
+    for (HostIndex other = 0; other < static_cast<HostIndex>(servers()); ++other) {
+      any_other_server_up = any_other_server_up || (other != h && live(other));
+    }
+    if (!any_other_server_up && !clients_.empty()) {
+      // Game state lives in memory only: losing every server loses the rooms. A player may
+      // then see a fresh room, which is not a score taken back.
+      total_outage_ = true;
+      for (ClientTrack& c : clients_) c.view.forget_scores();
+      note(now, "every server is down: the rooms (held in memory only) are lost");
+    }
     if (s.is_leader()) {
       Failover f;
       f.crashed_at_us = now;
@@ -939,7 +950,7 @@ class Run final : public SimObserver {
       f.client_states_accepted += c->states_accepted();
       f.client_rehomes += c->stats().rehomes;
       f.client_rediscoveries += c->stats().rediscoveries;
-      if (c->score_went_backwards()) {
+      if (c->score_went_backwards() && !total_outage_) {
         violate(5, client_name(h) + " reports that a displayed score went backwards");
       }
     }
@@ -1206,6 +1217,7 @@ class Run final : public SimObserver {
   };
   bool detailed_ = true;
   std::vector<ClientTrack> clients_;  // By client number - 1.
+  bool total_outage_ = false;         // Every server was down at once (rooms lost).
   std::map<std::uint32_t, RoomTrack> rooms_;
   ClientFailoverTracker client_failovers_;
   std::set<std::size_t> reported_failovers_;
