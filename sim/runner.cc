@@ -506,6 +506,11 @@ class Run final : public SimObserver {
       case ActionKind::kHeal:
         sim_.network().heal();
         network_note(now, "heal: every link up");
+        if (armed_) {
+          // Healing ends the faults: a crash trap still waiting for a point is disarmed.
+          armed_.reset();
+          note(now, "the armed crash-leader-after-point trap is disarmed");
+        }
         break;
       case ActionKind::kSetNetwork: {
         LinkParams p = sim_.network().default_link();

@@ -52,6 +52,8 @@
 //            | "connect"      from = N, to = M         one-way: N -> M delivers again
 //            | "cut-inbound"  node = N                 every link into N (N can still send)
 //            | "heal"                                  every link up
+//                                                      (and disarms a pending
+//                                                      crash-leader-after-point)
 //            | "set-network"  any [network] key        changes every link from now on
 //   [[expect]]               any number
 //     kind = "one-leader"        at_ms
