@@ -45,6 +45,10 @@ Result<PersistentState, std::string> parse_state_text(std::string_view text) {
       have_term = ok;
     } else if (key == "last_epoch_term") {
       ok = parse_u64(value, state.last_epoch.term);
+    } else if (key == "peers_known") {
+      std::uint64_t n = 0;
+      ok = parse_u64(value, n) && n <= 1000;
+      state.peers_known = static_cast<std::uint32_t>(n);
     } else if (key == "last_epoch_leader") {
       ok = value.size() == 32 && parse_hex_u64(value.substr(0, 16), state.last_epoch.leader.hi) &&
            parse_hex_u64(value.substr(16), state.last_epoch.leader.lo);
@@ -85,6 +89,7 @@ std::string save_state_file(const std::string& path, const PersistentState& stat
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     out << "highest_term " << state.highest_term << '\n';
+    if (state.peers_known > 0) out << "peers_known " << state.peers_known << '\n';
     if (!state.last_epoch.is_none()) {
       out << "last_epoch_term " << state.last_epoch.term << '\n'
           << "last_epoch_leader " << state.last_epoch.leader.str() << '\n';

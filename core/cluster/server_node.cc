@@ -19,6 +19,7 @@ void ServerNode::start(TimeUs now) {
   role_ = Role::kFollower;
   // The epoch we last led or followed survives a crash, so we never adopt an older one.
   epoch_ = config_.persisted.last_epoch;
+  peers_known_ = config_.persisted.peers_known;
   following_ = false;
   emit(now, NodeEventKind::kStarted);
   send_discovery(now);
@@ -298,7 +299,7 @@ void ServerNode::update_followers(TimeUs now) {
   // Every server we know of could be the next leader, so a point waits for min_replicas of
   // them even when they are silent: a lone survivor freezes the scoreboard rather than show a
   // point that a crash could take back. Only a cluster of one commits alone.
-  rooms_.set_followers(now, live, peers_.size());
+  rooms_.set_followers(now, live, std::max<std::size_t>(peers_.size(), peers_known_));
 }
 
 void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h, const wire::Resign&) {
@@ -328,6 +329,10 @@ PeerInfo& ServerNode::note_peer(TimeUs now, const NodeId& peer, Endpoint control
     info.alive = true;
     emit(now, NodeEventKind::kPeerDiscovered, peer);
   }
+  if (peers_.size() > peers_known_) {
+    peers_known_ = static_cast<std::uint32_t>(peers_.size());
+    persist();
+  }
   return info;
 }
 
@@ -350,7 +355,9 @@ void ServerNode::observe_term(std::uint64_t term) {
   }
 }
 
-void ServerNode::persist() { outbox_.persist(PersistentState{highest_term_, epoch_}); }
+void ServerNode::persist() {
+  outbox_.persist(PersistentState{highest_term_, epoch_, peers_known_});
+}
 
 void ServerNode::follow(TimeUs now, const Epoch& epoch) {
   if (is_leader()) {

@@ -132,7 +132,9 @@ class ServerNode final : public Node {
   wire::Role role_ = wire::Role::kFollower;
   Epoch epoch_;
   bool following_ = false;
-  bool stopped_ = false;  // A follower that currently trusts epoch_.leader.
+  bool stopped_ = false;
+  std::uint32_t peers_known_ =
+      0;  // See PersistentState::peers_known.  // A follower that currently trusts epoch_.leader.
   std::uint64_t highest_term_ = 0;
   std::map<NodeId, PeerInfo> peers_;
 

@@ -21,6 +21,9 @@ struct PersistentState {
   std::uint64_t highest_term = 0;
   // The newest epoch the node led or followed: after a restart it must not adopt an older one.
   Epoch last_epoch;
+  // The most other servers this node has known at once: after a restart it does not take
+  // itself for a cluster of one (and show scores nobody else holds) before it finds them.
+  std::uint32_t peers_known = 0;
   auto operator<=>(const PersistentState&) const = default;
 };
 

@@ -40,7 +40,7 @@ class EchoNode final : public Node {
 
   void start(TimeUs now) override {
     outbox_.emit(NodeEvent{now, NodeEventKind::kStarted, {}, {}, 0, 0});
-    outbox_.persist(PersistentState{persisted_.highest_term + 1, {}});
+    outbox_.persist(PersistentState{persisted_.highest_term + 1, {}, 0});
   }
   void on_datagram(TimeUs now, Channel channel, Endpoint from,
                    std::span<const std::uint8_t> bytes) override {

@@ -137,11 +137,12 @@ TEST_F(StateFileTest, MissingFileIsAFirstStart) {
 
 TEST_F(StateFileTest, SavedTermIsLoadedBack) {
   const std::string path = (dir_ / "sub" / "node.state").string();
-  EXPECT_EQ(save_state_file(path, PersistentState{12345678901ull, Epoch{12345678900ull, NodeId{0xabc, 0xdef}}}), "");
+  const PersistentState saved{12345678901ull, Epoch{12345678900ull, NodeId{0xabc, 0xdef}}, 4};
+  EXPECT_EQ(save_state_file(path, saved), "");
   const auto state = load_state_file(path);
   ASSERT_TRUE(state.ok()) << state.error();
-  EXPECT_EQ(state->highest_term, 12345678901ull);
-  EXPECT_EQ(save_state_file(path, PersistentState{3, {}}), "");
+  EXPECT_EQ(*state, saved) << "term, last epoch and cluster size all survive a restart";
+  EXPECT_EQ(save_state_file(path, PersistentState{3, {}, 0}), "");
   EXPECT_EQ(load_state_file(path)->highest_term, 3u);
 }
 
