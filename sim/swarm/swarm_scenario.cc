@@ -156,7 +156,8 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   s.target_score = static_cast<std::uint8_t>(rng.range(1, std::max(1, shape.target_score_max)));
   for (int c = 0; c < 2 * client_pairs; ++c) {
     ClientSpec spec;
-    spec.skill_min = static_cast<int>(rng.range(40, 90));
+    // Above ~80 two bots can rally for minutes, longer than any liveness bound we could set.
+    spec.skill_min = static_cast<int>(rng.range(40, 80));
     spec.skill_max = spec.skill_min;
     spec.start_us = ms(rng.range(300, 1500));
     s.clients.push_back(spec);
@@ -191,7 +192,9 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
       [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
 
   const TimeUs settled_at = safety_us + shape.settle_us;
-  const TimeUs match_us = client_pairs > 0 ? shape.match_us_per_point * s.target_score : 0;
+  // First to N takes at most 2N - 1 points.
+  const TimeUs match_us =
+      client_pairs > 0 ? shape.match_us_per_point * (2 * s.target_score - 1) : 0;
   s.duration_us = settled_at + std::max(shape.stable_us, match_us);
   // A crash-leader-after-point stays armed until a point is scored, which may be after the
   // heal: then only the last stable_us must be free of leader changes, and the run is longer.
