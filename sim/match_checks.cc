@@ -69,6 +69,7 @@ void ClientViewCheck::on_state(TimeUs now, const StatePosition& position, std::u
                        std::to_string(score_left) + "-" + std::to_string(score_right) + " at " +
                        at(now);
   }
+  if (room != room_ || score_left != score_[0] || score_right != score_[1]) score_at_ = now;
   any_ = true;
   last_ = position;
   room_ = room;

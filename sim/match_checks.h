@@ -58,9 +58,12 @@ class ClientViewCheck {
 
   void on_state(TimeUs now, const StatePosition& position, std::uint32_t room,
                 std::uint8_t score_left, std::uint8_t score_right);
-  // Every server was down at once: the rooms' state (kept in memory only) is gone, so the
-  // next state may legitimately show a fresh room. Scores are compared anew from here.
+  // Every server has crashed since this client's score was shown: the rooms (kept in memory
+  // only) may be gone, so the next state may legitimately show a fresh room. Scores are
+  // compared anew from here.
   void forget_scores() { room_ = 0; }
+  // When the score now shown was first shown (or the room first seen).
+  TimeUs score_shown_at() const { return score_at_; }
   bool order_passed() const { return !order_violation_; }
   bool score_passed() const { return !score_violation_; }
   const std::optional<std::string>& order_violation() const { return order_violation_; }
@@ -73,6 +76,7 @@ class ClientViewCheck {
   StatePosition last_;
   std::uint32_t room_ = 0;
   std::uint8_t score_[2] = {0, 0};
+  TimeUs score_at_ = 0;
   std::uint64_t states_ = 0;
   std::optional<std::string> order_violation_;
   std::optional<std::string> score_violation_;

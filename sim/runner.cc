@@ -241,16 +241,29 @@ class Run final : public SimObserver {
     t.epoch = s.epoch();
     add_timeline(std::move(t));
     instant(now, h, s.is_leader() ? "crashed (leader)" : "crashed");
-    bool any_other_server_up = false;
-    for (HostIndex other = 0; other < static_cast<HostIndex>(servers()); ++other) {
-      any_other_server_up = any_other_server_up || (other != h && live(other));
+    // Game state lives in memory only. A score is shown once it is on min_replicas + 1
+    // servers (leader included); once that many servers have crashed since a player saw it,
+    // every copy may be gone: the cluster's fault tolerance was exceeded, and a fresh room is
+    // not a score taken back.
+    last_crash_us_.resize(static_cast<std::size_t>(servers()), -1);
+    last_crash_us_[static_cast<std::size_t>(h)] = now;
+    const int server_count = static_cast<int>(servers());
+    const int copies =
+        1 + (scenario_.min_replicas < 0 ? server_count / 2
+                                        : std::min(scenario_.min_replicas, server_count - 1));
+    bool forgot = false;
+    for (ClientTrack& c : clients_) {
+      int crashed_since = 0;
+      for (TimeUs at : last_crash_us_) crashed_since += at >= c.view.score_shown_at() ? 1 : 0;
+      if (crashed_since >= copies) {
+        c.view.forget_scores();
+        forgot = true;
+      }
     }
-    if (!any_other_server_up && !clients_.empty()) {
-      // Game state lives in memory only: losing every server loses the rooms. A player may
-      // then see a fresh room, which is not a score taken back.
+    if (forgot && !total_outage_) {
       total_outage_ = true;
-      for (ClientTrack& c : clients_) c.view.forget_scores();
-      note(now, "every server is down: the rooms (held in memory only) are lost");
+      note(now, std::to_string(copies) + " servers have crashed since the players saw their " +
+                    "scores: every copy of a room (held in memory only) may be lost");
     }
     if (s.is_leader()) {
       Failover f;
@@ -1221,8 +1234,9 @@ class Run final : public SimObserver {
     std::uint64_t last = 0;
   };
   bool detailed_ = true;
-  std::vector<ClientTrack> clients_;  // By client number - 1.
-  bool total_outage_ = false;         // Every server was down at once (rooms lost).
+  std::vector<ClientTrack> clients_;   // By client number - 1.
+  bool total_outage_ = false;          // Every server crashed since a score was shown.
+  std::vector<TimeUs> last_crash_us_;  // By server; -1 until it first crashes.
   std::map<std::uint32_t, RoomTrack> rooms_;
   ClientFailoverTracker client_failovers_;
   std::set<std::size_t> reported_failovers_;

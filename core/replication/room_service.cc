@@ -32,6 +32,7 @@ void RoomService::on_become_leader(TimeUs now, const Epoch& epoch) {
   leading_ = true;
   recovering_ = true;
   recovery_deadline_us_ = now + config_.recovery_window_us;
+  recovery_started_us_ = 0;
   pull_from_ = NodeId{};
   pull_seq_ = 0;
   positions_.clear();
@@ -199,7 +200,19 @@ void RoomService::leader_tick(TimeUs now) {
       pull_from_ = NodeId{};  // The pull timed out: choose again (and ask again) below.
     }
     std::size_t reported = 0;
-    for (const auto& [id, seq] : positions_) reported += followers_.count(id);
+    std::size_t reported_with_rooms = 0;
+    for (const auto& [id, seq] : positions_) {
+      if (!followers_.count(id)) continue;
+      ++reported;
+      reported_with_rooms += seq > 0 ? 1 : 0;
+    }
+    // A follower reporting nothing applied has lost its rooms (it restarted: they live in
+    // memory only), so it cannot vouch for what the players saw. Wait a little for followers
+    // that still hold state; count empty ones only after that (as in a fresh cluster).
+    if (reported >= reports_needed_ && recovery_started_us_ == 0) recovery_started_us_ = now;
+    if (recovery_started_us_ == 0 || now < recovery_started_us_ + config_.recovery_patience_us) {
+      reported = reported_with_rooms;
+    }
     // Serve only once enough followers have said how far they got: one of them may hold a
     // point the players have seen. A leader that hears nobody (it may be deaf) never serves
     // stale state; its followers will notice and elect another.

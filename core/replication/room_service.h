@@ -35,6 +35,9 @@ struct RoomServiceConfig {
   // of one that is ahead of it before it resumes the rooms.
   TimeUs recovery_window_us = 40 * kUsPerMs;
   TimeUs recovery_pull_timeout_us = 150 * kUsPerMs;
+  // How long (from the first moment enough followers have reported) a new leader prefers
+  // reports from followers that still hold rooms over those of restarted, empty ones.
+  TimeUs recovery_patience_us = 300 * kUsPerMs;
   SequencerConfig sequencer;
   // TEST ONLY: a deliberately broken follower that applies a batch across a gap instead of
   // NACKing it, so the fuzzer and its tests can prove they catch a broken invariant.
@@ -149,6 +152,7 @@ class RoomService {
   bool leading_ = false;
   bool recovering_ = false;
   TimeUs recovery_deadline_us_ = 0;
+  TimeUs recovery_started_us_ = 0;  // When enough followers (empty or not) first reported.
   NodeId pull_from_;
   std::uint64_t pull_seq_ = 0;
   std::map<NodeId, std::uint64_t> positions_;  // Followers' applied seqs during recovery.
