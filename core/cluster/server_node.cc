@@ -182,6 +182,15 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
   auto it = peers_.find(h.sender);
   if (it == peers_.end()) return;  // Unknown sender: we have nowhere to answer.
   it->second.last_heard_us = now;
+  if (is_leader() && h.epoch > epoch_) {
+    // The candidate knows a newer epoch than ours: we were deposed without hearing of it.
+    emit(now, NodeEventKind::kSteppedDown, h.epoch.leader, h.epoch);
+    epoch_ = h.epoch;
+    role_ = Role::kFollower;
+    following_ = false;
+    rooms_.on_leaderless(now);
+    persist();
+  }
   const bool sticky = config_.mode == ElectionMode::kSticky;
   const bool healthy = is_leader() || (has_leader() && leader_healthy(now));
   wire::Answer answer;
