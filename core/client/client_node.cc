@@ -144,20 +144,30 @@ void ClientNode::leave(TimeUs) {
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
-void ClientNode::handle(TimeUs now, Endpoint, const wire::Header& h,
+void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
                         const wire::DiscoverResponse& m) {
   if (phase_ != ClientPhase::kDiscovering && phase_ != ClientPhase::kJoining) return;
+  // Responses come from the server's control socket. An endpoint that does not match where
+  // the datagram came from (a corrupted or forged reply) would send our joins to an address
+  // nobody vouched for; a hint naming another host cannot be checked at all.
+  if (m.control != from) {
+    ++stats_.responses_ignored;
+    return;
+  }
   Candidate c;
   c.epoch = h.epoch;
   if (m.role == static_cast<std::uint8_t>(wire::Role::kLeader)) {
     // Only the leader an epoch names may speak for it.
-    if (h.epoch.is_none() || h.epoch.leader != h.sender || m.client.is_unset()) return;
+    if (h.epoch.is_none() || h.epoch.leader != h.sender || m.client.is_unset() ||
+        m.client.ip != from.ip) {
+      return;
+    }
     c.client = m.client;
     c.from_leader = true;
   } else {
     // A follower's hint; a server without a leader (or a client) has nothing to offer.
     if (m.role == static_cast<std::uint8_t>(wire::Role::kClient) || h.epoch.is_none() ||
-        m.leader_client.is_unset()) {
+        m.leader_client.is_unset() || m.leader_client.ip != from.ip) {
       return;
     }
     c.client = m.leader_client;

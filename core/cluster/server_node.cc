@@ -42,6 +42,13 @@ void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
   }
   const wire::Header& h = scratch_.header;
   if (h.sender == config_.id) return;  // Our own broadcast, looped back by the host.
+  if (!body_matches_source(scratch_.body, from)) {
+    // An endpoint in the body that is not where the datagram came from would make us send
+    // to an address nobody vouched for (a corrupted or forged datagram): drop it.
+    ++stats_.datagrams_rejected;
+    ++stats_.source_mismatch;
+    return;
+  }
   observe_term(h.epoch.term);
   std::visit([&](const auto& msg) { handle(now, channel, from, h, msg); }, scratch_.body);
 }
@@ -55,6 +62,17 @@ void ServerNode::shutdown(TimeUs now) {
   role_ = Role::kFollower;
   following_ = false;
   stopped_ = true;
+}
+
+bool ServerNode::body_matches_source(const wire::Message& body, Endpoint from) {
+  if (const auto* m = std::get_if<wire::DiscoverRequest>(&body)) {
+    const bool client = m->asker_role == static_cast<std::uint8_t>(Role::kClient);
+    return (client ? m->client : m->control) == from;
+  }
+  if (const auto* m = std::get_if<wire::DiscoverResponse>(&body)) return m->control == from;
+  if (const auto* m = std::get_if<wire::Heartbeat>(&body)) return m->control == from;
+  if (const auto* m = std::get_if<wire::Coordinator>(&body)) return m->control == from;
+  return true;
 }
 
 void ServerNode::on_tick(TimeUs now) {
@@ -308,7 +326,7 @@ void ServerNode::update_followers(TimeUs now) {
   // Every server we know of could be the next leader, so a point waits for min_replicas of
   // them even when they are silent: a lone survivor freezes the scoreboard rather than show a
   // point that a crash could take back. Only a cluster of one commits alone.
-  rooms_.set_followers(now, live, std::max<std::size_t>(peers_.size(), peers_known_));
+  rooms_.set_followers(now, live, peers_known_);
 }
 
 void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h, const wire::Resign&) {
@@ -338,11 +356,22 @@ PeerInfo& ServerNode::note_peer(TimeUs now, const NodeId& peer, Endpoint control
     info.alive = true;
     emit(now, NodeEventKind::kPeerDiscovered, peer);
   }
-  if (peers_.size() > peers_known_) {
-    peers_known_ = static_cast<std::uint32_t>(peers_.size());
-    persist();
+
+  if (info.datagrams_heard < kDatagramsToCount) {
+    ++info.datagrams_heard;
+    update_peers_known();
   }
   return info;
+}
+
+void ServerNode::update_peers_known() {
+  std::uint32_t counted = 0;
+  for (const auto& [id, info] : peers_)
+    counted += info.datagrams_heard >= kDatagramsToCount ? 1 : 0;
+  if (counted > peers_known_) {
+    peers_known_ = counted;
+    persist();
+  }
 }
 
 void ServerNode::expire_peers(TimeUs now) {

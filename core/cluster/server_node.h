@@ -24,6 +24,7 @@ struct ServerStats {
   // Indexed by wire::DecodeError value.
   std::array<std::uint64_t, wire::kMaxDecodeErrorValue + 1> rejected_by_error{};
   std::uint64_t stale_epoch_ignored = 0;
+  std::uint64_t source_mismatch = 0;  // Body endpoints not matching the sender (dropped).
   std::uint64_t elections_started = 0;
   std::uint64_t times_leader = 0;
 };
@@ -36,6 +37,9 @@ struct PeerInfo {
   wire::Role role = wire::Role::kFollower;
   std::uint64_t applied_seq = 0;
   Epoch epoch;  // The epoch the peer last said it follows or leads.
+  // Datagrams heard from it (saturating). Only a peer heard repeatedly counts towards the
+  // cluster's size: a corrupted or forged datagram names a server just once.
+  std::uint32_t datagrams_heard = 0;
 };
 
 class ServerNode final : public Node {
@@ -98,10 +102,13 @@ class ServerNode final : public Node {
   // Returns true if the message belongs to our current epoch.
   bool accept_leader_message(TimeUs now, const wire::Header& h);
   void update_followers(TimeUs now);
+  static bool body_matches_source(const wire::Message& body, Endpoint from);
 
   // Membership.
   PeerInfo& note_peer(TimeUs now, const NodeId& peer, Endpoint control, Endpoint client);
   void expire_peers(TimeUs now);
+  void update_peers_known();
+  static constexpr std::uint32_t kDatagramsToCount = 3;
   // Epochs and roles.
   void observe_term(std::uint64_t term);
   void persist();

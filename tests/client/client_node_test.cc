@@ -20,6 +20,8 @@ const Endpoint kClientEp{0x7f020001, 40001};
 const Endpoint kS1Client{0x7f010001, kDefaultClientPort};
 const Endpoint kS2Client{0x7f010002, kDefaultClientPort};
 const Endpoint kS3Client{0x7f010003, kDefaultClientPort};
+// Servers answer discovery from their control socket, on the same host as their client one.
+Endpoint control_of(Endpoint client) { return Endpoint{client.ip, kDefaultControlPort}; }
 const Epoch kEpoch3{3, kS2};
 const Epoch kEpoch5{5, kS3};
 constexpr std::uint64_t kClientId = 77;
@@ -98,7 +100,8 @@ class ClientNodeTest : public ::testing::Test {
     r.role = static_cast<std::uint8_t>(wire::Role::kLeader);
     r.client = leader_client;
     r.leader_client = leader_client;
-    deliver(now + 1 * kMs, leader, epoch, leader_client, r);
+    r.control = control_of(leader_client);
+    deliver(now + 1 * kMs, leader, epoch, r.control, r);
     tick_to(node_.next_tick_at());
   }
 
@@ -151,13 +154,27 @@ TEST_F(ClientNodeTest, PicksTheLeaderWithTheHighestEpoch) {
   wire::DiscoverResponse stale;
   stale.role = static_cast<std::uint8_t>(wire::Role::kLeader);
   stale.client = kS2Client;
-  deliver(1 * kMs, kS2, kEpoch3, kS2Client, stale);
-  // A follower of the newer epoch points at the real leader.
+  stale.control = control_of(kS2Client);
+  deliver(1 * kMs, kS2, kEpoch3, stale.control, stale);
+  // A follower's hint naming another host cannot be checked: it is ignored.
   wire::DiscoverResponse hint;
   hint.role = static_cast<std::uint8_t>(wire::Role::kFollower);
   hint.client = kS1Client;
-  hint.leader_client = kS3Client;
-  deliver(2 * kMs, kS1, kEpoch5, kS1Client, hint);
+  hint.control = control_of(kS1Client);
+  hint.leader_client = Endpoint{0x0a000001, kDefaultClientPort};
+  deliver(2 * kMs, kS1, kEpoch5, hint.control, hint);
+  // A reply whose endpoints do not match its source (corrupted or forged) is ignored.
+  wire::DiscoverResponse forged;
+  forged.role = static_cast<std::uint8_t>(wire::Role::kLeader);
+  forged.client = Endpoint{0x0b000001, kDefaultClientPort};
+  forged.control = Endpoint{0x0b000001, kDefaultControlPort};
+  deliver(2 * kMs, kS3, Epoch{9, kS3}, control_of(kS3Client), forged);
+  // The real leader of the newer epoch answers itself.
+  wire::DiscoverResponse leader;
+  leader.role = static_cast<std::uint8_t>(wire::Role::kLeader);
+  leader.client = kS3Client;
+  leader.control = control_of(kS3Client);
+  deliver(3 * kMs, kS3, kEpoch5, leader.control, leader);
   EXPECT_TRUE(drain().empty()) << "the client listens a little before it chooses";
 
   tick_to(node_.next_tick_at());
@@ -306,7 +323,8 @@ TEST_F(ClientNodeTest, SilenceSendsItBackToDiscoveryAndItRejoinsWithTheSameClien
   wire::DiscoverResponse r;
   r.role = static_cast<std::uint8_t>(wire::Role::kLeader);
   r.client = kS3Client;
-  deliver(now + 1 * kMs, kS3, kEpoch5, kS3Client, r);
+  r.control = control_of(kS3Client);
+  deliver(now + 1 * kMs, kS3, kEpoch5, r.control, r);
   tick_to(node_.next_tick_at());
   sent = drain();
   auto joins = only<wire::Join>(sent);
