@@ -247,6 +247,14 @@ void RoomService::leader_tick(TimeUs now) {
   }
 
   closed_notices_.clear();
+  if (followers_.size() < required_replicas_) {
+    // Too few followers to replicate to (a crash or a partition): freeze the rooms rather
+    // than play on. Nothing played now could be shown, and a stream that runs ahead alone
+    // would compete with the one a better-connected leader continues.
+    replicate(now);
+    send_client_states();
+    return;
+  }
   // Forfeits of silent players, then explicit leaves.
   for (const auto& [client_id, info] : clients_) {
     if (now - info.last_heard_us > config_.forfeit_timeout_us &&
