@@ -45,8 +45,9 @@ void write_json_report(const RunResult& r, std::ostream& out) {
     }
   };
   // failover_ms: as the players see it (crash until every seated client shows a state from
-  // the new leader), max over leader faults; election_failover_ms: as the servers see it.
-  ms_or_null("failover_ms", f.max_client_failover_us);
+  // the new leader), max over leader faults; in a scenario without players, as the servers
+  // see it. election_failover_ms: always as the servers see it.
+  ms_or_null("failover_ms", f.clients > 0 ? f.max_client_failover_us : f.max_failover_us);
   ms_or_null("election_failover_ms", f.max_failover_us);
   w.field("clients", f.clients);
   w.key("client_failovers");
