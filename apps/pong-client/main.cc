@@ -9,17 +9,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include "transport/process_entropy.h"
+
 #include "apps/pong-client/window.h"
 #include "transport/client_options.h"
 #include "transport/client_process.h"
 
 namespace {
 
-constexpr int kExitBadFlags = 2;
-
-std::uint64_t random_u64(std::random_device& device) {
-  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
-}
+using dp::kExitBadFlags;
+using dp::random_u64;
 
 }  // namespace
 

@@ -8,16 +8,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "transport/process_entropy.h"
+
 #include "transport/server_options.h"
 #include "transport/server_process.h"
 
 namespace {
 
-constexpr int kExitBadFlags = 2;
-
-std::uint64_t random_u64(std::random_device& device) {
-  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
-}
+using dp::kExitBadFlags;
+using dp::random_u64;
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/wire/decode_counted.h"
+
 namespace dp {
 
 namespace {
@@ -47,15 +49,7 @@ void ClientNode::start(TimeUs now) {
 
 void ClientNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
                              std::span<const std::uint8_t> bytes) {
-  ++stats_.datagrams_in;
-  auto status = wire::decode_into(bytes, scratch_);
-  if (auto* error = std::get_if<wire::DecodeError>(&status)) {
-    ++stats_.datagrams_rejected;
-    ++stats_.rejected_by_error[static_cast<std::size_t>(*error)];
-    emit(now, NodeEventKind::kDatagramRejected, {}, {}, static_cast<std::int64_t>(*error),
-         static_cast<std::int64_t>(channel));
-    return;
-  }
+  if (!wire::decode_counted(now, channel, bytes, scratch_, stats_, outbox_)) return;
   const wire::Header& h = scratch_.header;
   if (h.sender == config_.id) return;  // Our own broadcast, looped back by the host.
   if (phase_ == ClientPhase::kLeft) return;
