@@ -11,7 +11,4 @@ inline std::uint64_t random_u64(std::random_device& device) {
   return (static_cast<std::uint64_t>(device()) << 32) ^ device();
 }
 
-// Exit status for a wrong flag or value, shared by every app.
-constexpr int kExitBadFlags = 2;
-
 }  // namespace dp

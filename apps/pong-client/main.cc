@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/app_flags.h"
 #include "transport/process_entropy.h"
 
 #include "apps/pong-client/window.h"
@@ -17,7 +18,6 @@
 
 namespace {
 
-using dp::kExitBadFlags;
 using dp::random_u64;
 
 }  // namespace
@@ -55,16 +55,7 @@ int main(int argc, char** argv) {
   app.add_option("--window-height", options.window_height, "Initial window height in pixels")
       ->capture_default_str();
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);  // Prints the error and a usage hint.
-    return kExitBadFlags;
-  }
+  if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
 
   std::random_device device;
   dp::NodeId random_id{random_u64(device), random_u64(device)};
@@ -72,7 +63,7 @@ int main(int argc, char** argv) {
   const auto setup = dp::make_client_setup(options, random_id, random_u64(device));
   if (!setup) {
     std::cerr << "pong-client: " << setup.error() << "\nRun with --help for more information.\n";
-    return kExitBadFlags;
+    return dp::kExitBadFlags;
   }
   auto session = dp::ClientSession::open(*setup);
   if (!session) {

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/app_flags.h"
 #include "transport/process_entropy.h"
 
 #include "transport/server_options.h"
@@ -15,7 +16,6 @@
 
 namespace {
 
-using dp::kExitBadFlags;
 using dp::random_u64;
 
 }  // namespace
@@ -57,23 +57,14 @@ int main(int argc, char** argv) {
                  "Where the highest term is kept (default: <log-dir>/<id>.state)");
   app.add_option("--run-for-s", options.run_for_s, "Exit cleanly after this many seconds");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);  // Prints the error and a usage hint.
-    return kExitBadFlags;
-  }
+  if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
 
   std::random_device device;
   const dp::NodeId random_id{random_u64(device), random_u64(device)};
   const auto setup = dp::make_server_setup(options, random_id, random_u64(device));
   if (!setup) {
     std::cerr << "pong-server: " << setup.error() << "\nRun with --help for more information.\n";
-    return kExitBadFlags;
+    return dp::kExitBadFlags;
   }
   return dp::run_server_process(*setup);
 }

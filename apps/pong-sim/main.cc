@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "apps/app_flags.h"
 #include "sim/report.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
@@ -100,13 +101,8 @@ int main(int argc, char** argv) {
   fuzz->add_option("--out-dir", swarm.out_dir,
                    "Where shrunk reproductions are written (swarm-seed-<seed>.toml)")
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // --help and --version are "errors" that exit 0; every real parse error is bad input.
-    const int code = app.exit(e);
-    return code == 0 ? 0 : kExitBadInput;
-  }
+  static_assert(dp::kExitBadFlags == kExitBadInput, "a wrong flag is bad input");
+  if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
   if (run->parsed()) return run_command(flags);
   if (fuzz->parsed()) return dp::sim::run_swarm(swarm, std::cout);
   return kExitBadInput;
