@@ -62,14 +62,17 @@ void ClientViewCheck::on_state(TimeUs now, const StatePosition& position, std::u
     order_violation_ = name_ + " accepted " + position_str(position.epoch, position.seq) +
                        " after " + position_str(last_.epoch, last_.seq) + " at " + at(now);
   }
-  if (any_ && room_ != 0 && room == room_ && (score_left < score_[0] || score_right < score_[1]) &&
-      !score_violation_) {
+  if (any_ && !forgotten_ && room_ != 0 && room == room_ &&
+      (score_left < score_[0] || score_right < score_[1]) && !score_violation_) {
     score_violation_ = name_ + " saw room " + std::to_string(room) + " go from " +
                        std::to_string(score_[0]) + "-" + std::to_string(score_[1]) + " to " +
                        std::to_string(score_left) + "-" + std::to_string(score_right) + " at " +
                        at(now);
   }
-  if (room != room_ || score_left != score_[0] || score_right != score_[1]) score_at_ = now;
+  if (room != room_ || score_left != score_[0] || score_right != score_[1]) {
+    score_at_ = now;
+    forgotten_ = false;
+  }
   any_ = true;
   last_ = position;
   room_ = room;

@@ -58,12 +58,18 @@ class ClientViewCheck {
 
   void on_state(TimeUs now, const StatePosition& position, std::uint32_t room,
                 std::uint8_t score_left, std::uint8_t score_right);
-  // Every server has crashed since this client's score was shown: the rooms (kept in memory
-  // only) may be gone, so the next state may legitimately show a fresh room. Scores are
-  // compared anew from here.
-  void forget_scores() { room_ = 0; }
+  // Enough servers have crashed since this client's score was first shown that every copy of
+  // it (rooms are kept in memory only) may be gone, so a later state may legitimately show a
+  // fresh room. Scores are compared anew from the first state that shows a different room or
+  // score; states repeating the score a surviving copy still shows do not make it newer.
+  void forget_scores() { forgotten_ = true; }
   // When the score now shown was first shown (or the room first seen).
   TimeUs score_shown_at() const { return score_at_; }
+  // The room and score now shown (score packed as left << 8 | right).
+  std::uint32_t room() const { return room_; }
+  std::uint16_t packed_score() const {
+    return static_cast<std::uint16_t>((score_[0] << 8) | score_[1]);
+  }
   bool order_passed() const { return !order_violation_; }
   bool score_passed() const { return !score_violation_; }
   const std::optional<std::string>& order_violation() const { return order_violation_; }
@@ -76,6 +82,7 @@ class ClientViewCheck {
   StatePosition last_;
   std::uint32_t room_ = 0;
   std::uint8_t score_[2] = {0, 0};
+  bool forgotten_ = false;
   TimeUs score_at_ = 0;
   std::uint64_t states_ = 0;
   std::optional<std::string> order_violation_;

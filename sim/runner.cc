@@ -169,6 +169,9 @@ class Run final : public SimObserver {
       case NodeEventKind::kSnapshotSent:
         ++f.snapshots_sent;
         break;
+      case NodeEventKind::kPointCommitted:
+        committed_at_[{static_cast<std::uint32_t>(e.a), static_cast<std::uint16_t>(e.b)}] = e.at;
+        break;
       case NodeEventKind::kReplicaSnapshot: {
         ++f.snapshots_installed;
         snapshot_installs_.push_back({e.at, number(h)});
@@ -242,9 +245,10 @@ class Run final : public SimObserver {
     add_timeline(std::move(t));
     instant(now, h, s.is_leader() ? "crashed (leader)" : "crashed");
     // Game state lives in memory only. A score is shown once it is on min_replicas + 1
-    // servers (leader included); once that many servers have crashed since a player saw it,
-    // every copy may be gone: the cluster's fault tolerance was exceeded, and a fresh room is
-    // not a score taken back.
+    // servers (leader included); once that many servers have crashed since it got there (the
+    // leader's commit, or when a player saw it if no commit was observed), every copy may be
+    // gone: the cluster's fault tolerance was exceeded, and a fresh room is not a score taken
+    // back. (A follower may crash between its ACK and the leader showing the point.)
     last_crash_us_.resize(static_cast<std::size_t>(servers()), -1);
     last_crash_us_[static_cast<std::size_t>(h)] = now;
     const int server_count = static_cast<int>(servers());
@@ -253,8 +257,13 @@ class Run final : public SimObserver {
                                         : std::min(scenario_.min_replicas, server_count - 1));
     bool forgot = false;
     for (ClientTrack& c : clients_) {
+      TimeUs since = c.view.score_shown_at();
+      if (auto it = committed_at_.find({c.view.room(), c.view.packed_score()});
+          it != committed_at_.end()) {
+        since = std::min(since, it->second);
+      }
       int crashed_since = 0;
-      for (TimeUs at : last_crash_us_) crashed_since += at >= c.view.score_shown_at() ? 1 : 0;
+      for (TimeUs at : last_crash_us_) crashed_since += at >= since ? 1 : 0;
       if (crashed_since >= copies) {
         c.view.forget_scores();
         forgot = true;
@@ -362,8 +371,9 @@ class Run final : public SimObserver {
       // The high word orders the servers (node N has the highest id); the seed picks the
       // low word, so a different seed changes every id and so every datagram.
       const NodeId id{static_cast<std::uint64_t>(i), sim_.setup_rng().next_u64()};
-      const HostIndex h = sim_.add_host(server_host_spec(i, id),
-                                        server_factory(scenario_.mode, scenario_.timing, rooms));
+      const HostIndex h = sim_.add_host(
+          server_host_spec(i, id), server_factory(scenario_.mode, scenario_.timing, rooms,
+                                                  static_cast<std::uint32_t>(scenario_.servers)));
       result_.hosts.push_back({"node " + std::to_string(i), id, 0});
       sim_.schedule_start(h, sim_.setup_rng().range(0, scenario_.start_spread_us));
     }
@@ -1237,6 +1247,8 @@ class Run final : public SimObserver {
   std::vector<ClientTrack> clients_;   // By client number - 1.
   bool total_outage_ = false;          // Every server crashed since a score was shown.
   std::vector<TimeUs> last_crash_us_;  // By server; -1 until it first crashes.
+  // When a leader last committed each (room, packed score): the start of its durability.
+  std::map<std::pair<std::uint32_t, std::uint16_t>, TimeUs> committed_at_;
   std::map<std::uint32_t, RoomTrack> rooms_;
   ClientFailoverTracker client_failovers_;
   std::set<std::size_t> reported_failovers_;

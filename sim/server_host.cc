@@ -7,9 +7,9 @@
 namespace dp::sim {
 
 NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
-                           const RoomServiceConfig& rooms) {
-  return [mode, timing, rooms](const HostSpec& spec, const PersistentState& persisted,
-                               std::uint64_t seed) -> std::unique_ptr<Node> {
+                           const RoomServiceConfig& rooms, std::uint32_t cluster_size) {
+  return [mode, timing, rooms, cluster_size](const HostSpec& spec, const PersistentState& persisted,
+                                             std::uint64_t seed) -> std::unique_ptr<Node> {
     ServerConfig config;
     config.id = spec.id;
     config.mode = mode;
@@ -18,6 +18,7 @@ NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
     config.persisted = persisted;
     config.seed = seed;
     config.rooms = rooms;
+    config.cluster_size = cluster_size;
     return std::make_unique<ServerNode>(config);
   };
 }

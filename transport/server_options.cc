@@ -1,5 +1,7 @@
 #include "transport/server_options.h"
 
+#include "core/wire/cluster_messages.h"
+
 namespace dp {
 namespace {
 
@@ -86,6 +88,11 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
   setup.node.rooms.min_replicas = options.min_replicas < 0
                                       ? RoomServiceConfig::kMajority
                                       : static_cast<std::size_t>(options.min_replicas);
+  if (options.cluster_size < 0 || options.cluster_size > static_cast<int>(wire::kMaxServers)) {
+    return R::failure("--cluster-size: must be in [1, " + std::to_string(wire::kMaxServers) +
+                      "], or 0 to learn it by discovery");
+  }
+  setup.node.cluster_size = static_cast<std::uint32_t>(options.cluster_size);
   if (options.forfeit_timeout_ms < 100 || options.forfeit_timeout_ms > 3600 * 1000) {
     return R::failure("--forfeit-timeout-ms: must be in [100, 3600000]");
   }

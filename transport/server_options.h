@@ -31,6 +31,7 @@ struct ServerOptions {
   std::int64_t heartbeat_timeout_ms = 200;
   int target_score = 5;   // Points that win a match (1..99).
   int min_replicas = -1;  // Followers that must have a point before players see it; -1: majority.
+  int cluster_size = 0;   // Servers in the cluster, this one included; 0: learn by discovery.
   std::int64_t forfeit_timeout_ms = 5000;  // A silent player forfeits after this long.
   std::string log_level = "info";
   std::string log_dir = "logs";

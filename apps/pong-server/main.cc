@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
   app.add_option("--min-replicas", options.min_replicas,
                  "Followers that must hold a point before players see it (-1: a majority)")
       ->capture_default_str();
+  app.add_option("--cluster-size", options.cluster_size,
+                 "Servers in the cluster, this one included (0: learn by discovery; give it on "
+                 "every server so none ever takes itself for a cluster of one)")
+      ->capture_default_str();
   app.add_option("--forfeit-timeout-ms", options.forfeit_timeout_ms,
                  "A player silent this long forfeits")
       ->capture_default_str();

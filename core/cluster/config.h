@@ -42,6 +42,11 @@ struct ServerConfig {
   LocalEndpoints endpoints;
   PersistentState persisted;  // What survived the last crash (zero on first start).
   std::uint64_t seed = 1;     // Seeds the node's own jitter generator.
+  // Servers in the cluster (this one included), when the operator knows it up front; 0:
+  // learn it by discovery only. Known, it bounds from below the cluster size a point waits
+  // for: a server that starts while the others are unreachable (or that heard one only once
+  // before it died) never takes itself for a cluster of one and shows points nobody holds.
+  std::uint32_t cluster_size = 0;
   RoomServiceConfig rooms;
 };
 

@@ -21,6 +21,7 @@ void ServerNode::start(TimeUs now) {
   // The epoch we last led or followed survives a crash, so we never adopt an older one.
   epoch_ = config_.persisted.last_epoch;
   peers_known_ = config_.persisted.peers_known;
+  if (config_.cluster_size > peers_known_ + 1) peers_known_ = config_.cluster_size - 1;
   following_ = false;
   emit(now, NodeEventKind::kStarted);
   send_discovery(now);
@@ -182,6 +183,7 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
   if (h.epoch != epoch_ || !from_leader || !has_leader()) return;
   // A heartbeat from our own leader.
   rooms_.set_leader_control(m.control);
+  note_leader_size_claim(m.servers_known);
   leader_heard_us_ = now;
   election_attempt_ = 0;
   if (lists_us) leader_listed_us_ = now;
@@ -367,6 +369,19 @@ void ServerNode::update_peers_known() {
   }
 }
 
+void ServerNode::note_leader_size_claim(std::uint32_t servers_known) {
+  if (servers_known == leader_size_claim_) {
+    leader_size_claims_ = std::min(leader_size_claims_ + 1, kDatagramsToCount);
+  } else {
+    leader_size_claim_ = servers_known;
+    leader_size_claims_ = 1;
+  }
+  if (leader_size_claims_ >= kDatagramsToCount && servers_known > peers_known_ + 1) {
+    peers_known_ = servers_known - 1;
+    persist();
+  }
+}
+
 void ServerNode::expire_peers(TimeUs now) {
   for (auto& [id, info] : peers_) {
     if (info.alive && now - info.last_heard_us > config_.timing.heartbeat_timeout_us) {
@@ -508,6 +523,8 @@ void ServerNode::send_heartbeats(TimeUs now) {
   hb.client = config_.endpoints.client;
   hb.applied_seq = rooms_.applied_seq();
   hb.commit_seq = rooms_.commit_seq();
+  hb.servers_known = static_cast<std::uint8_t>(
+      std::min<std::uint32_t>(peers_known_ + 1, static_cast<std::uint32_t>(wire::kMaxServers)));
   if (is_leader()) {
     for (const auto& [id, info] : peers_) {
       if (info.alive && now - info.last_heard_us <= config_.timing.heartbeat_timeout_us) {

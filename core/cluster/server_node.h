@@ -70,6 +70,8 @@ class ServerNode final : public Node {
     return role_ == wire::Role::kLeader || (role_ == wire::Role::kFollower && following_);
   }
   const std::map<NodeId, PeerInfo>& peers() const { return peers_; }
+  // The most other servers this node has known of (see PersistentState::peers_known).
+  std::uint32_t peers_known() const { return peers_known_; }
   const ServerStats& stats() const { return stats_; }
   const ServerConfig& config() const { return config_; }
   const RoomService& rooms() const { return rooms_; }
@@ -108,6 +110,7 @@ class ServerNode final : public Node {
   PeerInfo& note_peer(TimeUs now, const NodeId& peer, Endpoint control, Endpoint client);
   void expire_peers(TimeUs now);
   void update_peers_known();
+  void note_leader_size_claim(std::uint32_t servers_known);
   static constexpr std::uint32_t kDatagramsToCount = 3;
   // Epochs and roles.
   void observe_term(std::uint64_t term);
@@ -140,8 +143,11 @@ class ServerNode final : public Node {
   Epoch epoch_;
   bool following_ = false;
   bool stopped_ = false;
-  std::uint32_t peers_known_ =
-      0;  // See PersistentState::peers_known.  // A follower that currently trusts epoch_.leader.
+  std::uint32_t peers_known_ = 0;  // See PersistentState::peers_known.
+  // The cluster size our leader last claimed, and how many heartbeats in a row claimed it
+  // (adopted only when repeated, like a peer: one corrupted datagram must not inflate it).
+  std::uint32_t leader_size_claim_ = 0;
+  std::uint32_t leader_size_claims_ = 0;
   std::uint64_t highest_term_ = 0;
   std::map<NodeId, PeerInfo> peers_;
 

@@ -45,6 +45,10 @@ void Sequencer::on_nack(const NodeId& id, std::uint64_t from_seq, TimeUs now) {
     link.needs_snapshot = true;
     return;
   }
+  // A NACK from before the snapshot we sent: the follower never installed it (it was lost,
+  // or arrived while the follower was between leaders) and is still on this epoch's stream
+  // at from_seq - 1. Resend from there; streaming on from the snapshot would never fill its gap.
+  if (from_seq <= link.snapshot_seq) link.snapshot_seq = 0;
   // Everything before from_seq is applied, so the NACK doubles as an ACK.
   link.acked = std::max(link.acked, from_seq - 1);
   if (link.sent >= from_seq) link.retransmitted_events += link.sent - from_seq + 1;

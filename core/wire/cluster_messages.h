@@ -56,11 +56,18 @@ struct Heartbeat {
   std::uint64_t applied_seq = 0;        // Follower: last replicated event applied.
   std::uint64_t commit_seq = 0;         // Leader: last event replicated enough to show clients.
   FixedVec<NodeId, kMaxServers> hears;  // Leader only.
+  // Servers the sender has known at once, itself included. Followers hear only their leader,
+  // so they learn the cluster's size from it: one that becomes leader must not take the
+  // cluster for smaller than it is (and wait for too few of its followers).
+  std::uint8_t servers_known = 1;
   template <class A>
   void serialize(A& ar) {
-    ar(role, control, client, applied_seq, commit_seq, hears);
+    ar(role, control, client, applied_seq, commit_seq, hears, servers_known);
   }
-  bool valid() const { return role <= kMaxRoleValue && commit_seq <= (1ull << 62); }
+  bool valid() const {
+    return role <= kMaxRoleValue && commit_seq <= (1ull << 62) && servers_known >= 1 &&
+           servers_known <= kMaxServers;
+  }
 };
 
 // Bully election: a candidate sends ELECTION to every higher id.

@@ -23,8 +23,9 @@ NodeId id_of(std::uint64_t n) { return NodeId{n, 0}; }
 class Harness {
  public:
   explicit Harness(std::uint64_t n, ElectionMode mode = ElectionMode::kSticky,
-                   std::uint64_t persisted_term = 0) {
+                   std::uint64_t persisted_term = 0, std::uint32_t cluster_size = 0) {
     ServerConfig config;
+    config.cluster_size = cluster_size;
     config.id = id_of(n);
     config.mode = mode;
     config.endpoints.control = control_of(n);
@@ -69,8 +70,10 @@ class Harness {
     hb.client = client_of(peer);
     deliver(peer, Epoch{}, hb);
   }
-  void leader_heartbeat(std::uint64_t leader, std::uint64_t term, bool lists_us = true) {
+  void leader_heartbeat(std::uint64_t leader, std::uint64_t term, bool lists_us = true,
+                        std::uint8_t servers_known = 1) {
     wire::Heartbeat hb;
+    hb.servers_known = servers_known;
     hb.role = static_cast<std::uint8_t>(Role::kLeader);
     hb.control = control_of(leader);
     hb.client = client_of(leader);
@@ -311,6 +314,66 @@ TEST(Election, ShutdownLeaderSendsResignAndGoesQuiet) {
   h.node().on_tick(h.now() + 1000);
   EXPECT_FALSE(h.node().is_leader());
   EXPECT_TRUE(h.node().stopped());
+}
+
+TEST(Election, FollowerLearnsTheClusterSizeFromItsLeader) {
+  // Followers heartbeat only their leader, so one may never hear the others: it learns how
+  // many servers there are from the leader, or, elected later, it would wait for too few.
+  Harness h(2);
+  h.start();
+  h.leader_heartbeat(6, 1, true, /*servers_known=*/6);
+  EXPECT_EQ(h.node().peers_known(), 0u) << "one claim could be a corrupted datagram";
+  h.leader_heartbeat(6, 1, true, 6);
+  h.leader_heartbeat(6, 1, true, 6);
+  EXPECT_EQ(h.node().peers_known(), 5u);
+  // The most ever known is kept: a smaller claim later does not shrink it.
+  for (int i = 0; i < 3; ++i) h.leader_heartbeat(6, 1, true, 3);
+  EXPECT_EQ(h.node().peers_known(), 5u);
+}
+
+TEST(Election, LeaderTellsFollowersHowManyServersItKnows) {
+  Harness h(3);
+  h.start();
+  for (int i = 0; i < 3; ++i) {
+    h.introduce(1);
+    h.introduce(2);
+  }
+  h.advance(h.timing().discovery_window_us + h.timing().answer_timeout_us + 2);
+  ASSERT_TRUE(h.node().is_leader());
+  auto& out = h.node().outbox();
+  out.clear();
+  bool saw = false;
+  for (TimeUs t = h.now(); t <= h.now() + h.timing().heartbeat_interval_us && !saw; t += 1000) {
+    if (h.node().next_tick_at() > t) continue;
+    h.node().on_tick(t);
+    for (const auto& d : out.datagrams()) {
+      auto decoded = wire::decode(out.bytes(d));
+      ASSERT_TRUE(decoded.ok());
+      if (const auto* hb = std::get_if<wire::Heartbeat>(&decoded->body)) {
+        EXPECT_EQ(hb->servers_known, 3u);
+        saw = true;
+      }
+    }
+    out.clear();
+  }
+  EXPECT_TRUE(saw) << "no heartbeat within one interval";
+}
+
+TEST(Election, ToldClusterSizeCountsServersNotYetHeard) {
+  Harness h(1, ElectionMode::kSticky, 0, /*cluster_size=*/3);
+  h.start();
+  EXPECT_EQ(h.node().peers_known(), 2u);
+  h.advance(h.timing().discovery_window_us + 1);
+  ASSERT_TRUE(h.node().is_leader()) << "Bully needs no quorum to elect";
+  h.advance(2 * kUsPerSecond);
+  EXPECT_TRUE(h.node().rooms().recovering())
+      << "alone in a cluster of three it must not serve rooms nobody else holds";
+
+  Harness alone(1);  // Not told: a cluster of one serves at once.
+  alone.start();
+  alone.advance(alone.timing().discovery_window_us + kUsPerSecond);
+  ASSERT_TRUE(alone.node().is_leader());
+  EXPECT_FALSE(alone.node().rooms().recovering());
 }
 
 }  // namespace

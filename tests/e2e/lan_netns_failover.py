@@ -96,7 +96,7 @@ class Server:
         self.id_hex = secrets.token_hex(16)
         self.short = self.id_hex[-8:]
         self.argv = ["ip", "netns", "exec", lan.hosts[name], args.server, "--id", self.id_hex,
-                     "--discovery-address", BROADCAST, "--log-dir",
+                     "--discovery-address", BROADCAST, "--cluster-size", "3", "--log-dir",
                      os.path.join(temp_dir, name)]
         self.out = os.path.join(temp_dir, f"{name}.out")
         self.procs = procs

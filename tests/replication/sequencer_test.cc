@@ -143,3 +143,34 @@ TEST(Sequencer, NackOvertakenByAnAckDoesNotStallTheStream) {
 
 }  // namespace
 }  // namespace dp
+
+namespace dp {
+namespace {
+
+TEST(Sequencer, NackFromBeforeALostSnapshotResendsTheGap) {
+  // Found by the swarm: a follower that never installed the snapshot sent to it (it arrived
+  // while the follower was between leaders) NACKed from its own position; the stream kept
+  // resuming after the snapshot's seq and the follower waited for the gap forever.
+  Sequencer seq;
+  seq.reset(1);
+  seq.add_follower(kA, 0);
+  for (int i = 0; i < 20; ++i) seq.order(tick(1));
+  seq.on_snapshot_sent(kA, 20, 0);  // Lost on the way: the follower still has up to 7.
+  for (int i = 0; i < 5; ++i) seq.order(tick(1));
+  wire::Replicate batch;
+  std::vector<NodeId> group;
+  ASSERT_TRUE(seq.next_batch(1, batch, group));
+  EXPECT_EQ(batch.first_seq, 21u);
+  seq.mark_sent(group, batch);
+  seq.on_nack(kA, 8, 2);
+  ASSERT_TRUE(seq.next_batch(3, batch, group));
+  EXPECT_EQ(batch.first_seq, 8u);
+  seq.mark_sent(group, batch);
+  // Nothing counts as replicated beyond what the follower confirmed.
+  EXPECT_EQ(seq.commit_seq(1), 7u);
+  seq.on_ack(kA, 25, 4);
+  EXPECT_EQ(seq.commit_seq(1), 25u);
+}
+
+}  // namespace
+}  // namespace dp

@@ -92,6 +92,22 @@ TEST(ClientView, ANewRoomStartsFromZero) {
   EXPECT_TRUE(check.score_passed());
 }
 
+TEST(ClientView, AForgottenScoreMayComeBackAsAFreshRoom) {
+  ClientViewCheck check("client 2");
+  check.on_state(1, {kEpoch1, 5}, 3, 0, 1);
+  EXPECT_EQ(check.score_shown_at(), 1);
+  check.forget_scores();  // Enough servers crashed: every copy may be gone.
+  // The last copy keeps showing the score: it is still the score first shown at 1.
+  check.on_state(2, {kEpoch1, 6}, 3, 0, 1);
+  EXPECT_EQ(check.score_shown_at(), 1);
+  check.on_state(3, {kEpoch2, 1}, 3, 0, 0);  // That copy crashed too: a fresh room.
+  EXPECT_TRUE(check.score_passed());
+  EXPECT_EQ(check.score_shown_at(), 3);
+  check.on_state(4, {kEpoch2, 2}, 3, 1, 0);
+  check.on_state(5, {kEpoch2, 3}, 3, 0, 0);  // Compared again from the fresh room on.
+  EXPECT_FALSE(check.score_passed());
+}
+
 TEST(ClientFailover, MeasuresUntilTheLastSeatedClientSeesANewerLeader) {
   ClientFailoverTracker t;
   t.on_fault(1000, 3, "crash", kEpoch1, {1, 2});

@@ -67,6 +67,7 @@ TEST(ServerSetup, FlagsReachTheConfig) {
   options.log_level = "debug";
   options.log_dir = "/tmp/x";
   options.run_for_s = 1.5;
+  options.cluster_size = 3;
   const auto setup = setup_of(options);
   ASSERT_TRUE(setup.ok()) << setup.error();
   EXPECT_EQ(setup->node.id, (NodeId{0, 0xabc}));
@@ -80,6 +81,7 @@ TEST(ServerSetup, FlagsReachTheConfig) {
   EXPECT_EQ(setup->log_level, LogLevel::kDebug);
   EXPECT_EQ(setup->state_file, "/tmp/x/" + (NodeId{0, 0xabc}).str() + ".state");
   EXPECT_EQ(setup->run_for_us, 1500 * kUsPerMs);
+  EXPECT_EQ(setup->node.cluster_size, 3u);
 }
 
 TEST(ServerSetup, BadValuesNameTheirFlag) {
@@ -115,6 +117,9 @@ TEST(ServerSetup, BadValuesNameTheirFlag) {
   o = {};
   o.run_for_s = -1;
   expect_error(o, "--run-for-s");
+  o = {};
+  o.cluster_size = 33;
+  expect_error(o, "--cluster-size");
 }
 
 class StateFileTest : public ::testing::Test {
