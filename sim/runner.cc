@@ -169,8 +169,9 @@ class Run final : public SimObserver {
       case NodeEventKind::kSnapshotSent:
         ++f.snapshots_sent;
         break;
-      case NodeEventKind::kPointCommitted:
-        committed_at_[{static_cast<std::uint32_t>(e.a), static_cast<std::uint16_t>(e.b)}] = e.at;
+      case NodeEventKind::kPointScored:
+      case NodeEventKind::kMatchOver:
+        scored_at_[{static_cast<std::uint32_t>(e.a), static_cast<std::uint16_t>(e.b)}] = e.at;
         break;
       case NodeEventKind::kReplicaSnapshot: {
         ++f.snapshots_installed;
@@ -245,10 +246,10 @@ class Run final : public SimObserver {
     add_timeline(std::move(t));
     instant(now, h, s.is_leader() ? "crashed (leader)" : "crashed");
     // Game state lives in memory only. A score is shown once it is on min_replicas + 1
-    // servers (leader included); once that many servers have crashed since it got there (the
-    // leader's commit, or when a player saw it if no commit was observed), every copy may be
-    // gone: the cluster's fault tolerance was exceeded, and a fresh room is not a score taken
-    // back. (A follower may crash between its ACK and the leader showing the point.)
+    // servers (leader included); once that many servers have crashed since it was scored
+    // (every copy was made after that; a follower may crash between its ACK and the commit),
+    // every copy may be gone: the cluster's fault tolerance was exceeded, and a fresh room is
+    // not a score taken back.
     last_crash_us_.resize(static_cast<std::size_t>(servers()), -1);
     last_crash_us_[static_cast<std::size_t>(h)] = now;
     const int server_count = static_cast<int>(servers());
@@ -258,8 +259,8 @@ class Run final : public SimObserver {
     bool forgot = false;
     for (ClientTrack& c : clients_) {
       TimeUs since = c.view.score_shown_at();
-      if (auto it = committed_at_.find({c.view.room(), c.view.packed_score()});
-          it != committed_at_.end()) {
+      if (auto it = scored_at_.find({c.view.room(), c.view.packed_score()});
+          it != scored_at_.end()) {
         since = std::min(since, it->second);
       }
       int crashed_since = 0;
@@ -1247,8 +1248,9 @@ class Run final : public SimObserver {
   std::vector<ClientTrack> clients_;   // By client number - 1.
   bool total_outage_ = false;          // Every server crashed since a score was shown.
   std::vector<TimeUs> last_crash_us_;  // By server; -1 until it first crashes.
-  // When a leader last committed each (room, packed score): the start of its durability.
-  std::map<std::pair<std::uint32_t, std::uint16_t>, TimeUs> committed_at_;
+  // When a leader last scored each (room, packed score): every copy of the point was made
+  // after that, so a crash since then may have taken one.
+  std::map<std::pair<std::uint32_t, std::uint16_t>, TimeUs> scored_at_;
   std::map<std::uint32_t, RoomTrack> rooms_;
   ClientFailoverTracker client_failovers_;
   std::set<std::size_t> reported_failovers_;

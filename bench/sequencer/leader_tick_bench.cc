@@ -25,7 +25,7 @@ void BM_LeaderTick(benchmark::State& state) {
     links[NodeId{f, 0}] = Endpoint{static_cast<std::uint32_t>(0x7f010000 + f), 50010};
   }
   leader.set_followers(now, links, links.size());
-  for (const auto& [id, ep] : links) leader.on_follower_position(now, id, 0);
+  for (const auto& [id, ep] : links) leader.on_follower_position(now, id, {}, false);
   auto tick = [&] {
     now += config.tick_interval_us;
     leader.on_tick(now);

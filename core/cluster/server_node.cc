@@ -21,6 +21,8 @@ void ServerNode::start(TimeUs now) {
   // The epoch we last led or followed survives a crash, so we never adopt an older one.
   epoch_ = config_.persisted.last_epoch;
   peers_known_ = config_.persisted.peers_known;
+  // Having led or followed an epoch, it may have held rooms: they are gone with the crash.
+  rooms_.set_lost_state(!config_.persisted.last_epoch.is_none());
   if (config_.cluster_size > peers_known_ + 1) peers_known_ = config_.cluster_size - 1;
   following_ = false;
   emit(now, NodeEventKind::kStarted);
@@ -153,11 +155,7 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
       // A deposed leader that has not heard the news: ignore its claim, tell it ours.
       ++stats_.stale_epoch_ignored;
       emit(now, NodeEventKind::kStaleEpochIgnored, h.sender, h.epoch);
-      wire::Heartbeat news;
-      news.role = static_cast<std::uint8_t>(role_);
-      news.control = config_.endpoints.control;
-      news.client = config_.endpoints.client;
-      send(Channel::kControl, m.control, news);
+      send(Channel::kControl, m.control, own_heartbeat());
     }
     return;
   }
@@ -172,7 +170,14 @@ void ServerNode::handle(TimeUs now, Channel, Endpoint, const wire::Header& h,
     }
   }
   if (h.epoch == epoch_ && !from_leader && is_leader()) {
-    rooms_.on_follower_position(now, h.sender, m.applied_seq);
+    rooms_.on_follower_position(now, h.sender, {m.synced_epoch, m.applied_seq}, m.lost_state != 0);
+    // A follower on our stream says how far it applied it: as good as an ACK, and it comes
+    // every heartbeat, so a lost ACK cannot leave a point (or a new epoch's base) unconfirmed.
+    if (m.synced_epoch == epoch_) {
+      wire::Ack ack;
+      ack.applied_seq = m.applied_seq;
+      rooms_.on_ack(now, h.sender, ack);
+    }
   }
   const bool lists_us = std::find(m.hears.begin(), m.hears.end(), config_.id) != m.hears.end();
   // A leader we gave up on wins us back with the same epoch only once it hears us again (it
@@ -425,12 +430,7 @@ void ServerNode::follow(TimeUs now, const Epoch& epoch) {
   // Greet the new leader at once so it lists us in its next heartbeat and learns how far our
   // replica got (a new leader pulls the state of a follower that is ahead of it).
   if (leader_it != peers_.end()) {
-    wire::Heartbeat hello;
-    hello.role = static_cast<std::uint8_t>(role_);
-    hello.applied_seq = rooms_.applied_seq();
-    hello.control = config_.endpoints.control;
-    hello.client = config_.endpoints.client;
-    send(Channel::kControl, leader_it->second.control, hello);
+    send(Channel::kControl, leader_it->second.control, own_heartbeat());
   }
 }
 
@@ -516,15 +516,22 @@ void ServerNode::election_timeouts(TimeUs now) {
 // ---------------------------------------------------------------------------------------------
 // Periodic sends
 
-void ServerNode::send_heartbeats(TimeUs now) {
+wire::Heartbeat ServerNode::own_heartbeat() const {
   wire::Heartbeat hb;
   hb.role = static_cast<std::uint8_t>(role_);
   hb.control = config_.endpoints.control;
   hb.client = config_.endpoints.client;
   hb.applied_seq = rooms_.applied_seq();
   hb.commit_seq = rooms_.commit_seq();
+  hb.synced_epoch = rooms_.synced_epoch();
+  hb.lost_state = rooms_.lost_state() ? 1 : 0;
   hb.servers_known = static_cast<std::uint8_t>(
       std::min<std::uint32_t>(peers_known_ + 1, static_cast<std::uint32_t>(wire::kMaxServers)));
+  return hb;
+}
+
+void ServerNode::send_heartbeats(TimeUs now) {
+  wire::Heartbeat hb = own_heartbeat();
   if (is_leader()) {
     for (const auto& [id, info] : peers_) {
       if (info.alive && now - info.last_heard_us <= config_.timing.heartbeat_timeout_us) {

@@ -124,6 +124,8 @@ class ServerNode final : public Node {
   void election_timeouts(TimeUs now);
   // Periodic sends.
   void send_heartbeats(TimeUs now);
+  // Our role, endpoints, replica position and cluster size (a leader adds whom it hears).
+  wire::Heartbeat own_heartbeat() const;
   void send_discovery(TimeUs now);
 
   template <class Msg>

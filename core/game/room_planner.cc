@@ -23,11 +23,7 @@ std::uint8_t free_slot(const Room& room) {
 void plan_join(const RoomBook& book, std::uint64_t client_id, Endpoint client,
                std::string_view room_name, std::vector<wire::RoomEvent>& out) {
   if (client_id == 0) return;
-  const std::optional<Seat> seat = book.seat_of(client_id);
-  if (seat) {
-    const Room* current = book.find(seat->room);
-    if (current != nullptr && current->match.phase != Phase::kGameOver) return;
-  }
+  if (book.seat_of(client_id)) return;
   // Truncated to the wire's capacity. An empty view may carry a null pointer, which
   // FixedString::assign would hand to memcpy, so it is not assigned at all.
   wire::RoomName name;
@@ -51,11 +47,6 @@ void plan_join(const RoomBook& book, std::uint64_t client_id, Endpoint client,
     target_slot = 0;
   }
 
-  if (seat) {
-    wire::RoomEvent leave = event(wire::EventKind::kLeave, seat->room);
-    leave.slot = seat->slot;
-    out.push_back(leave);
-  }
   if (open_new) {
     wire::RoomEvent open = event(wire::EventKind::kOpenRoom, target_room);
     open.name = name;

@@ -27,8 +27,9 @@ constexpr std::uint32_t kDefaultGameOverLingerTicks = 2 * kTicksPerSecond;
 
 // A client asks to play. Named room: join the first waiting room of that name with a free
 // slot, else open one. Empty name: join the first waiting unnamed room with a free slot, else
-// open one. A client seated in a room that is not over gets nothing; one seated in a finished
-// room first leaves it. Appends at most 3 events (nothing if the book is full).
+// open one. A client already seated gets nothing, even in a finished room: its Join is a
+// re-attach after a failover, and it must still see its result (a client that wants another
+// match joins under a fresh id). Appends at most 2 events (nothing if the book is full).
 void plan_join(const RoomBook& book, std::uint64_t client_id, Endpoint client,
                std::string_view room_name, std::vector<wire::RoomEvent>& out);
 

@@ -32,10 +32,9 @@ void RoomService::on_become_leader(TimeUs now, const Epoch& epoch) {
   leading_ = true;
   recovering_ = true;
   recovery_deadline_us_ = now + config_.recovery_window_us;
-  recovery_started_us_ = 0;
   pull_from_ = NodeId{};
   pull_seq_ = 0;
-  positions_.clear();
+  reports_.clear();
   followers_.clear();
   pending_joins_.clear();
   pending_leaves_.clear();
@@ -72,6 +71,7 @@ void RoomService::set_followers(TimeUs now, const std::map<NodeId, Endpoint>& fo
                                 std::size_t known_servers) {
   if (!leading_) return;
   followers_ = followers;
+  known_servers_ = known_servers;
   const std::size_t servers = known_servers + 1;
   required_replicas_ = config_.min_replicas == RoomServiceConfig::kMajority
                            ? servers / 2
@@ -87,13 +87,14 @@ void RoomService::set_followers(TimeUs now, const std::map<NodeId, Endpoint>& fo
   for (const auto& id : gone) sequencer_.remove_follower(id);
 }
 
-void RoomService::on_follower_position(TimeUs now, const NodeId& id, std::uint64_t applied_seq) {
+void RoomService::on_follower_position(TimeUs now, const NodeId& id, const Position& position,
+                                       bool lost_state) {
   if (!leading_ || !recovering_) return;
-  positions_[id] = applied_seq;
+  reports_[id] = Report{position, lost_state};
   // Recovery may finish early once every live follower has reported.
   if (pull_from_.is_nil()) {
     bool all = !followers_.empty();
-    for (const auto& [fid, control] : followers_) all = all && positions_.count(fid);
+    for (const auto& [fid, control] : followers_) all = all && reports_.count(fid);
     if (all) recovery_deadline_us_ = std::min(recovery_deadline_us_, now);
   }
 }
@@ -104,10 +105,14 @@ void RoomService::on_follower_position(TimeUs now, const NodeId& id, std::uint64
 void RoomService::finish_recovery(TimeUs now) {
   recovering_ = false;
   synced_epoch_ = epoch_;
+  lost_state_ = false;
   sequencer_.reset(applied_seq_ + 1);
-  commit_seq_ = applied_seq_;
+  // The state we resume from holds every point the players saw, and perhaps a few that were
+  // never replicated (the tail of an older stream). It is shown, and played on, only once it
+  // is on enough servers in this epoch: until then clients get no states at all.
+  base_seq_ = applied_seq_;
+  commit_seq_ = 0;
   for (const auto& [id, control] : followers_) sequencer_.add_follower(id, now);
-  // Everything in the replica was either shown already or is at least as new: show it all.
   reset_shown_from_book();
   clients_.clear();
   closing_grace_ticks_ = kClosingGraceTicks;
@@ -200,33 +205,32 @@ void RoomService::leader_tick(TimeUs now) {
       pull_from_ = NodeId{};  // The pull timed out: choose again (and ask again) below.
     }
     std::size_t reported = 0;
-    std::size_t reported_with_rooms = 0;
-    for (const auto& [id, seq] : positions_) {
+    std::size_t vouching = 0;
+    for (const auto& [id, report] : reports_) {
       if (!followers_.count(id)) continue;
       ++reported;
-      reported_with_rooms += seq > 0 ? 1 : 0;
+      vouching += report.lost_state ? 0 : 1;
     }
-    // A follower reporting nothing applied has lost its rooms (it restarted: they live in
-    // memory only), so it cannot vouch for what the players saw. Wait a little for followers
-    // that still hold state; count empty ones only after that (as in a fresh cluster).
-    if (reported >= reports_needed_ && recovery_started_us_ == 0) recovery_started_us_ = now;
-    if (recovery_started_us_ == 0 || now < recovery_started_us_ + config_.recovery_patience_us) {
-      reported = reported_with_rooms;
-    }
-    // Serve only once enough followers have said how far they got: one of them may hold a
-    // point the players have seen. A leader that hears nobody (it may be deaf) never serves
-    // stale state; its followers will notice and elect another.
-    if (reported < reports_needed_) return;
+    // Serve only once enough servers have said how far they got that they overlap every
+    // group which could have confirmed a point: one of them holds each point the players saw.
+    // A server that lost its rooms in a restart (they live in memory only) cannot vouch for
+    // anything, the leader included; one that never held any can (it confirmed nothing).
+    // When every server we know has reported, the best of them is the best there is. A leader
+    // that hears too few (it may be deaf) never serves stale state; its followers will notice
+    // and elect another.
+    const std::size_t needed = reports_needed_ + (lost_state_ ? 1 : 0);
+    if (vouching < needed && reported < known_servers_) return;
     if (now >= recovery_deadline_us_) {
       // Pull the state of the most advanced follower if it is ahead of us.
       NodeId best;
-      std::uint64_t best_seq = applied_seq_;
-      for (const auto& [id, seq] : positions_) {
-        if (seq > best_seq && followers_.count(id)) {
+      Position best_position{synced_epoch_, applied_seq_};
+      for (const auto& [id, report] : reports_) {
+        if (report.position > best_position && followers_.count(id)) {
           best = id;
-          best_seq = seq;
+          best_position = report.position;
         }
       }
+      const std::uint64_t best_seq = best_position.seq;
       if (best.is_nil()) {
         finish_recovery(now);
       } else {
@@ -235,7 +239,7 @@ void RoomService::leader_tick(TimeUs now) {
         ++stats_.recovery_pulls;
         recovery_deadline_us_ = now + config_.recovery_pull_timeout_us;
         wire::Nack ask;
-        ask.from_seq = applied_seq_ + 1;
+        ask.from_seq = std::min(applied_seq_ + 1, best_seq);  // A newer stream may be shorter.
         ask.to_seq = best_seq;
         ask.want_snapshot = 1;
         send(Channel::kControl, followers_.at(best), ask);
@@ -247,6 +251,11 @@ void RoomService::leader_tick(TimeUs now) {
   }
 
   closed_notices_.clear();
+  if (commit_seq_ < base_seq_) {
+    replicate(now);
+    advance_commit();
+    if (commit_seq_ < base_seq_) return;
+  }
   if (followers_.size() < required_replicas_) {
     // Too few followers to replicate to (a crash or a partition): freeze the rooms rather
     // than play on. Nothing played now could be shown, and a stream that runs ahead alone
@@ -458,6 +467,7 @@ void RoomService::on_snapshot(TimeUs now, const NodeId& from, const wire::Snapsh
                            static_cast<std::int64_t>(applied_seq_), 0});
     if (!pulled) {
       synced_epoch_ = epoch_;
+      lost_state_ = false;
       last_progress_us_ = now;
       wire::Ack ack;
       ack.applied_seq = applied_seq_;

@@ -35,9 +35,6 @@ struct RoomServiceConfig {
   // of one that is ahead of it before it resumes the rooms.
   TimeUs recovery_window_us = 40 * kUsPerMs;
   TimeUs recovery_pull_timeout_us = 150 * kUsPerMs;
-  // How long (from the first moment enough followers have reported) a new leader prefers
-  // reports from followers that still hold rooms over those of restarted, empty ones.
-  TimeUs recovery_patience_us = 300 * kUsPerMs;
   SequencerConfig sequencer;
   // TEST ONLY: a deliberately broken follower that applies a batch across a gap instead of
   // NACKing it, so the fuzzer and its tests can prove they catch a broken invariant.
@@ -69,7 +66,21 @@ class RoomService {
   // can wait for).
   void set_followers(TimeUs now, const std::map<NodeId, Endpoint>& followers,
                      std::size_t known_servers);
-  void on_follower_position(TimeUs now, const NodeId& id, std::uint64_t applied_seq);
+  // How far a replica got: the epoch whose stream it follows, and the last seq it applied.
+  // Ordered: a newer epoch's stream is ahead of any older one's, whatever the seqs.
+  struct Position {
+    Epoch epoch;
+    std::uint64_t seq = 0;
+    auto operator<=>(const Position&) const = default;
+  };
+  // `lost_state`: the follower restarted since it last held rooms and has not synced since,
+  // so it cannot vouch for what the players saw.
+  void on_follower_position(TimeUs now, const NodeId& id, const Position& position,
+                            bool lost_state);
+  // Set at start-up when this server held rooms before (it led or followed an epoch): they
+  // were in memory only, so until it syncs again it knows nothing of what was shown.
+  void set_lost_state(bool lost) { lost_state_ = lost; }
+  bool lost_state() const { return lost_state_; }
 
   // Server-to-server messages (already epoch-checked by ServerNode).
   void on_replicate(TimeUs now, const wire::Replicate& m);
@@ -145,6 +156,7 @@ class RoomService {
   std::uint64_t applied_seq_ = 0;
   std::uint64_t commit_seq_ = 0;
   Epoch synced_epoch_;
+  bool lost_state_ = false;
   TimeUs next_tick_us_ = 0;
   TimeUs now_us_ = 0;  // Time of the step in progress (for observations).
 
@@ -152,10 +164,15 @@ class RoomService {
   bool leading_ = false;
   bool recovering_ = false;
   TimeUs recovery_deadline_us_ = 0;
-  TimeUs recovery_started_us_ = 0;  // When enough followers (empty or not) first reported.
   NodeId pull_from_;
+  std::uint64_t base_seq_ = 0;  // The seq this epoch's stream resumed from (see finish_recovery).
   std::uint64_t pull_seq_ = 0;
-  std::map<NodeId, std::uint64_t> positions_;  // Followers' applied seqs during recovery.
+  struct Report {
+    Position position;
+    bool lost_state = false;
+  };
+  std::map<NodeId, Report> reports_;  // Followers' positions during recovery.
+  std::size_t known_servers_ = 0;     // Other servers known (live or not).
   std::map<NodeId, Endpoint> followers_;
   std::size_t required_replicas_ = 0;  // Followers a point waits for (see min_replicas).
   std::size_t reports_needed_ = 0;     // Follower positions a new leader waits for.

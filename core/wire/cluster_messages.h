@@ -60,13 +60,21 @@ struct Heartbeat {
   // so they learn the cluster's size from it: one that becomes leader must not take the
   // cluster for smaller than it is (and wait for too few of its followers).
   std::uint8_t servers_known = 1;
+  // Follower: the epoch whose stream its rooms follow (none until synced). A new leader
+  // compares followers by (this, applied_seq): a longer stream of an older epoch may hold
+  // events no one committed, while the newer epoch's may hold points the players saw.
+  Epoch synced_epoch;
+  // 1: the sender restarted since it last held rooms and has not synced since (they were in
+  // memory only), so its position vouches for nothing.
+  std::uint8_t lost_state = 0;
   template <class A>
   void serialize(A& ar) {
-    ar(role, control, client, applied_seq, commit_seq, hears, servers_known);
+    ar(role, control, client, applied_seq, commit_seq, hears, servers_known, synced_epoch,
+       lost_state);
   }
   bool valid() const {
     return role <= kMaxRoleValue && commit_seq <= (1ull << 62) && servers_known >= 1 &&
-           servers_known <= kMaxServers;
+           servers_known <= kMaxServers && lost_state <= 1;
   }
 };
 

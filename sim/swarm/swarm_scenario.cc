@@ -156,8 +156,9 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   s.target_score = static_cast<std::uint8_t>(rng.range(1, std::max(1, shape.target_score_max)));
   for (int c = 0; c < 2 * client_pairs; ++c) {
     ClientSpec spec;
-    // Above ~80 two bots can rally for minutes, longer than any liveness bound we could set.
-    spec.skill_min = static_cast<int>(rng.range(40, 80));
+    // Strong bots rally long: one point between skills 78 and 80 took up to 55 s (30 seeds),
+    // beyond match_us_per_point; at 75 it took at most 29 s. Stay below that.
+    spec.skill_min = static_cast<int>(rng.range(40, 72));
     spec.skill_max = spec.skill_min;
     spec.start_us = ms(rng.range(300, 1500));
     s.clients.push_back(spec);
