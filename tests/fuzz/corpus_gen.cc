@@ -95,6 +95,9 @@ void wire_corpus(const fs::path& dir) {
   hb.commit_seq = 40;
   hb.hears.push_back(dp::NodeId{1, 2});
   hb.hears.push_back(dp::NodeId{3, 4});
+  hb.servers_known = 3;
+  hb.synced_epoch = dp::Epoch{2, dp::NodeId{3, 4}};
+  hb.lost_state = 1;
   write_file(dir, "heartbeat", datagram(hb));
   write_file(dir, "election", datagram(Election{}, 4));
   write_file(dir, "answer", datagram(Answer{}));
