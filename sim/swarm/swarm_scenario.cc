@@ -206,6 +206,11 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   const TimeUs stable_from = armed_crash ? s.duration_us - shape.stable_us : settled_at;
   // Bots playing through the faults must not forfeit a match they could still finish.
   s.forfeit_timeout_us = s.duration_us;
+  add_liveness_expectations(s, stable_from, swarm_matches_can_finish(s) ? client_pairs : 0);
+  return s;
+}
+
+void add_liveness_expectations(Scenario& s, TimeUs stable_from, int matches) {
   Expectation one;
   one.kind = ExpectKind::kOneLeader;
   one.at_us = s.duration_us;
@@ -215,13 +220,12 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   stable.from_us = stable_from;
   stable.to_us = s.duration_us;
   s.expectations.push_back(stable);
-  if (client_pairs > 0 && swarm_matches_can_finish(s)) {
-    Expectation matches;
-    matches.kind = ExpectKind::kEveryMatchFinishes;
-    matches.count = client_pairs;
-    s.expectations.push_back(matches);
+  if (matches > 0) {
+    Expectation finish;
+    finish.kind = ExpectKind::kEveryMatchFinishes;
+    finish.count = matches;
+    s.expectations.push_back(finish);
   }
-  return s;
 }
 
 bool swarm_matches_can_finish(const Scenario& s) {

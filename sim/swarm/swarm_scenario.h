@@ -48,6 +48,11 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape = {
 // crash events than servers, so some replica of every room survives the safety phase.
 bool swarm_matches_can_finish(const Scenario& s);
 
+// The liveness phase's expectations, appended to `s`: exactly one leader at the end, no
+// leader change from `stable_from` to the end, and, when `matches` > 0, every match finishing
+// (at least `matches` of them). Shared by the swarm and the property tests.
+void add_liveness_expectations(Scenario& s, TimeUs stable_from, int matches);
+
 // When the liveness phase of that scenario begins (everything heals); the same draws as
 // generate_swarm_scenario(), so the two always agree.
 TimeUs swarm_heal_at(std::uint64_t seed, const SwarmShape& shape = {});

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/scenario.h"
+#include "sim/swarm/swarm_scenario.h"
 
 namespace dp::sim::property {
 
@@ -204,21 +205,7 @@ inline Scenario to_scenario(const std::vector<FaultStep>& steps, const ScheduleS
   const TimeUs settled = heal_at + shape.settle_us;
   s.duration_us = settled + (shape.clients > 0 ? 40 * kUsPerSecond : shape.stable_us);
   s.forfeit_timeout_us = s.duration_us;
-  Expectation one;
-  one.kind = ExpectKind::kOneLeader;
-  one.at_us = s.duration_us;
-  s.expectations.push_back(one);
-  Expectation stable;
-  stable.kind = ExpectKind::kNoLeaderChange;
-  stable.from_us = settled;
-  stable.to_us = s.duration_us;
-  s.expectations.push_back(stable);
-  if (shape.clients > 0) {
-    Expectation matches;
-    matches.kind = ExpectKind::kEveryMatchFinishes;
-    matches.count = shape.clients / 2;
-    s.expectations.push_back(matches);
-  }
+  add_liveness_expectations(s, settled, shape.clients / 2);
   return s;
 }
 
