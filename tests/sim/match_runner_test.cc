@@ -6,15 +6,12 @@
 
 #include "sim/report.h"
 #include "sim/runner.h"
+#include "tests/sim/repo_scenario.h"
 
 namespace dp::sim {
 namespace {
 
-Scenario load(const std::string& name) {
-  auto r = load_scenario_file(std::string(DP_SCENARIO_DIR) + "/" + name);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().str());
-  return r.ok() ? *r : Scenario{};
-}
+Scenario load(const std::string& name) { return testing::load_repo_scenario(name); }
 
 TEST(MatchRunner, SameMatchScenarioAndSeedGiveTheSameDigest) {
   const Scenario s = load("match-leader-crash.toml");

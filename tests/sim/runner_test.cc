@@ -8,15 +8,12 @@
 
 #include "sim/json_writer.h"
 #include "sim/report.h"
+#include "tests/sim/repo_scenario.h"
 
 namespace dp::sim {
 namespace {
 
-Scenario load(const std::string& name) {
-  auto r = load_scenario_file(std::string(DP_SCENARIO_DIR) + "/" + name);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().str());
-  return r.ok() ? *r : Scenario{};
-}
+Scenario load(const std::string& name) { return testing::load_repo_scenario(name); }
 
 TEST(Runner, SameScenarioAndSeedGiveTheSameDigest) {
   const Scenario s = load("election-lossy.toml");
