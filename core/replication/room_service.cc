@@ -495,7 +495,11 @@ void RoomService::on_ack(TimeUs now, const NodeId& from, const wire::Ack& m) {
   // Commit at once: the point is on enough servers from this instant (players see it with
   // the next tick's states).
   now_us_ = now;
+  const bool base_pending = commit_seq_ < base_seq_;
   advance_commit();
+  // The state this epoch resumed from is replicated: players re-homing to us see it now
+  // rather than at the next tick (failover time).
+  if (base_pending && commit_seq_ >= base_seq_) send_client_states();
 }
 
 void RoomService::on_nack(TimeUs now, const NodeId& from, Endpoint from_control,
