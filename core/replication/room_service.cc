@@ -252,6 +252,8 @@ void RoomService::leader_tick(TimeUs now) {
 
   closed_notices_.clear();
   if (commit_seq_ < base_seq_) {
+    // The state this epoch resumed from is not on enough servers yet: send it (snapshots),
+    // but neither play nor show anything until it is (see finish_recovery).
     replicate(now);
     advance_commit();
     if (commit_seq_ < base_seq_) return;
@@ -460,6 +462,24 @@ void RoomService::on_snapshot(TimeUs now, const NodeId& from, const wire::Snapsh
   }
   if (!assembler_.add(m)) return;
   const bool pulled = leading_;
+  if (pulled && assembler_.seq() < pull_seq_) {
+    // Not the state it reported (it restarted since, and its report was stale): forget the
+    // report and choose again.
+    assembler_.clear();
+    reports_.erase(from);
+    pull_from_ = NodeId{};
+    recovery_deadline_us_ = now;
+    return;
+  }
+  if (!pulled && synced_epoch_ == epoch_ && assembler_.seq() <= applied_seq_) {
+    // A late answer to an old request: we already applied this epoch's stream past it, and
+    // going back would contradict the ACKs we sent. Say where we are instead.
+    assembler_.clear();
+    wire::Ack ack;
+    ack.applied_seq = applied_seq_;
+    send(Channel::kControl, leader_control_, ack);
+    return;
+  }
   if (book_.load_snapshot(assembler_.bytes()).ok()) {
     applied_seq_ = assembler_.seq();
     ++stats_.snapshots_installed;
@@ -505,8 +525,9 @@ void RoomService::on_ack(TimeUs now, const NodeId& from, const wire::Ack& m) {
 void RoomService::on_nack(TimeUs now, const NodeId& from, Endpoint from_control,
                           const wire::Nack& m) {
   if (!leading_) {
-    // Our (new) leader pulls our state during its recovery.
-    if (m.want_snapshot && from == epoch_.leader) {
+    // Our (new) leader pulls our state during its recovery. Not if we restarted since our
+    // last report: it would get empty rooms in place of the ones it asked for.
+    if (m.want_snapshot && from == epoch_.leader && !lost_state_) {
       snapshot_bytes_.clear();
       book_.save_snapshot(snapshot_bytes_);
       send_snapshot(now, from, from_control);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/replication/room_service.h"
+#include "core/replication/snapshot_assembler.h"
 #include "core/wire/codec.h"
 
 namespace dp {
@@ -119,6 +120,34 @@ TEST_F(Recovery, ANewerEpochsShorterStreamBeatsAnOlderLongerOne) {
   }
   EXPECT_EQ(asked_a, 1);
   EXPECT_EQ(asked_b, 0);
+}
+
+TEST_F(Recovery, AFollowerThatRestartedSinceItsReportIsNotInstalled) {
+  // Found by the swarm: A reported seq 10, restarted, and answered the pull with its empty
+  // rooms; the new leader installed them and the players' points were gone.
+  lead(kNew);
+  leader_.on_follower_position(now_, kA, {kOld, 10}, false);
+  for (int i = 0; i < 5; ++i) tick();
+  drain();
+  game::RoomBook empty;
+  std::vector<std::uint8_t> bytes;
+  empty.save_snapshot(bytes);
+  wire::Snapshot chunk;
+  for_each_snapshot_chunk(bytes, 1, /*seq=*/0, chunk,
+                          [&](const wire::Snapshot& c) { leader_.on_snapshot(now_, kA, c); });
+  EXPECT_TRUE(leader_.recovering()) << "installed a state older than the one A reported";
+  EXPECT_EQ(leader_.stats().snapshots_installed, 0u);
+  // A's fresh report says it lost its rooms; B holds them.
+  leader_.on_follower_position(now_, kA, {}, true);
+  leader_.on_follower_position(now_, kB, {kOld, 9}, false);
+  for (int i = 0; i < 5; ++i) tick();
+  bool asked_b = false;
+  for (const auto& s : drain()) {
+    if (const auto* nack = std::get_if<wire::Nack>(&s.message.body)) {
+      asked_b |= s.to == kBControl && nack->want_snapshot == 1;
+    }
+  }
+  EXPECT_TRUE(asked_b);
 }
 
 TEST_F(Recovery, TheResumedStateIsShownOnlyOnceReplicated) {

@@ -172,6 +172,46 @@ TEST(Follower, AppliesInOrderAndNacksGaps) {
   EXPECT_EQ(follower.stats().gap_applies, 0u);
 }
 
+TEST(Follower, ALateSnapshotOfThisEpochDoesNotTakeItBack) {
+  // Found by the swarm: a snapshot answering an old request arrived after the follower had
+  // applied (and ACKed) the stream past it; installing it took the replica back, and the
+  // leader, trusting the ACKs, ignored its NACKs for ever.
+  Outbox out;
+  RoomService follower(RoomServiceConfig{}, kFollower, out);
+  follower.on_follow(1000, kEpoch, Endpoint{1, 1});
+  game::RoomBook empty;
+  std::vector<std::uint8_t> bytes;
+  empty.save_snapshot(bytes);
+  wire::Snapshot chunk;
+  for_each_snapshot_chunk(bytes, 1, 0, chunk,
+                          [&](const wire::Snapshot& c) { follower.on_snapshot(2000, kLeader, c); });
+  wire::Replicate r;
+  r.first_seq = 1;
+  wire::RoomEvent open;
+  open.kind = wire::EventKind::kOpenRoom;
+  open.room = 1;
+  r.events.push_back(open);
+  wire::RoomEvent tick;
+  tick.kind = wire::EventKind::kTick;
+  tick.room = 1;
+  r.events.push_back(tick);
+  r.events.push_back(tick);
+  follower.on_replicate(3000, r);
+  ASSERT_EQ(follower.applied_seq(), 3u);
+  drain(out);
+  // The late snapshot, as of seq 1.
+  game::RoomBook one_room;
+  ASSERT_TRUE(one_room.apply(open).ok());
+  bytes.clear();
+  one_room.save_snapshot(bytes);
+  for_each_snapshot_chunk(bytes, 2, 1, chunk,
+                          [&](const wire::Snapshot& c) { follower.on_snapshot(4000, kLeader, c); });
+  EXPECT_EQ(follower.applied_seq(), 3u);
+  const auto sent = drain(out);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(std::get<wire::Ack>(sent[0].body).applied_seq, 3u);
+}
+
 TEST(Follower, InjectedBugAppliesAcrossGaps) {
   Outbox out;
   RoomServiceConfig config;
