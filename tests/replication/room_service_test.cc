@@ -29,6 +29,16 @@ std::vector<wire::Decoded> drain(Outbox& out, Endpoint only_to = {}) {
   return result;
 }
 
+// Delivers `book` to `service` as a snapshot (transfer `id`) as of `seq`, from the leader.
+void deliver_snapshot(RoomService& service, TimeUs now, const game::RoomBook& book,
+                      std::uint64_t id, std::uint64_t seq) {
+  std::vector<std::uint8_t> bytes;
+  book.save_snapshot(bytes);
+  wire::Snapshot chunk;
+  for_each_snapshot_chunk(bytes, id, seq, chunk,
+                          [&](const wire::Snapshot& c) { service.on_snapshot(now, kLeader, c); });
+}
+
 class LeaderFixture : public ::testing::Test {
  protected:
   LeaderFixture() : leader_(RoomServiceConfig{}, kLeader, out_) {}
@@ -139,12 +149,7 @@ TEST(Follower, AppliesInOrderAndNacksGaps) {
   EXPECT_EQ(follower.applied_seq(), 0u);
 
   // An empty book as of seq 0 arrives as a snapshot.
-  game::RoomBook empty;
-  std::vector<std::uint8_t> bytes;
-  empty.save_snapshot(bytes);
-  wire::Snapshot chunk;
-  for_each_snapshot_chunk(bytes, 77, 0, chunk,
-                          [&](const wire::Snapshot& c) { follower.on_snapshot(3000, kLeader, c); });
+  deliver_snapshot(follower, 3000, game::RoomBook{}, 77, 0);
   EXPECT_EQ(follower.synced_epoch(), kEpoch);
   drain(out);
 
@@ -179,12 +184,7 @@ TEST(Follower, ALateSnapshotOfThisEpochDoesNotTakeItBack) {
   Outbox out;
   RoomService follower(RoomServiceConfig{}, kFollower, out);
   follower.on_follow(1000, kEpoch, Endpoint{1, 1});
-  game::RoomBook empty;
-  std::vector<std::uint8_t> bytes;
-  empty.save_snapshot(bytes);
-  wire::Snapshot chunk;
-  for_each_snapshot_chunk(bytes, 1, 0, chunk,
-                          [&](const wire::Snapshot& c) { follower.on_snapshot(2000, kLeader, c); });
+  deliver_snapshot(follower, 2000, game::RoomBook{}, 1, 0);
   wire::Replicate r;
   r.first_seq = 1;
   wire::RoomEvent open;
@@ -202,10 +202,7 @@ TEST(Follower, ALateSnapshotOfThisEpochDoesNotTakeItBack) {
   // The late snapshot, as of seq 1.
   game::RoomBook one_room;
   ASSERT_TRUE(one_room.apply(open).ok());
-  bytes.clear();
-  one_room.save_snapshot(bytes);
-  for_each_snapshot_chunk(bytes, 2, 1, chunk,
-                          [&](const wire::Snapshot& c) { follower.on_snapshot(4000, kLeader, c); });
+  deliver_snapshot(follower, 4000, one_room, 2, 1);
   EXPECT_EQ(follower.applied_seq(), 3u);
   const auto sent = drain(out);
   ASSERT_EQ(sent.size(), 1u);
@@ -218,12 +215,7 @@ TEST(Follower, InjectedBugAppliesAcrossGaps) {
   config.inject_bug_skip_nack = true;
   RoomService follower(config, kFollower, out);
   follower.on_follow(1000, kEpoch, Endpoint{1, 1});
-  game::RoomBook empty;
-  std::vector<std::uint8_t> bytes;
-  empty.save_snapshot(bytes);
-  wire::Snapshot chunk;
-  for_each_snapshot_chunk(bytes, 1, 0, chunk,
-                          [&](const wire::Snapshot& c) { follower.on_snapshot(2000, kLeader, c); });
+  deliver_snapshot(follower, 2000, game::RoomBook{}, 1, 0);
   wire::Replicate later;
   later.first_seq = 5;
   wire::RoomEvent open;
