@@ -166,8 +166,10 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
     }
     c.client = m.leader_client;
   }
-  // A leader older than the one we already follow could only send states we must reject.
-  if (c.epoch < leader_epoch_) {
+  // A leader older than the last one we saw a state from could only send states we must
+  // reject. (Older than the one we chose is fine: that one may never serve us, e.g. a leader
+  // cut off from the other servers.)
+  if (c.epoch < shown_epoch()) {
     ++stats_.responses_ignored;
     return;
   }
@@ -194,7 +196,9 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
     ++stats_.states_not_leader;
     return;
   }
-  if (h.epoch < leader_epoch_) {
+  // Not compared with the leader we chose: a newer one that never serves us (cut off from
+  // the other servers) must not keep us from the one that does.
+  if (h.epoch < shown_epoch()) {
     ++stats_.states_stale;
     return;
   }

@@ -158,6 +158,8 @@ class ClientNode final : public Node {
   void send_join(TimeUs now);
   void send_input();
   bool match_running() const;
+  // The epoch of the last state we showed (none before the first).
+  Epoch shown_epoch() const { return shown_ ? shown_position_.epoch : Epoch{}; }
 
   template <class Msg>
   void send(Endpoint to, const Msg& msg);

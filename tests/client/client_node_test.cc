@@ -266,6 +266,30 @@ TEST_F(ClientNodeTest, RehomesToANewLeaderThatAnnouncesANewerEpoch) {
   EXPECT_EQ(sent[0].meta.from, Channel::kClient);
 }
 
+TEST_F(ClientNodeTest, ANewerLeaderThatNeverServesDoesNotHideAnOlderOneThatDoes) {
+  // Found by the swarm: during a partition a client chose the newest leader it heard of, a
+  // server cut off from the others that never served; the states the working (older) leader
+  // kept sending it were thrown away, and the player missed the end of its match.
+  const TimeUs t = seat_playing();  // Epoch 3 (S2), seq 10.
+  node_.outbox().clear();
+  tick_to(t + node_.config().silence_timeout_us + 1);
+  ASSERT_EQ(node_.phase(), ClientPhase::kDiscovering);
+  wire::DiscoverResponse r;
+  r.role = static_cast<std::uint8_t>(wire::Role::kLeader);
+  r.client = kS3Client;
+  r.leader_client = kS3Client;
+  r.control = control_of(kS3Client);
+  const TimeUs later = t + node_.config().silence_timeout_us + 2;
+  deliver(later, kS3, kEpoch5, r.control, r);
+  tick_to(node_.next_tick_at());
+  ASSERT_EQ(node_.phase(), ClientPhase::kJoining);
+  // S3 (epoch 5) stays silent; S2 (epoch 3) still leads the room and says so.
+  deliver(node_.next_tick_at() - 1, kS2, kEpoch3, kS2Client,
+          make_state(kRoom, 20, room_phase::kGameOver, 0, 5));
+  EXPECT_EQ(node_.shown_position(), (StatePosition{kEpoch3, 20}));
+  EXPECT_EQ(node_.phase(), ClientPhase::kSeated);
+}
+
 TEST_F(ClientNodeTest, InputsCarryTheLastEightDirectionsNewestFirst) {
   const std::vector<std::int8_t> script = {1, -1, 0, 1, 1, -1, 0, 0, 1, -1, 7};
   std::size_t calls = 0;
