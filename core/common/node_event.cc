@@ -36,8 +36,6 @@ const char* node_event_name(NodeEventKind kind) {
       return "point-scored";
     case NodeEventKind::kMatchOver:
       return "match-over";
-    case NodeEventKind::kPointCommitted:
-      return "point-committed";
     case NodeEventKind::kRoomClosed:
       return "room-closed";
     case NodeEventKind::kClientRehomed:

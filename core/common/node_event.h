@@ -26,7 +26,6 @@ enum class NodeEventKind : std::uint8_t {
   kRoomOpened,        // a = room id.
   kPointScored,       // a = room id; b = packed score (left << 8 | right).
   kMatchOver,         // a = room id; b = packed final score.
-  kPointCommitted,    // leader: a point or result is replicated enough to show; a, b as above.
   kRoomClosed,        // a = room id.
   kClientRehomed,     // client: peer = new leader.
   kClientStateShown,  // client: a = room id; b = packed score.

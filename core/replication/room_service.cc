@@ -355,12 +355,6 @@ void RoomService::advance_commit() {
   commit_seq_ = std::max(commit_seq_, sequencer_.commit_seq(required_replicas_));
   while (!pending_results_.empty() && pending_results_.front().seq <= commit_seq_) {
     const PendingResult& r = pending_results_.front();
-    outbox_.emit(NodeEvent{now_us_,
-                           NodeEventKind::kPointCommitted,
-                           {},
-                           epoch_,
-                           r.room,
-                           (std::int64_t{r.score[0]} << 8) | r.score[1]});
     auto it = shown_.find(r.room);
     if (it != shown_.end()) {
       it->second.score[0] = r.score[0];
@@ -514,7 +508,6 @@ void RoomService::on_ack(TimeUs now, const NodeId& from, const wire::Ack& m) {
   sequencer_.on_ack(from, m.applied_seq, now);
   // Commit at once: the point is on enough servers from this instant (players see it with
   // the next tick's states).
-  now_us_ = now;
   const bool base_pending = commit_seq_ < base_seq_;
   advance_commit();
   // The state this epoch resumed from is replicated: players re-homing to us see it now

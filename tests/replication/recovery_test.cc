@@ -2,11 +2,12 @@
 // and that it shows the state it resumed from only once that state is replicated.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <vector>
 
 #include "core/replication/room_service.h"
-#include "core/replication/snapshot_assembler.h"
 #include "core/wire/codec.h"
+#include "tests/replication/deliver_snapshot.h"
 
 namespace dp {
 namespace {
@@ -55,6 +56,20 @@ class Recovery : public ::testing::Test {
     a.applied_seq = seq;
     leader_.on_ack(now_, id, a);
   }
+  // Drains what the leader sent and returns its NACKs by destination.
+  std::map<Endpoint, std::vector<wire::Nack>> nacks_sent() {
+    std::map<Endpoint, std::vector<wire::Nack>> nacks;
+    for (const auto& s : drain()) {
+      if (const auto* nack = std::get_if<wire::Nack>(&s.message.body)) nacks[s.to].push_back(*nack);
+    }
+    return nacks;
+  }
+  // How many of `nacks` ask for a snapshot (a recovery pull).
+  static int pulls(const std::vector<wire::Nack>& nacks) {
+    int n = 0;
+    for (const auto& nack : nacks) n += nack.want_snapshot == 1 ? 1 : 0;
+    return n;
+  }
   int room_states() {
     int n = 0;
     for (const auto& s : drain()) {
@@ -76,13 +91,7 @@ TEST_F(Recovery, ARestartedFollowerVouchesForNothing) {
   leader_.on_follower_position(now_, kB, {kOld, 12}, false);
   for (int i = 0; i < 10 && leader_.recovering(); ++i) tick();
   EXPECT_TRUE(leader_.recovering()) << "B is ahead: its state is pulled first";
-  bool asked_b = false;
-  for (const auto& s : drain()) {
-    if (const auto* nack = std::get_if<wire::Nack>(&s.message.body)) {
-      asked_b |= s.to == kBControl && nack->want_snapshot == 1;
-    }
-  }
-  EXPECT_TRUE(asked_b);
+  EXPECT_GT(pulls(nacks_sent()[kBControl]), 0);
 }
 
 TEST_F(Recovery, AFollowerThatNeverHeldRoomsCounts) {
@@ -110,16 +119,9 @@ TEST_F(Recovery, ANewerEpochsShorterStreamBeatsAnOlderLongerOne) {
   leader_.on_follower_position(now_, kA, {kOld, 10}, false);
   leader_.on_follower_position(now_, kB, {Epoch{2, kB}, 50}, false);
   for (int i = 0; i < 5; ++i) tick();
-  int asked_a = 0;
-  int asked_b = 0;
-  for (const auto& s : drain()) {
-    if (const auto* nack = std::get_if<wire::Nack>(&s.message.body)) {
-      asked_a += s.to == kAControl && nack->want_snapshot == 1 ? 1 : 0;
-      asked_b += s.to == kBControl ? 1 : 0;
-    }
-  }
-  EXPECT_EQ(asked_a, 1);
-  EXPECT_EQ(asked_b, 0);
+  auto nacks = nacks_sent();
+  EXPECT_EQ(pulls(nacks[kAControl]), 1);
+  EXPECT_TRUE(nacks[kBControl].empty());
 }
 
 TEST_F(Recovery, AFollowerThatRestartedSinceItsReportIsNotInstalled) {
@@ -129,25 +131,14 @@ TEST_F(Recovery, AFollowerThatRestartedSinceItsReportIsNotInstalled) {
   leader_.on_follower_position(now_, kA, {kOld, 10}, false);
   for (int i = 0; i < 5; ++i) tick();
   drain();
-  game::RoomBook empty;
-  std::vector<std::uint8_t> bytes;
-  empty.save_snapshot(bytes);
-  wire::Snapshot chunk;
-  for_each_snapshot_chunk(bytes, 1, /*seq=*/0, chunk,
-                          [&](const wire::Snapshot& c) { leader_.on_snapshot(now_, kA, c); });
+  testing::deliver_snapshot(leader_, now_, kA, game::RoomBook{}, 1, /*seq=*/0);
   EXPECT_TRUE(leader_.recovering()) << "installed a state older than the one A reported";
   EXPECT_EQ(leader_.stats().snapshots_installed, 0u);
   // A's fresh report says it lost its rooms; B holds them.
   leader_.on_follower_position(now_, kA, {}, true);
   leader_.on_follower_position(now_, kB, {kOld, 9}, false);
   for (int i = 0; i < 5; ++i) tick();
-  bool asked_b = false;
-  for (const auto& s : drain()) {
-    if (const auto* nack = std::get_if<wire::Nack>(&s.message.body)) {
-      asked_b |= s.to == kBControl && nack->want_snapshot == 1;
-    }
-  }
-  EXPECT_TRUE(asked_b);
+  EXPECT_GT(pulls(nacks_sent()[kBControl]), 0);
 }
 
 TEST_F(Recovery, TheResumedStateIsShownOnlyOnceReplicated) {

@@ -6,9 +6,14 @@
 
 #include "core/replication/room_service.h"
 #include "core/wire/send.h"
+#include "tests/game/match_driver.h"
+#include "tests/replication/deliver_snapshot.h"
 
 namespace dp {
 namespace {
+
+using game::testing::make_event;
+using testing::deliver_snapshot;
 
 const NodeId kLeader{9, 0};
 const NodeId kFollower{5, 0};
@@ -27,16 +32,6 @@ std::vector<wire::Decoded> drain(Outbox& out, Endpoint only_to = {}) {
   }
   out.clear();
   return result;
-}
-
-// Delivers `book` to `service` as a snapshot (transfer `id`) as of `seq`, from the leader.
-void deliver_snapshot(RoomService& service, TimeUs now, const game::RoomBook& book,
-                      std::uint64_t id, std::uint64_t seq) {
-  std::vector<std::uint8_t> bytes;
-  book.save_snapshot(bytes);
-  wire::Snapshot chunk;
-  for_each_snapshot_chunk(bytes, id, seq, chunk,
-                          [&](const wire::Snapshot& c) { service.on_snapshot(now, kLeader, c); });
 }
 
 class LeaderFixture : public ::testing::Test {
@@ -137,9 +132,7 @@ TEST(Follower, AppliesInOrderAndNacksGaps) {
   // Before a snapshot of this epoch it asks for one and applies nothing.
   wire::Replicate r;
   r.first_seq = 1;
-  wire::RoomEvent open;
-  open.kind = wire::EventKind::kOpenRoom;
-  open.room = 1;
+  const wire::RoomEvent open = make_event(wire::EventKind::kOpenRoom, 1);
   r.events.push_back(open);
   follower.on_replicate(2000, r);
   auto sent = drain(out);
@@ -149,7 +142,7 @@ TEST(Follower, AppliesInOrderAndNacksGaps) {
   EXPECT_EQ(follower.applied_seq(), 0u);
 
   // An empty book as of seq 0 arrives as a snapshot.
-  deliver_snapshot(follower, 3000, game::RoomBook{}, 77, 0);
+  deliver_snapshot(follower, 3000, kLeader, game::RoomBook{}, 77, 0);
   EXPECT_EQ(follower.synced_epoch(), kEpoch);
   drain(out);
 
@@ -162,11 +155,7 @@ TEST(Follower, AppliesInOrderAndNacksGaps) {
   // Seq 2..4 lost; 5 arrives: a NACK for the gap, nothing applied.
   wire::Replicate later;
   later.first_seq = 5;
-  wire::RoomEvent join;
-  join.kind = wire::EventKind::kJoin;
-  join.room = 1;
-  join.client_id = 7;
-  later.events.push_back(join);
+  later.events.push_back(make_event(wire::EventKind::kJoin, 1, 0, 0, /*client_id=*/7));
   follower.on_replicate(200000, later);  // Past the NACK rate limit.
   EXPECT_EQ(follower.applied_seq(), 1u);
   sent = drain(out);
@@ -184,16 +173,12 @@ TEST(Follower, ALateSnapshotOfThisEpochDoesNotTakeItBack) {
   Outbox out;
   RoomService follower(RoomServiceConfig{}, kFollower, out);
   follower.on_follow(1000, kEpoch, Endpoint{1, 1});
-  deliver_snapshot(follower, 2000, game::RoomBook{}, 1, 0);
+  deliver_snapshot(follower, 2000, kLeader, game::RoomBook{}, 1, 0);
   wire::Replicate r;
   r.first_seq = 1;
-  wire::RoomEvent open;
-  open.kind = wire::EventKind::kOpenRoom;
-  open.room = 1;
+  const wire::RoomEvent open = make_event(wire::EventKind::kOpenRoom, 1);
   r.events.push_back(open);
-  wire::RoomEvent tick;
-  tick.kind = wire::EventKind::kTick;
-  tick.room = 1;
+  const wire::RoomEvent tick = make_event(wire::EventKind::kTick, 1);
   r.events.push_back(tick);
   r.events.push_back(tick);
   follower.on_replicate(3000, r);
@@ -202,7 +187,7 @@ TEST(Follower, ALateSnapshotOfThisEpochDoesNotTakeItBack) {
   // The late snapshot, as of seq 1.
   game::RoomBook one_room;
   ASSERT_TRUE(one_room.apply(open).ok());
-  deliver_snapshot(follower, 4000, one_room, 2, 1);
+  deliver_snapshot(follower, 4000, kLeader, one_room, 2, 1);
   EXPECT_EQ(follower.applied_seq(), 3u);
   const auto sent = drain(out);
   ASSERT_EQ(sent.size(), 1u);
@@ -215,12 +200,10 @@ TEST(Follower, InjectedBugAppliesAcrossGaps) {
   config.inject_bug_skip_nack = true;
   RoomService follower(config, kFollower, out);
   follower.on_follow(1000, kEpoch, Endpoint{1, 1});
-  deliver_snapshot(follower, 2000, game::RoomBook{}, 1, 0);
+  deliver_snapshot(follower, 2000, kLeader, game::RoomBook{}, 1, 0);
   wire::Replicate later;
   later.first_seq = 5;
-  wire::RoomEvent open;
-  open.kind = wire::EventKind::kOpenRoom;
-  open.room = 1;
+  const wire::RoomEvent open = make_event(wire::EventKind::kOpenRoom, 1);
   later.events.push_back(open);
   follower.on_replicate(3000, later);
   EXPECT_EQ(follower.applied_seq(), 5u);
