@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/services/pong/notes.h"
 #include "core/wire/decode_counted.h"
 
 namespace dp {
@@ -12,8 +13,8 @@ std::int8_t clamp_direction(std::int8_t direction) {
   return std::clamp<std::int8_t>(direction, -1, 1);
 }
 
-std::int64_t packed_score(const wire::RoomState& state) {
-  return (static_cast<std::int64_t>(state.score_left) << 8) | state.score_right;
+pong::Score score_of(const wire::RoomState& state) {
+  return pong::Score{state.score_left, state.score_right};
 }
 
 }  // namespace
@@ -49,11 +50,15 @@ void ClientNode::start(TimeUs now) {
 
 void ClientNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
                              std::span<const std::uint8_t> bytes) {
-  if (!wire::decode_counted(now, channel, bytes, scratch_, stats_, outbox_)) return;
-  const wire::Header& h = scratch_.header;
+  if (!wire::admit_header(now, wire::Receiver::kClient, channel, bytes, header_, stats_,
+                          outbox_) ||
+      !wire::decode_counted(now, channel, header_, bytes, message_, stats_, outbox_)) {
+    return;
+  }
+  const wire::Header& h = header_;
   if (h.sender == config_.id) return;  // Our own broadcast, looped back by the host.
   if (phase_ == ClientPhase::kLeft) return;
-  std::visit([&](const auto& msg) { handle(now, from, h, msg); }, scratch_.body);
+  std::visit([&](const auto& msg) { handle(now, from, h, msg); }, message_);
 }
 
 void ClientNode::on_tick(TimeUs now) {
@@ -236,8 +241,7 @@ void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,
     // A new leader speaks: either it announced itself to the room, or we found it after a
     // silence. Either way this is the first state the player sees from it.
     ++stats_.rehomes;
-    emit(now, NodeEventKind::kClientRehomed, h.sender, h.epoch, m.room,
-         static_cast<std::int64_t>(m.seq));
+    emit(now, NodeEventKind::kClientRehomed, h.sender, h.epoch, m.seq);
   }
   // The state came from the leader's client socket: that is where our traffic goes now.
   leader_epoch_ = h.epoch;
@@ -252,7 +256,13 @@ void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,
     score_went_backwards_ = true;
   }
   if (!same_room || m.score_left != shown_->score_left || m.score_right != shown_->score_right) {
-    emit(now, NodeEventKind::kClientStateShown, h.sender, h.epoch, m.room, packed_score(m));
+    NodeEvent shown;
+    shown.at = now;
+    shown.kind = NodeEventKind::kServiceNote;
+    shown.peer = h.sender;
+    shown.epoch = h.epoch;
+    shown.note = ServiceNote::of(pong::StateShown{m.room, score_of(m), 0});
+    outbox_.emit(shown);
   }
 
   shown_ = m;
@@ -377,8 +387,14 @@ void ClientNode::broadcast(const Msg& msg) {
 }
 
 void ClientNode::emit(TimeUs now, NodeEventKind kind, const NodeId& peer, const Epoch& epoch,
-                      std::int64_t a, std::int64_t b) {
-  outbox_.emit(NodeEvent{now, kind, peer, epoch, a, b});
+                      std::uint64_t seq) {
+  NodeEvent event;
+  event.at = now;
+  event.kind = kind;
+  event.peer = peer;
+  event.epoch = epoch;
+  event.seq = seq;
+  outbox_.emit(event);
 }
 
 }  // namespace dp

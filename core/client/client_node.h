@@ -27,7 +27,7 @@
 
 namespace dp {
 
-// Wire phase numbers of wire::RoomState::phase (game::Phase; restated here so the client
+// Wire phase numbers of wire::RoomState::phase (pong::Phase; restated here so the client
 // does not depend on the game rules).
 namespace room_phase {
 constexpr std::uint8_t kWaiting = 0;
@@ -84,7 +84,7 @@ class ClientNode final : public Node {
  public:
   // Chooses the paddle direction (-1 up, 0 still, +1 down) from the state shown, for
   // `my_slot` (0 left, 1 right). Called once per input tick. Values outside [-1, 1] are
-  // clamped. The SDL client reads the keyboard; the simulator plugs in game::bot_direction.
+  // clamped. The SDL client reads the keyboard; the simulator plugs in pong::bot_direction.
   using InputPolicy =
       std::function<std::int8_t(const wire::RoomState& shown, std::uint8_t my_slot, Rng& rng)>;
 
@@ -149,6 +149,10 @@ class ClientNode final : public Node {
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
   template <class Other>
   void handle(TimeUs, Endpoint, const wire::Header&, const Other&) {}
+  // What a Pong client decodes: discovery answers and its room's states. Requests a server
+  // would take (a Join looped back) decode, but nothing handles them.
+  using Message = std::variant<wire::DiscoverResponse, wire::RoomState, wire::Join, wire::Input,
+                               wire::Leave>;
 
   void accept_state(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
   void rediscover(TimeUs now);
@@ -166,13 +170,14 @@ class ClientNode final : public Node {
   template <class Msg>
   void broadcast(const Msg& msg);
   void emit(TimeUs now, NodeEventKind kind, const NodeId& peer = {}, const Epoch& epoch = {},
-            std::int64_t a = 0, std::int64_t b = 0);
+            std::uint64_t seq = 0);
 
   ClientConfig config_;
   Rng rng_;         // Client ids and discovery jitter.
   Rng policy_rng_;  // Handed to the input policy, so its draws do not shift ours.
   InputPolicy policy_;
-  wire::Decoded scratch_;  // Reused decode target.
+  wire::Header header_;  // Reused decode targets.
+  Message message_;
   ClientStats stats_;
 
   ClientPhase phase_ = ClientPhase::kDiscovering;

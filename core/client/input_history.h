@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "core/wire/replication_messages.h"
+#include "core/wire/pong_messages.h"
 
 namespace dp {
 

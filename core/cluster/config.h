@@ -6,7 +6,7 @@
 #include "core/common/node.h"
 #include "core/common/outbox.h"
 #include "core/common/types.h"
-#include "core/replication/room_service.h"
+#include "core/replication/log_replica.h"
 
 namespace dp {
 
@@ -43,11 +43,11 @@ struct ServerConfig {
   PersistentState persisted;  // What survived the last crash (zero on first start).
   std::uint64_t seed = 1;     // Seeds the node's own jitter generator.
   // Servers in the cluster (this one included), when the operator knows it up front; 0:
-  // learn it by discovery only. Known, it bounds from below the cluster size a point waits
+  // learn it by discovery only. Known, it bounds from below the cluster size a commit waits
   // for: a server that starts while the others are unreachable (or that heard one only once
-  // before it died) never takes itself for a cluster of one and shows points nobody holds.
+  // before it died) never takes itself for a cluster of one and shows what nobody else holds.
   std::uint32_t cluster_size = 0;
-  RoomServiceConfig rooms;
+  ReplicaConfig replica;
 };
 
 }  // namespace dp

@@ -1,20 +1,29 @@
-// A cluster server: discovery, two-way heartbeats, epoch-safe Bully election (and, from the
-// replication layer on, the sequencer and the rooms), composed into one Node.
+// A cluster server: discovery, two-way heartbeats, epoch-safe Bully election, and the log
+// replica with its services, composed into one Node.
 //
 // Pure state machine: the driver calls start(), on_datagram() and on_tick() with the current
 // time, then drains outbox(). Query methods report what the node believes, for the
 // simulator's timeline and invariant checks and for the server's logs.
+//
+// A datagram enters through one path (on_datagram): header, then the channel whitelist, then
+// the body; then the sender's membership is noted, and the epoch is checked once, in
+// admit_epoch(), which adopts a newer leadership, answers a stale one, or refuses the
+// message; only then does a handler run. Handlers never compare epochs themselves.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <vector>
 
 #include "core/cluster/config.h"
+#include "core/cluster/roles.h"
 #include "core/common/node.h"
 #include "core/common/rng.h"
-#include "core/replication/room_service.h"
+#include "core/replication/log_replica.h"
 #include "core/wire/codec.h"
+#include "core/wire/send.h"
 
 namespace dp {
 
@@ -44,7 +53,7 @@ struct PeerInfo {
 
 class ServerNode final : public Node {
  public:
-  explicit ServerNode(const ServerConfig& config);
+  ServerNode(const ServerConfig& config, std::vector<std::unique_ptr<Service>> services);
 
   void start(TimeUs now) override;
   void on_datagram(TimeUs now, Channel channel, Endpoint from,
@@ -53,12 +62,14 @@ class ServerNode final : public Node {
   // Clean shutdown: a leader hands over (RESIGN) so its successor need not wait for the
   // heartbeat timeout. The node ignores every input afterwards.
   void shutdown(TimeUs now);
-  bool stopped() const { return stopped_; }
+  bool stopped() const { return role_kind() == ServerRole::kStopped; }
   TimeUs next_tick_at() const override;
 
   const NodeId& id() const { return config_.id; }
-  wire::Role role() const { return role_; }
-  bool is_leader() const { return role_ == wire::Role::kLeader; }
+  ServerRole role_kind() const { return static_cast<ServerRole>(role_.index()); }
+  wire::Role role() const { return wire_role(role_kind()); }
+  bool is_leader() const { return role_kind() == ServerRole::kLeading; }
+  bool has_leader() const { return is_leader() || role_kind() == ServerRole::kFollowing; }
   // The epoch this node leads or follows; none while it has no leader.
   Epoch epoch() const { return has_leader() ? epoch_ : Epoch{}; }
   // The newest epoch this node has led or followed, kept while it looks for a new leader so
@@ -66,102 +77,94 @@ class ServerNode final : public Node {
   const Epoch& known_epoch() const { return epoch_; }
   // Highest term seen anywhere (persisted across crashes).
   std::uint64_t highest_term() const { return highest_term_; }
-  bool has_leader() const {
-    return role_ == wire::Role::kLeader || (role_ == wire::Role::kFollower && following_);
-  }
   const std::map<NodeId, PeerInfo>& peers() const { return peers_; }
   // The most other servers this node has known of (see PersistentState::peers_known).
   std::uint32_t peers_known() const { return peers_known_; }
   const ServerStats& stats() const { return stats_; }
   const ServerConfig& config() const { return config_; }
-  const RoomService& rooms() const { return rooms_; }
+  const LogReplica& replica() const { return replica_; }
 
  private:
-  // Message handlers (one per type).
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
-              const wire::DiscoverRequest& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
-              const wire::DiscoverResponse& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
-              const wire::Heartbeat& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
-              const wire::Election& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Answer& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
-              const wire::Coordinator& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Resign& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
-              const wire::Replicate& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Ack& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Nack& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h,
-              const wire::Snapshot& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Join& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Input& m);
-  void handle(TimeUs now, Channel ch, Endpoint from, const wire::Header& h, const wire::Leave& m);
-  void handle(TimeUs, Channel, Endpoint, const wire::Header&, const wire::RoomState&) {}
-  // Leader-originated replication traffic: adopt a newer epoch, drop an older one.
-  // Returns true if the message belongs to our current epoch.
-  bool accept_leader_message(TimeUs now, const wire::Header& h);
-  void update_followers(TimeUs now);
-  static bool body_matches_source(const wire::Message& body, Endpoint from);
+  // Entry: the epoch checked once (server_node.cc).
+  bool admit_epoch(TimeUs now, const wire::Header& h, const wire::ServerMessage& body);
+  bool admit_leader_claim(TimeUs now, const wire::Header& h);
+  static bool body_matches_source(const wire::ServerMessage& body, Endpoint from);
+  void note_sender(TimeUs now, const wire::Header& h, const wire::ServerMessage& body);
 
-  // Membership.
+  // Handlers (server_handlers.cc), one per message type, for admitted messages.
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::DiscoverRequest& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::DiscoverResponse& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Heartbeat& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Election& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Answer& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Coordinator& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Resign& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Replicate& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Ack& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Nack& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Snapshot& m);
+  void update_followers(TimeUs now);
+
+  // Membership (membership.cc).
   PeerInfo& note_peer(TimeUs now, const NodeId& peer, Endpoint control, Endpoint client);
   void expire_peers(TimeUs now);
   void update_peers_known();
   void note_leader_size_claim(std::uint32_t servers_known);
+  void heard_from(TimeUs now, const NodeId& peer);
   static constexpr std::uint32_t kDatagramsToCount = 3;
-  // Epochs and roles.
+
+  // Roles and the Bully election (election.cc).
+  void become(TimeUs now, RoleState next);
   void observe_term(std::uint64_t term);
   void persist();
   void follow(TimeUs now, const Epoch& epoch);
   void become_leader(TimeUs now);
   void lose_leader(TimeUs now, const NodeId& suspect);
+  void step_down_to(TimeUs now, const Epoch& newer);
   bool leader_healthy(TimeUs now) const;
-  // Election.
   void start_election(TimeUs now);
   void election_timeouts(TimeUs now);
-  // Periodic sends.
+  bool election_in_progress() const { return role_kind() == ServerRole::kCandidate; }
+
+  // Periodic sends (membership.cc).
   void send_heartbeats(TimeUs now);
   // Our role, endpoints, replica position and cluster size (a leader adds whom it hears).
   wire::Heartbeat own_heartbeat() const;
   void send_discovery(TimeUs now);
 
   template <class Msg>
-  void send(Channel from, Endpoint to, const Msg& msg);
+  void send(Endpoint to, const Msg& msg) {
+    wire::send_message(outbox_, config_.id, epoch_, Channel::kControl, to, msg);
+  }
   template <class Msg>
-  void broadcast(const Msg& msg);
-  void emit(TimeUs now, NodeEventKind kind, const NodeId& peer = {}, const Epoch& epoch = {},
-            std::int64_t a = 0, std::int64_t b = 0);
+  void broadcast(const Msg& msg) {
+    wire::broadcast_message(outbox_, config_.id, epoch_, Channel::kControl,
+                            config_.endpoints.discovery_port, msg);
+  }
+  void emit(TimeUs now, NodeEventKind kind, const NodeId& peer = {}, const Epoch& epoch = {});
 
   ServerConfig config_;
   Rng rng_;
-  wire::Decoded scratch_;  // Reused decode target.
   ServerStats stats_;
-  RoomService rooms_;
+  LogReplica replica_;
+  wire::Header header_;               // Reused decode targets.
+  wire::ServerMessage message_;
 
-  wire::Role role_ = wire::Role::kFollower;
+  RoleState role_;
   Epoch epoch_;
-  bool following_ = false;
-  bool stopped_ = false;
   std::uint32_t peers_known_ = 0;  // See PersistentState::peers_known.
   // The cluster size our leader last claimed, and how many heartbeats in a row claimed it
   // (adopted only when repeated, like a peer: one corrupted datagram must not inflate it).
   std::uint32_t leader_size_claim_ = 0;
   std::uint32_t leader_size_claims_ = 0;
   std::uint64_t highest_term_ = 0;
-  std::map<NodeId, PeerInfo> peers_;
+  std::map<NodeId, PeerInfo> peers_;  // Bounded: wire::kMaxServers.
 
   TimeUs started_at_us_ = 0;
-  TimeUs leader_heard_us_ = 0;   // Last message from our leader in our epoch.
-  TimeUs leader_listed_us_ = 0;  // Last leader heartbeat that listed us as heard.
   TimeUs next_heartbeat_us_ = 0;
   TimeUs next_discovery_us_ = 0;
   TimeUs last_discovery_us_ = 0;
-  // Election state. election_deadline_us_ is 0 when no election is in progress.
-  TimeUs election_deadline_us_ = 0;
-  bool got_answer_ = false;
+  // Election back-off, across attempts and roles.
   int election_attempt_ = 0;
   TimeUs next_election_allowed_us_ = 0;
 };

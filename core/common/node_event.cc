@@ -24,24 +24,14 @@ const char* node_event_name(NodeEventKind kind) {
       return "datagram-rejected";
     case NodeEventKind::kStaleEpochIgnored:
       return "stale-epoch-ignored";
-    case NodeEventKind::kReplicaSnapshot:
+    case NodeEventKind::kSnapshotInstalled:
       return "snapshot-installed";
     case NodeEventKind::kSnapshotSent:
       return "snapshot-sent";
-    case NodeEventKind::kRetransmit:
-      return "retransmit";
-    case NodeEventKind::kRoomOpened:
-      return "room-opened";
-    case NodeEventKind::kPointScored:
-      return "point-scored";
-    case NodeEventKind::kMatchOver:
-      return "match-over";
-    case NodeEventKind::kRoomClosed:
-      return "room-closed";
     case NodeEventKind::kClientRehomed:
       return "client-rehomed";
-    case NodeEventKind::kClientStateShown:
-      return "client-state-shown";
+    case NodeEventKind::kServiceNote:
+      return "service-note";
   }
   return "?";
 }

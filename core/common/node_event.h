@@ -1,9 +1,13 @@
 // Observations a node reports about itself: the raw material of logs, the simulator's
 // timeline, Perfetto traces and invariant checks. Plain data, no strings on the hot path.
+//
+// Each kind fills only the fields named beside it; a service reports its own observations as
+// a typed ServiceNote (kServiceNote), which only code that knows the service reads.
 #pragma once
 
 #include <cstdint>
 
+#include "core/common/service_note.h"
 #include "core/common/types.h"
 
 namespace dp {
@@ -13,22 +17,16 @@ enum class NodeEventKind : std::uint8_t {
   kPeerDiscovered,     // peer = new server peer.
   kPeerLost,           // peer = server no longer heard within the timeout.
   kSuspectLeader,      // peer = leader we stopped hearing (or that stopped hearing us).
-  kElectionStarted,    // a = attempt number.
+  kElectionStarted,    // attempt = attempt number.
   kBecameLeader,       // epoch = new epoch.
   kFollowing,          // epoch = epoch of the leader we now follow.
   kSteppedDown,        // epoch = the newer epoch that deposed us.
-  kDatagramRejected,   // a = DecodeError code, b = channel.
+  kDatagramRejected,   // reason = wire::RejectReason, channel = where it arrived.
   kStaleEpochIgnored,  // epoch = the stale epoch of an ignored message; peer = sender.
-  // Replication and game events (used from the replication layer on).
-  kReplicaSnapshot,   // a = seq of the snapshot installed; peer = leader.
-  kSnapshotSent,      // peer = follower; a = seq.
-  kRetransmit,        // peer = follower; a = events resent.
-  kRoomOpened,        // a = room id.
-  kPointScored,       // a = room id; b = packed score (left << 8 | right).
-  kMatchOver,         // a = room id; b = packed final score.
-  kRoomClosed,        // a = room id.
-  kClientRehomed,     // client: peer = new leader.
-  kClientStateShown,  // client: a = room id; b = packed score.
+  kSnapshotInstalled,  // seq = position of the snapshot installed; peer = its sender.
+  kSnapshotSent,       // peer = follower; seq = position of the snapshot.
+  kClientRehomed,      // client: peer = new leader; seq = position of its first state.
+  kServiceNote,        // note = a service's own observation.
 };
 
 const char* node_event_name(NodeEventKind kind);
@@ -38,8 +36,11 @@ struct NodeEvent {
   NodeEventKind kind = NodeEventKind::kStarted;
   NodeId peer;
   Epoch epoch;
-  std::int64_t a = 0;
-  std::int64_t b = 0;
+  std::uint64_t seq = 0;
+  std::uint32_t attempt = 0;
+  std::uint8_t reason = 0;
+  Channel channel = Channel::kControl;
+  ServiceNote note;
 };
 
 }  // namespace dp

@@ -2,7 +2,9 @@
 // broadcast, observations for logs and traces, and state to persist.
 //
 // The outbox owns one reusable byte arena; a step appends encoded datagrams to it and the
-// driver drains it. After warm-up no step allocates.
+// driver drains it. After warm-up no step allocates. Both lists are bounded per step
+// (kMaxDatagramsPerStep, kMaxEventsPerStep): beyond that an effect is dropped and counted, never
+// silently lost, so no input can make one step grow memory without limit.
 #pragma once
 
 #include <cstdint>
@@ -38,8 +40,13 @@ struct OutDatagram {
 
 class Outbox {
  public:
-  // Maximum datagram size in bytes; every encoder writes at most this much.
+  // Maximum datagram size in bytes; every encoder writes at most this much (tied to
+  // wire::kMaxDatagramSize by a static_assert in core/wire/send.h).
   static constexpr std::size_t kMaxDatagram = 1200;
+  // A leader tick of 10,000 rooms sends 20,000 client states; a snapshot of the largest
+  // state is 8,192 chunks per follower.
+  static constexpr std::size_t kMaxDatagramsPerStep = 32768;
+  static constexpr std::size_t kMaxEventsPerStep = 4096;
 
   Outbox() {
     arena_.reserve(64 * 1024);
@@ -48,8 +55,14 @@ class Outbox {
   }
 
   // Reserves kMaxDatagram bytes at the end of the arena for an encoder to write into.
+  // Returns an empty span when the step already holds kMaxDatagramsPerStep datagrams (the
+  // encoder then fails and the send is counted in dropped_datagrams()).
   std::span<std::uint8_t> begin_datagram() {
     pending_offset_ = arena_.size();
+    if (datagrams_.size() >= kMaxDatagramsPerStep) {
+      ++dropped_datagrams_;
+      return {};
+    }
     arena_.resize(pending_offset_ + kMaxDatagram);
     return {arena_.data() + pending_offset_, kMaxDatagram};
   }
@@ -63,7 +76,13 @@ class Outbox {
   }
   void abort_datagram() { arena_.resize(pending_offset_); }
 
-  void emit(const NodeEvent& event) { events_.push_back(event); }
+  void emit(const NodeEvent& event) {
+    if (events_.size() >= kMaxEventsPerStep) {
+      ++dropped_events_;
+      return;
+    }
+    events_.push_back(event);
+  }
   void persist(const PersistentState& state) { persist_ = state; }
 
   const std::vector<OutDatagram>& datagrams() const { return datagrams_; }
@@ -72,6 +91,10 @@ class Outbox {
   }
   const std::vector<NodeEvent>& events() const { return events_; }
   const std::optional<PersistentState>& persisted() const { return persist_; }
+
+  // Effects refused because a step hit its bound, since the node started (monotonic).
+  std::uint64_t dropped_datagrams() const { return dropped_datagrams_; }
+  std::uint64_t dropped_events() const { return dropped_events_; }
 
   bool empty() const { return datagrams_.empty() && events_.empty() && !persist_; }
   void clear() {
@@ -87,6 +110,8 @@ class Outbox {
   std::vector<OutDatagram> datagrams_;
   std::vector<NodeEvent> events_;
   std::optional<PersistentState> persist_;
+  std::uint64_t dropped_datagrams_ = 0;
+  std::uint64_t dropped_events_ = 0;
 };
 
 }  // namespace dp

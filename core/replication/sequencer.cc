@@ -1,48 +1,68 @@
 #include "core/replication/sequencer.h"
 
 #include <algorithm>
+#include <array>
+
+#include "core/wire/cluster_messages.h"
 
 namespace dp {
 
+const char* progress_name(Progress progress) {
+  switch (progress) {
+    case Progress::kSnapshot:
+      return "snapshot";
+    case Progress::kProbe:
+      return "probe";
+    case Progress::kReplicate:
+      return "replicate";
+  }
+  return "?";
+}
+
 Sequencer::Sequencer(const SequencerConfig& config)
-    : config_(config), ring_(config.ring_capacity_log2) {}
+    : config_(config), ring_(config.ring_capacity_log2, config.ring_arena_log2) {}
 
 void Sequencer::reset(std::uint64_t next_seq) {
   ring_.reset(next_seq);
   links_.clear();
 }
 
+void Sequencer::need_snapshot(FollowerLink& link) {
+  if (link.state != Progress::kSnapshot) link.after_snapshot = link.state;
+  link.state = Progress::kSnapshot;
+}
+
 void Sequencer::add_follower(const NodeId& id, TimeUs now) {
+  DP_ASSERT(links_.size() <= wire::kMaxServers, "more followers than a cluster may have");
   auto [it, inserted] = links_.try_emplace(id);
   if (!inserted) return;
   it->second.last_progress_us = now;
-  it->second.needs_snapshot = true;
 }
 
 void Sequencer::remove_follower(const NodeId& id) { links_.erase(id); }
 
 void Sequencer::on_ack(const NodeId& id, std::uint64_t applied_seq, TimeUs now) {
   auto it = links_.find(id);
-  if (it == links_.end() || it->second.needs_snapshot) return;
+  if (it == links_.end() || it->second.needs_snapshot()) return;
   FollowerLink& link = it->second;
   if (applied_seq > ring_.last_seq()) return;  // Acks something never sent: ignore.
   if (applied_seq > link.acked) {
     link.acked = applied_seq;
     link.last_progress_us = now;
-    link.probing = false;
+    link.state = Progress::kReplicate;
   }
   link.sent = std::max(link.sent, link.acked);
 }
 
 void Sequencer::on_nack(const NodeId& id, std::uint64_t from_seq, TimeUs now) {
   auto it = links_.find(id);
-  if (it == links_.end() || it->second.needs_snapshot) return;
+  if (it == links_.end() || it->second.needs_snapshot()) return;
   FollowerLink& link = it->second;
   if (from_seq == 0 || from_seq > ring_.next_seq()) return;
   // A NACK overtaken by a later ACK (datagrams reorder) asks for what is already applied.
   if (from_seq <= link.acked) return;
   if (!ring_.holds(from_seq) && from_seq != ring_.next_seq()) {
-    link.needs_snapshot = true;
+    need_snapshot(link);
     return;
   }
   // A NACK from before the snapshot we sent: the follower never installed it (it was lost,
@@ -51,7 +71,7 @@ void Sequencer::on_nack(const NodeId& id, std::uint64_t from_seq, TimeUs now) {
   if (from_seq <= link.snapshot_seq) link.snapshot_seq = 0;
   // Everything before from_seq is applied, so the NACK doubles as an ACK.
   link.acked = std::max(link.acked, from_seq - 1);
-  if (link.sent >= from_seq) link.retransmitted_events += link.sent - from_seq + 1;
+  if (link.sent >= from_seq) link.retransmitted_entries += link.sent - from_seq + 1;
   link.sent = from_seq - 1;
   link.last_progress_us = now;
 }
@@ -60,7 +80,7 @@ void Sequencer::request_snapshot(const NodeId& id) {
   auto it = links_.find(id);
   if (it == links_.end()) return;
   // It starts over (restarted or diverged): what it acknowledged before no longer holds.
-  it->second.needs_snapshot = true;
+  need_snapshot(it->second);
   it->second.acked = 0;
   it->second.snapshot_seq = 0;
 }
@@ -71,9 +91,9 @@ void Sequencer::on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now
   FollowerLink& link = it->second;
   link.snapshot_sent_us = now;
   // Stream from the snapshot on, but count nothing as replicated until the follower ACKs:
-  // a point must not be shown on the strength of a snapshot that may be lost. If it is lost
-  // the follower keeps asking (NACK with want_snapshot) and needs_snapshot comes back.
-  link.needs_snapshot = false;
+  // a commit must not rest on a snapshot that may be lost. If it is lost the follower keeps
+  // asking (NACK with want_snapshot) and the link goes back to kSnapshot.
+  if (link.state == Progress::kSnapshot) link.state = link.after_snapshot;
   link.snapshot_seq = seq;
   link.sent = std::max(link.acked, seq);
   link.last_progress_us = now;
@@ -82,12 +102,12 @@ void Sequencer::on_snapshot_sent(const NodeId& id, std::uint64_t seq, TimeUs now
 std::uint64_t Sequencer::commit_seq(std::size_t replicas) const {
   if (replicas == 0) return ring_.last_seq();
   if (links_.size() < replicas) return 0;
-  std::vector<std::uint64_t> acks;
-  acks.reserve(links_.size());
-  for (const auto& [id, link] : links_) acks.push_back(link.needs_snapshot ? 0 : link.acked);
+  std::array<std::uint64_t, wire::kMaxServers + 1> acks{};
+  std::size_t n = 0;
+  for (const auto& [id, link] : links_) acks[n++] = link.needs_snapshot() ? 0 : link.acked;
   const std::size_t k = replicas;
-  std::nth_element(acks.begin(), acks.begin() + static_cast<long>(k - 1), acks.end(),
-                   std::greater<>());
+  std::nth_element(acks.begin(), acks.begin() + static_cast<long>(k - 1),
+                   acks.begin() + static_cast<long>(n), std::greater<>());
   return acks[k - 1];
 }
 
@@ -95,21 +115,22 @@ bool Sequencer::next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeI
   group.clear();
   std::uint64_t from = 0;
   for (auto& [id, link] : links_) {
-    if (link.needs_snapshot) continue;
+    if (link.needs_snapshot()) continue;
     const std::uint64_t base = std::max(link.acked, link.snapshot_seq);
     if (link.sent > base && now - link.last_progress_us > config_.retransmit_timeout_us) {
       // No progress: go back to the last ACK (the batch or its ACK was lost).
-      link.retransmitted_events += link.sent - base;
+      link.retransmitted_entries += link.sent - base;
       link.sent = base;
       link.last_progress_us = now;
-      link.probing = true;
+      link.state = Progress::kProbe;
     }
     link.sent = std::max(link.sent, base);  // Never behind what the follower has.
     if (link.sent >= ring_.last_seq()) continue;
-    const std::uint64_t window = link.probing ? config_.probe_window_events : config_.window_events;
+    const std::uint64_t window = link.state == Progress::kProbe ? config_.probe_window_entries
+                                                                : config_.window_entries;
     if (link.sent - base >= window) continue;
     if (!ring_.holds(link.sent + 1)) {
-      link.needs_snapshot = true;
+      need_snapshot(link);
       continue;
     }
     if (group.empty()) {
@@ -120,21 +141,17 @@ bool Sequencer::next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeI
     }
   }
   if (group.empty()) return false;
-  batch.events.clear();
+  batch.entries.clear();
   batch.first_seq = from;
-  std::size_t bytes = 0;
-  for (std::uint64_t seq = from; seq <= ring_.last_seq() && !batch.events.full(); ++seq) {
-    const wire::RoomEvent& e = ring_.at(seq);
-    const std::size_t size = e.wire_size();
-    if (bytes + size > config_.batch_budget_bytes) break;
-    bytes += size;
-    batch.events.push_back(e);
+  for (std::uint64_t seq = from; seq <= ring_.last_seq(); ++seq) {
+    if (!batch.entries.append(ring_.at(seq))) break;
   }
   return true;
 }
 
 void Sequencer::mark_sent(const std::vector<NodeId>& group, const wire::Replicate& batch) {
-  const std::uint64_t last = batch.first_seq + batch.events.size() - 1;
+  DP_ASSERT(!batch.entries.empty(), "a batch carries at least one entry");
+  const std::uint64_t last = batch.first_seq + batch.entries.count() - 1;
   for (const auto& id : group) {
     auto it = links_.find(id);
     if (it != links_.end()) it->second.sent = std::max(it->second.sent, last);
@@ -144,8 +161,8 @@ void Sequencer::mark_sent(const std::vector<NodeId>& group, const wire::Replicat
 void Sequencer::snapshot_due(TimeUs now, std::vector<NodeId>& out) const {
   out.clear();
   for (const auto& [id, link] : links_) {
-    if (link.needs_snapshot && (link.snapshot_sent_us == 0 ||
-                                now - link.snapshot_sent_us > config_.retransmit_timeout_us)) {
+    if (link.needs_snapshot() && (link.snapshot_sent_us == 0 ||
+                                  now - link.snapshot_sent_us > config_.retransmit_timeout_us)) {
       out.push_back(id);
     }
   }

@@ -17,47 +17,6 @@ std::uint64_t get_u64(const std::uint8_t* p) {
 
 }  // namespace
 
-const char* msg_type_name(MsgType type) {
-  switch (type) {
-    case MsgType::kDiscoverRequest:
-      return "discover-request";
-    case MsgType::kDiscoverResponse:
-      return "discover-response";
-    case MsgType::kHeartbeat:
-      return "heartbeat";
-    case MsgType::kElection:
-      return "election";
-    case MsgType::kAnswer:
-      return "answer";
-    case MsgType::kCoordinator:
-      return "coordinator";
-    case MsgType::kResign:
-      return "resign";
-    case MsgType::kReplicate:
-      return "replicate";
-    case MsgType::kAck:
-      return "ack";
-    case MsgType::kNack:
-      return "nack";
-    case MsgType::kSnapshot:
-      return "snapshot";
-    case MsgType::kJoin:
-      return "join";
-    case MsgType::kInput:
-      return "input";
-    case MsgType::kRoomState:
-      return "room-state";
-    case MsgType::kLeave:
-      return "leave";
-  }
-  return "unknown";
-}
-
-bool is_known_msg_type(std::uint8_t value) {
-  return (value >= 1 && value <= 6) || value == 9 || (value >= 10 && value <= 13) ||
-         (value >= 20 && value <= kMaxMsgTypeValue);
-}
-
 void write_header(const Header& h, std::span<std::uint8_t, kHeaderSize> out) {
   std::uint8_t* p = out.data();
   p[0] = kMagic0;

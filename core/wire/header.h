@@ -3,7 +3,7 @@
 //   offset size field
 //   0      2    magic 0x50 0x44 ("PD")
 //   2      1    protocol version
-//   3      1    message type
+//   3      1    message type (see message_types.h for the families)
 //   4      16   sender node id (hi, lo; big-endian)
 //   20     8    epoch term (big-endian)
 //   28     16   epoch leader id (big-endian)
@@ -18,6 +18,7 @@
 #include <span>
 
 #include "core/common/types.h"
+#include "core/wire/message_types.h"
 
 namespace dp::wire {
 
@@ -28,31 +29,6 @@ constexpr std::size_t kHeaderSize = 46;
 constexpr std::size_t kMaxDatagramSize = 1200;
 constexpr std::size_t kMaxBodySize = kMaxDatagramSize - kHeaderSize;
 
-enum class MsgType : std::uint8_t {
-  kDiscoverRequest = 1,
-  kDiscoverResponse = 2,
-  kHeartbeat = 3,
-  kElection = 4,
-  kAnswer = 5,
-  kCoordinator = 6,
-  // A leader that shuts down cleanly hands over at once instead of waiting to be suspected.
-  kResign = 9,
-  // Replication between servers.
-  kReplicate = 10,
-  kAck = 11,
-  kNack = 12,
-  kSnapshot = 13,
-  // Client traffic.
-  kJoin = 20,
-  kInput = 21,
-  kRoomState = 22,
-  kLeave = 23,
-};
-constexpr std::uint8_t kMaxMsgTypeValue = 23;
-const char* msg_type_name(MsgType type);
-// True if `value` names a message type this version understands.
-bool is_known_msg_type(std::uint8_t value);
-
 struct Header {
   MsgType type = MsgType::kHeartbeat;
   NodeId sender;
@@ -61,7 +37,7 @@ struct Header {
 };
 
 void write_header(const Header& header, std::span<std::uint8_t, kHeaderSize> out);
-// Reads the fields without validating them (see decode() for validation).
+// Reads the fields without validating them (see decode_header() for validation).
 Header read_header(std::span<const std::uint8_t, kHeaderSize> in);
 
 }  // namespace dp::wire

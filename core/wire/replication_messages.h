@@ -1,5 +1,6 @@
-// Message bodies of the sequencer's replication stream (leader <-> followers) and of client
-// traffic (clients <-> leader). The epoch travels in the header.
+// Message bodies of the replicated log's stream between the leader and its followers. They
+// carry generic entries (log_entry.h) and know nothing of any service. The epoch travels in
+// the header.
 #pragma once
 
 #include <cstdint>
@@ -7,95 +8,25 @@
 #include "core/common/types.h"
 #include "core/wire/fixed.h"
 #include "core/wire/header.h"
+#include "core/wire/log_entry.h"
 
 namespace dp::wire {
 
-constexpr std::size_t kRoomNameMax = 24;
-using RoomName = FixedString<kRoomNameMax>;
-
-// One entry of the total order. Only the fields a kind needs go on the wire.
-enum class EventKind : std::uint8_t {
-  kOpenRoom = 1,   // room, name
-  kJoin = 2,       // room, slot, client_id, client
-  kLeave = 3,      // room, slot (a leave or a forfeit)
-  kInput = 4,      // room, slot, value = paddle direction (-1, 0, 1)
-  kTick = 5,       // room
-  kPoint = 6,      // room, value = packed score (left << 8 | right); a check for replicas
-  kMatchOver = 7,  // room, slot = winner, value = packed score
-  kClose = 8,      // room
-};
-constexpr std::uint8_t kMaxEventKindValue = 8;
-
-struct RoomEvent {
-  EventKind kind = EventKind::kTick;
-  std::uint32_t room = 0;
-  std::uint8_t slot = 0;
-  std::int32_t value = 0;
-  std::uint64_t client_id = 0;
-  Endpoint client;
-  RoomName name;
-
-  template <class A>
-  void save(A& ar) const {
-    ar(static_cast<std::uint8_t>(kind), room);
-    fields(ar, *this);
-  }
-  template <class A>
-  void load(A& ar) {
-    std::uint8_t k = 0;
-    ar(k, room);
-    if (k < 1 || k > kMaxEventKindValue) throw BoundsError("unknown event kind");
-    kind = static_cast<EventKind>(k);
-    fields(ar, *this);
-  }
-  // Bytes this event takes on the wire (for packing batches under the datagram limit).
-  std::size_t wire_size() const;
-  bool valid() const;
-
- private:
-  // Shared by save (Self = const RoomEvent) and load (Self = RoomEvent).
-  template <class A, class Self>
-  static void fields(A& ar, Self& e) {
-    switch (e.kind) {
-      case EventKind::kOpenRoom:
-        ar(e.name);
-        break;
-      case EventKind::kJoin:
-        ar(e.slot, e.client_id, e.client);
-        break;
-      case EventKind::kLeave:
-        ar(e.slot);
-        break;
-      case EventKind::kInput:
-        ar(e.slot, e.value);
-        break;
-      case EventKind::kTick:
-        break;
-      case EventKind::kPoint:
-        ar(e.value);
-        break;
-      case EventKind::kMatchOver:
-        ar(e.slot, e.value);
-        break;
-      case EventKind::kClose:
-        break;
-    }
-  }
-};
-
-constexpr std::size_t kMaxEventsPerBatch = 200;
-
-// Leader -> follower: events first_seq, first_seq+1, ... in order.
+// Leader -> follower: entries first_seq, first_seq+1, ... in order. commit_seq is the last
+// entry replicated on enough servers that clients may be shown its effects.
 struct Replicate {
   static constexpr MsgType kType = MsgType::kReplicate;
   std::uint64_t first_seq = 0;
   std::uint64_t commit_seq = 0;
-  FixedVec<RoomEvent, kMaxEventsPerBatch> events;
+  EntryBlock entries;
   template <class A>
   void serialize(A& ar) {
-    ar(first_seq, commit_seq, events);
+    ar(first_seq, commit_seq, entries);
   }
-  bool valid() const;
+  bool valid() const {
+    return first_seq != 0 && first_seq < (1ull << 62) && commit_seq < (1ull << 62) &&
+           entries.well_formed();
+  }
 };
 
 // Follower -> leader: everything up to and including applied_seq is applied (cumulative).
@@ -144,77 +75,6 @@ struct Snapshot {
     return chunk_count >= 1 && chunk_count <= kMaxSnapshotChunks && chunk < chunk_count &&
            total_bytes <= chunk_count * kSnapshotChunkBytes;
   }
-};
-
-// Client -> leader: join a named room, or (empty name) the first open one.
-struct Join {
-  static constexpr MsgType kType = MsgType::kJoin;
-  std::uint64_t client_id = 0;
-  RoomName room_name;
-  template <class A>
-  void serialize(A& ar) {
-    ar(client_id, room_name);
-  }
-  bool valid() const { return client_id != 0; }
-};
-
-constexpr std::size_t kInputHistory = 8;
-
-// Client -> leader, every tick: the newest paddle direction first, then the previous few, so
-// one lost datagram loses no input.
-struct Input {
-  static constexpr MsgType kType = MsgType::kInput;
-  std::uint64_t client_id = 0;
-  std::uint32_t room = 0;
-  std::uint32_t input_seq = 0;
-  FixedVec<std::int8_t, kInputHistory> recent;
-  template <class A>
-  void serialize(A& ar) {
-    ar(client_id, room, input_seq, recent);
-  }
-  bool valid() const;
-};
-
-struct Leave {
-  static constexpr MsgType kType = MsgType::kLeave;
-  std::uint64_t client_id = 0;
-  std::uint32_t room = 0;
-  template <class A>
-  void serialize(A& ar) {
-    ar(client_id, room);
-  }
-  bool valid() const { return client_id != 0; }
-};
-
-// Leader -> client: the state of the client's room. Positions are fixed-point (1/256 px).
-// Scores and game over are shown only once replicated, so a failover never takes them back.
-struct RoomState {
-  static constexpr MsgType kType = MsgType::kRoomState;
-  std::uint32_t room = 0;
-  std::uint64_t seq = 0;  // Position in the total order this state reflects.
-  RoomName name;
-  std::uint8_t phase = 0;
-  std::uint8_t your_slot = 0;
-  std::uint8_t winner = 0;  // Slot + 1, or 0 while undecided.
-  std::uint8_t target_score = 0;
-  std::uint8_t score_left = 0;
-  std::uint8_t score_right = 0;
-  std::uint16_t countdown_ticks = 0;
-  std::uint32_t tick = 0;
-  std::int32_t ball_x = 0;
-  std::int32_t ball_y = 0;
-  std::int32_t ball_vx = 0;
-  std::int32_t ball_vy = 0;
-  std::int32_t paddle_left_y = 0;
-  std::int32_t paddle_right_y = 0;
-  Endpoint leader_control;  // Lets the client log which server leads.
-  template <class A>
-  void serialize(A& ar) {
-    ar(room, seq, name, phase, your_slot, winner, target_score, score_left, score_right,
-       countdown_ticks, tick, ball_x, ball_y, ball_vx, ball_vy, paddle_left_y, paddle_right_y,
-       leader_control);
-  }
-  bool valid() const;
 };
 
 }  // namespace dp::wire

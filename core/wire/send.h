@@ -6,6 +6,9 @@
 
 namespace dp::wire {
 
+static_assert(Outbox::kMaxDatagram == kMaxDatagramSize,
+              "the outbox reserves exactly one datagram of the wire's size");
+
 // Returns false (and sends nothing) if the message does not fit one datagram or `to` is unset.
 template <class Msg>
 bool send_message(Outbox& outbox, const NodeId& sender, const Epoch& epoch, Channel from,

@@ -1,11 +1,11 @@
-#include "core/game/bot.h"
+#include "core/services/pong/bot.h"
 
 #include <algorithm>
 #include <cstdlib>
 
-#include "core/game/pong_rules.h"
+#include "core/services/pong/rules.h"
 
-namespace dp::game {
+namespace dp::pong {
 namespace {
 
 // How far off-centre a perfect bot meets the ball, to send it away at a steep angle (the
@@ -105,4 +105,4 @@ std::int8_t bot_direction(const wire::RoomState& seen, std::uint8_t my_slot, int
   return 0;
 }
 
-}  // namespace dp::game
+}  // namespace dp::pong

@@ -1,9 +1,9 @@
 // The replicated state machine of all Pong rooms.
 //
-// The leader and every follower hold a RoomBook and apply the same totally ordered
-// wire::RoomEvent values to it; the code is deterministic, so replicas that applied the same
-// prefix have the same digest(). Events are checked, never trusted: a bad event returns a
-// named error and leaves the book unchanged.
+// The leader and every follower hold a RoomBook and apply the same totally ordered Events to
+// it; the code is deterministic, so replicas that applied the same prefix have the same
+// digest(). Events are checked, never trusted: a bad event returns a named error and leaves
+// the book unchanged. Seats and room ids are the rooms layer's (rooms::RoomTable).
 //
 // Room life cycle: Waiting (0-1 players) -> Countdown (both joined) -> Playing -> GameOver
 // (winner and final score; a kLeave during Countdown/Playing forfeits) -> removed by kClose.
@@ -17,34 +17,20 @@
 
 #include "core/common/result.h"
 #include "core/common/types.h"
-#include "core/game/pong_rules.h"
-#include "core/wire/replication_messages.h"
+#include "core/services/pong/event.h"
+#include "core/services/pong/rules.h"
+#include "core/services/rooms/room_table.h"
 
-namespace dp::game {
+namespace dp::pong {
 
-constexpr std::size_t kMaxRooms = 100000;  // kOpenRoom beyond this is refused.
-
-struct PlayerSlot {
-  bool present = false;
-  std::uint64_t client_id = 0;  // Kept after a leave so the final state can still be addressed.
-  Endpoint client;
-
-  bool operator==(const PlayerSlot&) const = default;
-};
-
-struct Room {
-  std::uint32_t id = 0;
-  wire::RoomName name;
-  MatchState match;
-  PlayerSlot players[2];
-
-  int player_count() const { return int{players[0].present} + int{players[1].present}; }
-  bool operator==(const Room&) const = default;
-};
+using rooms::kMaxRooms;
+using rooms::Seat;
+using rooms::SeatRef;
+using Room = rooms::Room<MatchState, 2>;
 
 enum class ApplyError : std::uint8_t {
   kOk = 0,
-  kInvalidEvent,  // Fails wire::RoomEvent::valid() (slot or value out of range).
+  kInvalidEvent,  // Does not decode (unknown kind, wrong length, a field out of range).
   kUnknownRoom,
   kRoomIdTaken,  // kOpenRoom with an id at or below one already used (ids never repeat).
   kTooManyRooms,
@@ -56,22 +42,16 @@ enum class ApplyError : std::uint8_t {
 };
 const char* apply_error_name(ApplyError error);
 
-// What applying one event did. The sequencer turns point_scored_by / match_over into kPoint /
-// kMatchOver check events (see plan_checks in room_planner.h).
+// What applying one event did. The leader turns point_scored_by / match_over into kPoint /
+// kMatchOver check events (see plan_checks in planner.h).
 struct ApplyResult {
   ApplyError error = ApplyError::kOk;
   std::uint8_t point_scored_by = kNoSlot;
   bool match_over = false;
   std::uint8_t winner = kNoSlot;  // Set when match_over.
-  std::int32_t packed_score = 0;  // left << 8 | right, set when a point or match end happened.
+  Score score;                    // Set when a point or match end happened.
 
   bool ok() const { return error == ApplyError::kOk; }
-};
-
-// Where a present client sits.
-struct Seat {
-  std::uint32_t room = 0;
-  std::uint8_t slot = 0;
 };
 
 enum class SnapshotError : std::uint8_t {
@@ -92,13 +72,15 @@ class RoomBook {
   // target_score applies to rooms opened later; every replica must use the same value.
   explicit RoomBook(std::uint8_t target_score = kDefaultTargetScore);
 
-  ApplyResult apply(const wire::RoomEvent& event);
+  ApplyResult apply(const Event& event);
 
-  const std::map<std::uint32_t, Room>& rooms() const { return rooms_; }
-  const Room* find(std::uint32_t room_id) const;
-  std::optional<Seat> seat_of(std::uint64_t client_id) const;
+  const std::map<std::uint32_t, Room>& rooms() const { return table_.rooms(); }
+  const Room* find(std::uint32_t room_id) const { return table_.find(room_id); }
+  std::optional<SeatRef> seat_of(std::uint64_t client_id) const {
+    return table_.seat_of(client_id);
+  }
   // The id the next kOpenRoom must use at least (ids are never reused).
-  std::uint32_t next_room_id() const { return next_room_id_; }
+  std::uint32_t next_room_id() const { return table_.next_room_id(); }
   std::uint8_t target_score() const { return target_score_; }
 
   // FNV-1a 64 over the canonical encoding (the snapshot bytes), so equal digests mean equal
@@ -113,17 +95,13 @@ class RoomBook {
   Result<Loaded, SnapshotError> load_snapshot(std::span<const std::uint8_t> bytes);
 
  private:
-  ApplyResult open_room(const wire::RoomEvent& e);
-  ApplyResult join(Room& room, const wire::RoomEvent& e);
-  ApplyResult leave(Room& room, const wire::RoomEvent& e);
-  ApplyResult check(const Room& room, const wire::RoomEvent& e) const;
-  void close(std::uint32_t room_id);
+  ApplyResult open_room(const Event& e);
+  ApplyResult join(Room& room, const Event& e);
+  ApplyResult leave(Room& room, const Event& e);
+  ApplyResult check(const Room& room, const Event& e) const;
 
   std::uint8_t target_score_;
-  std::uint32_t next_room_id_ = 1;  // Room id 0 is never used.
-  std::map<std::uint32_t, Room> rooms_;
-  // Derived index of present players, rebuilt on snapshot load; not part of the digest.
-  std::map<std::uint64_t, Seat> seats_;
+  rooms::RoomTable<MatchState, 2> table_;
 };
 
-}  // namespace dp::game
+}  // namespace dp::pong

@@ -1,6 +1,6 @@
-#include "core/game/room_view.h"
+#include "core/services/pong/view.h"
 
-namespace dp::game {
+namespace dp::pong {
 
 wire::RoomState room_state_for(const Room& room, std::uint8_t slot, std::uint64_t seq) {
   const MatchState& m = room.match;
@@ -31,4 +31,4 @@ wire::RoomState closed_room_state(const Room& room, std::uint8_t slot, std::uint
   return s;
 }
 
-}  // namespace dp::game
+}  // namespace dp::pong

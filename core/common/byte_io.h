@@ -1,4 +1,4 @@
-// Little-endian byte writer and bounds-checked reader for the room book's snapshot encoding.
+// Little-endian byte writer and bounds-checked reader for snapshot encodings.
 //
 // The reader never reads past its span: a read past the end sets failed() and yields zero,
 // so a decoder can read a whole record and check once.
@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace dp::game {
+namespace dp {
 
 class ByteWriter {
  public:
@@ -73,4 +73,4 @@ class ByteReader {
   bool failed_ = false;
 };
 
-}  // namespace dp::game
+}  // namespace dp

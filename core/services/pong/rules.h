@@ -11,7 +11,10 @@
 
 #include <cstdint>
 
-namespace dp::game {
+#include "core/services/pong/score.h"
+#include "core/services/rooms/room_table.h"
+
+namespace dp::pong {
 
 constexpr std::int32_t kFixedOne = 256;  // Fixed-point units per pixel.
 constexpr std::int32_t px(std::int32_t pixels) { return pixels * kFixedOne; }
@@ -46,7 +49,7 @@ constexpr std::int32_t kVerticalSpeedMax = kSpeedMaxPerTick * kMaxSlopeNum / kMa
 constexpr std::uint16_t kCountdownTicks = 60;  // One second before every serve.
 constexpr std::uint8_t kDefaultTargetScore = 5;
 constexpr std::uint8_t kMaxTargetScore = 99;  // Scores travel as one byte each.
-constexpr std::uint8_t kNoSlot = 0xff;
+constexpr std::uint8_t kNoSlot = rooms::kNoSlot;
 
 // Numbering is part of the client protocol (wire::RoomState::phase).
 enum class Phase : std::uint8_t {
@@ -97,8 +100,8 @@ StepResult step(MatchState& match);
 // Only meaningful in Countdown or Playing; returns false (and changes nothing) otherwise.
 bool forfeit(MatchState& match, std::uint8_t leaving_slot);
 
-// Scores as the wire packs them: left << 8 | right.
-std::int32_t packed_score(const MatchState& match);
+// The score as it stands.
+Score score_of(const MatchState& match);
 
 // Folds an unbounded ball y back into [0, kBallMaxY] as if it had bounced off the walls.
 // Sets *flipped when an odd number of bounces happened (the vertical velocity reverses).
@@ -107,4 +110,4 @@ std::int32_t fold_ball_y(std::int64_t unfolded_y, bool* flipped);
 // True when every field is in the range the rules can produce (used on untrusted snapshots).
 bool valid_match_state(const MatchState& match);
 
-}  // namespace dp::game
+}  // namespace dp::pong

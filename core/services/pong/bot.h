@@ -14,13 +14,13 @@
 #include <cstdint>
 
 #include "core/common/rng.h"
-#include "core/wire/replication_messages.h"
+#include "core/wire/pong_messages.h"
 
-namespace dp::game {
+namespace dp::pong {
 
 // Returns the paddle direction (-1 up, 0 still, +1 down) for `my_slot` (0 left, 1 right).
 // skill_percent is clamped to [0, 100]. Draws exactly one number from `rng` per call.
 std::int8_t bot_direction(const wire::RoomState& seen, std::uint8_t my_slot, int skill_percent,
                           Rng& rng);
 
-}  // namespace dp::game
+}  // namespace dp::pong

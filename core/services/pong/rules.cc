@@ -1,12 +1,13 @@
-#include "core/game/pong_rules.h"
+#include "core/services/pong/rules.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cstdlib>
 #include <iterator>
 #include <limits>
 
-namespace dp::game {
+#include "core/common/assert.h"
+
+namespace dp::pong {
 namespace {
 
 constexpr std::int32_t kBallCenterX = (kFieldWidth - kBallSize) / 2;
@@ -65,7 +66,7 @@ bool try_paddle_hit(MatchState& m, int slot, std::int64_t num, std::int64_t den)
   const std::int32_t speed = std::min(std::abs(m.ball_vx) + kSpeedUpPerHit, kSpeedMaxPerTick);
   const std::int64_t offset =
       (static_cast<std::int64_t>(y) + kBallSize / 2) - (paddle_top + kPaddleHeight / 2);
-  assert(offset > -kHitReach && offset < kHitReach);
+  DP_ASSERT(offset > -kHitReach && offset < kHitReach, "a hit is within the paddle's reach");
   m.ball_vy = static_cast<std::int32_t>(speed * offset * kMaxSlopeNum / (kHitReach * kMaxSlopeDen));
   m.ball_vx = slot == 0 ? speed : -speed;
   return true;
@@ -171,9 +172,7 @@ bool forfeit(MatchState& m, std::uint8_t leaving_slot) {
   return true;
 }
 
-std::int32_t packed_score(const MatchState& m) {
-  return static_cast<std::int32_t>(m.score[0]) << 8 | m.score[1];
-}
+Score score_of(const MatchState& m) { return Score{m.score[0], m.score[1]}; }
 
 std::int32_t fold_ball_y(std::int64_t unfolded_y, bool* flipped) {
   constexpr std::int64_t kPeriod = 2 * static_cast<std::int64_t>(kBallMaxY);
@@ -208,4 +207,4 @@ bool valid_match_state(const MatchState& m) {
   return m.winner == kNoSlot && m.score[0] < m.target_score && m.score[1] < m.target_score;
 }
 
-}  // namespace dp::game
+}  // namespace dp::pong

@@ -6,10 +6,10 @@
 #include <string_view>
 #include <utility>
 
-#include "core/game/byte_io.h"
-#include "core/game/room_book.h"
+#include "core/common/byte_io.h"
+#include "core/services/pong/book.h"
 
-namespace dp::game {
+namespace dp::pong {
 namespace {
 
 constexpr std::uint32_t kSnapshotMagic = 0x42525044;  // "DPRB" read little-endian.
@@ -41,7 +41,7 @@ void put_room(ByteWriter& w, const Room& room) {
   w.put(m.target_score);
   w.put(m.winner);
   w.put(m.serve_toward);
-  for (const PlayerSlot& p : room.players) {
+  for (const Seat& p : room.seats) {
     w.put(static_cast<std::uint8_t>(p.present ? 1 : 0));
     w.put(p.client_id);
     w.put(p.client.ip);
@@ -77,7 +77,7 @@ bool get_room(ByteReader& r, Room& room) {
   m.target_score = r.get<std::uint8_t>();
   m.winner = r.get<std::uint8_t>();
   m.serve_toward = r.get<std::uint8_t>();
-  for (PlayerSlot& p : room.players) {
+  for (Seat& p : room.seats) {
     const auto present = r.get<std::uint8_t>();
     p.present = present == 1;
     p.client_id = r.get<std::uint64_t>();
@@ -129,9 +129,9 @@ void RoomBook::save_snapshot(std::vector<std::uint8_t>& out) const {
   w.put(kSnapshotMagic);
   w.put(kSnapshotVersion);
   w.put(target_score_);
-  w.put(next_room_id_);
-  w.put(static_cast<std::uint32_t>(rooms_.size()));
-  for (const auto& [id, room] : rooms_) put_room(w, room);
+  w.put(table_.next_room_id());
+  w.put(static_cast<std::uint32_t>(table_.rooms().size()));
+  for (const auto& [id, room] : table_.rooms()) put_room(w, room);
 }
 
 Result<Loaded, SnapshotError> RoomBook::load_snapshot(std::span<const std::uint8_t> bytes) {
@@ -154,7 +154,6 @@ Result<Loaded, SnapshotError> RoomBook::load_snapshot(std::span<const std::uint8
   }
 
   std::map<std::uint32_t, Room> rooms;
-  std::map<std::uint64_t, Seat> seats;
   std::uint32_t previous_id = 0;
   for (std::uint32_t i = 0; i < room_count; ++i) {
     Room room;
@@ -167,27 +166,21 @@ Result<Loaded, SnapshotError> RoomBook::load_snapshot(std::span<const std::uint8
       return R::failure(SnapshotError::kInconsistent);
     }
     previous_id = room.id;
-    for (std::uint8_t slot = 0; slot < 2; ++slot) {
-      const PlayerSlot& p = room.players[slot];
-      if (!p.present) continue;
-      if (!seats.emplace(p.client_id, Seat{room.id, slot}).second) {
-        return R::failure(SnapshotError::kInconsistent);
-      }
-    }
     rooms.emplace_hint(rooms.end(), room.id, room);
   }
   if (r.remaining() != 0) return R::failure(SnapshotError::kTrailingBytes);
 
+  // A client seated twice is refused; the table is then unchanged.
+  if (!table_.replace(std::move(rooms), next_room_id)) {
+    return R::failure(SnapshotError::kInconsistent);
+  }
   target_score_ = target_score;
-  next_room_id_ = next_room_id;
-  rooms_ = std::move(rooms);
-  seats_ = std::move(seats);
   return Loaded{};
 }
 
 std::uint64_t RoomBook::digest() const {
   std::vector<std::uint8_t> bytes;
-  bytes.reserve(16 + rooms_.size() * (kMinRoomBytes + wire::kRoomNameMax));
+  bytes.reserve(16 + table_.rooms().size() * (kMinRoomBytes + wire::kRoomNameMax));
   save_snapshot(bytes);
   return fnv1a(bytes);
 }
@@ -200,4 +193,4 @@ std::uint64_t RoomBook::room_digest(const Room& room) {
   return fnv1a(bytes);
 }
 
-}  // namespace dp::game
+}  // namespace dp::pong

@@ -1,16 +1,16 @@
 // What a client sees of its room: a wire::RoomState built from the replicated Room.
 //
-// Phase numbering on the wire is game::Phase: 0 waiting, 1 countdown, 2 playing, 3 game over,
+// Phase numbering on the wire is pong::Phase: 0 waiting, 1 countdown, 2 playing, 3 game over,
 // 4 closed. your_slot is 0 (left) or 1 (right), 2 for a spectator; winner is slot + 1, or 0
 // while undecided. Positions are fixed-point 1/256 px as in pong_rules.h.
 #pragma once
 
 #include <cstdint>
 
-#include "core/game/room_book.h"
-#include "core/wire/replication_messages.h"
+#include "core/services/pong/book.h"
+#include "core/wire/pong_messages.h"
 
-namespace dp::game {
+namespace dp::pong {
 
 constexpr std::uint8_t kSpectatorSlot = 2;
 
@@ -22,4 +22,4 @@ wire::RoomState room_state_for(const Room& room, std::uint8_t slot, std::uint64_
 // with phase Closed, so a player never sees the final score replaced by 0-0.
 wire::RoomState closed_room_state(const Room& room, std::uint8_t slot, std::uint64_t seq);
 
-}  // namespace dp::game
+}  // namespace dp::pong

@@ -1,0 +1,128 @@
+// ServerNode: roles, epochs and the Bully election.
+#include <algorithm>
+
+#include "core/cluster/server_node.h"
+#include "core/common/assert.h"
+
+namespace dp {
+
+void ServerNode::become(TimeUs, RoleState next) {
+  const ServerRole from = role_kind();
+  const auto to = static_cast<ServerRole>(next.index());
+  DP_ASSERT(legal_transition(from, to), std::string("illegal role transition ") +
+                                            server_role_name(from) + " -> " +
+                                            server_role_name(to));
+  role_ = next;
+}
+
+void ServerNode::observe_term(std::uint64_t term) {
+  if (term > highest_term_) {
+    highest_term_ = term;
+    persist();
+  }
+}
+
+void ServerNode::persist() {
+  outbox_.persist(PersistentState{highest_term_, epoch_, peers_known_});
+}
+
+void ServerNode::follow(TimeUs now, const Epoch& epoch) {
+  if (is_leader()) emit(now, NodeEventKind::kSteppedDown, epoch.leader, epoch);
+  observe_term(epoch.term);
+  DP_ASSERT(epoch >= epoch_, "a node never follows an older epoch than it knows");
+  const bool new_epoch = epoch != epoch_;
+  epoch_ = epoch;
+  become(now, role::Following{now, now});
+  if (new_epoch) persist();
+  emit(now, NodeEventKind::kFollowing, epoch.leader, epoch);
+  auto leader_it = peers_.find(epoch.leader);
+  replica_.become_following(now, epoch,
+                            leader_it != peers_.end() ? leader_it->second.control : Endpoint{});
+  // Greet the new leader at once so it lists us in its next heartbeat and learns how far our
+  // replica got (a new leader pulls the state of a follower that is ahead of it).
+  if (leader_it != peers_.end()) send(leader_it->second.control, own_heartbeat());
+}
+
+void ServerNode::become_leader(TimeUs now) {
+  observe_term(highest_term_ + 1);
+  DP_ASSERT(highest_term_ > epoch_.term, "a new leadership takes a term never used");
+  become(now, role::Leading{});
+  epoch_ = Epoch{highest_term_, config_.id};
+  persist();
+  election_attempt_ = 0;
+  ++stats_.times_leader;
+  emit(now, NodeEventKind::kBecameLeader, config_.id, epoch_);
+  replica_.become_recovering(now, epoch_);
+  update_followers(now);
+  wire::Coordinator coordinator;
+  coordinator.control = config_.endpoints.control;
+  coordinator.client = config_.endpoints.client;
+  for (const auto& [id, info] : peers_) send(info.control, coordinator);
+  send_heartbeats(now);
+  next_heartbeat_us_ = now + config_.timing.heartbeat_interval_us;
+}
+
+bool ServerNode::leader_healthy(TimeUs now) const {
+  if (is_leader()) return true;
+  const auto* f = std::get_if<role::Following>(&role_);
+  if (f == nullptr) return false;
+  const TimeUs timeout = config_.timing.heartbeat_timeout_us;
+  return now - f->leader_heard_us <= timeout && now - f->leader_listed_us <= timeout;
+}
+
+void ServerNode::lose_leader(TimeUs now, const NodeId& suspect) {
+  emit(now, NodeEventKind::kSuspectLeader, suspect, epoch_);
+  become(now, role::Leaderless{});
+  start_election(now);
+}
+
+void ServerNode::step_down_to(TimeUs now, const Epoch& newer) {
+  emit(now, NodeEventKind::kSteppedDown, newer.leader, newer);
+  epoch_ = newer;
+  become(now, role::Leaderless{});
+  replica_.become_idle(now);
+  persist();
+}
+
+void ServerNode::start_election(TimeUs now) {
+  if (now < next_election_allowed_us_) return;  // Backing off; on_tick retries later.
+  become(now, role::Candidate{});
+  replica_.become_idle(now);
+  ++election_attempt_;
+  ++stats_.elections_started;
+  NodeEvent event;
+  event.at = now;
+  event.kind = NodeEventKind::kElectionStarted;
+  event.attempt = static_cast<std::uint32_t>(election_attempt_);
+  outbox_.emit(event);
+  int higher = 0;
+  for (const auto& [id, info] : peers_) {
+    if (config_.id < id) {
+      send(info.control, wire::Election{});
+      ++higher;
+    }
+  }
+  if (higher == 0) {
+    become_leader(now);
+    return;
+  }
+  std::get<role::Candidate>(role_).deadline_us = now + config_.timing.answer_timeout_us;
+}
+
+void ServerNode::election_timeouts(TimeUs now) {
+  const auto* c = std::get_if<role::Candidate>(&role_);
+  if (c == nullptr || now < c->deadline_us) return;
+  if (!c->got_answer) {
+    become_leader(now);
+    return;
+  }
+  // A higher node answered but never announced itself: back off, then try again.
+  become(now, role::BackingOff{});
+  const int doublings = std::min(election_attempt_, 8);
+  TimeUs backoff = config_.timing.answer_timeout_us << doublings;
+  backoff = std::min(backoff, config_.timing.election_backoff_max_us);
+  backoff += rng_.range(0, config_.timing.answer_timeout_us);
+  next_election_allowed_us_ = now + backoff;
+}
+
+}  // namespace dp

@@ -1,0 +1,127 @@
+// ServerNode: one handler per message type. Each runs only for a message admit_epoch()
+// accepted, so none compares epochs.
+#include <algorithm>
+
+#include "core/cluster/server_node.h"
+
+namespace dp {
+
+using wire::Role;
+
+void ServerNode::handle(TimeUs, Endpoint, const wire::Header&, const wire::DiscoverRequest& m) {
+  const bool asker_is_server = m.asker_role != static_cast<std::uint8_t>(Role::kClient);
+  wire::DiscoverResponse reply;
+  reply.role = static_cast<std::uint8_t>(role());
+  reply.control = config_.endpoints.control;
+  reply.client = config_.endpoints.client;
+  if (is_leader()) {
+    reply.leader_client = config_.endpoints.client;
+  } else if (has_leader()) {
+    if (auto it = peers_.find(epoch_.leader); it != peers_.end()) {
+      reply.leader_client = it->second.client;
+    }
+  }
+  send(asker_is_server ? m.control : m.client, reply);
+}
+
+// Everything was done on admission (membership, and following a newer leader).
+void ServerNode::handle(TimeUs, Endpoint, const wire::Header&, const wire::DiscoverResponse&) {}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Heartbeat& m) {
+  const bool from_leader = m.role == static_cast<std::uint8_t>(Role::kLeader);
+  if (!from_leader && is_leader()) {
+    replica_.on_follower_position(now, h.sender, Position{m.synced_epoch, m.applied_seq},
+                                  m.lost_state != 0);
+    // A follower on our stream says how far it applied it: as good as an ACK, and it comes
+    // every heartbeat, so a lost ACK cannot leave an entry (or a new epoch's base) unconfirmed.
+    if (m.synced_epoch == epoch_) {
+      wire::Ack ack;
+      ack.applied_seq = m.applied_seq;
+      replica_.on_ack(now, h.sender, ack);
+    }
+  }
+  const bool lists_us = std::find(m.hears.begin(), m.hears.end(), config_.id) != m.hears.end();
+  // A leader we gave up on wins us back with the same epoch only once it hears us again (it
+  // lists us): a leader that is deaf to us must not pull us back and forth.
+  if (from_leader && !has_leader() && lists_us) follow(now, h.epoch);
+  if (!from_leader || !has_leader()) return;
+  // A heartbeat from our own leader.
+  replica_.set_leader_control(m.control);
+  note_leader_size_claim(m.servers_known);
+  auto& following = std::get<role::Following>(role_);
+  following.leader_heard_us = now;
+  election_attempt_ = 0;
+  if (lists_us) following.leader_listed_us = now;
+}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Election&) {
+  const auto it = peers_.find(h.sender);
+  const bool sticky = config_.mode == ElectionMode::kSticky;
+  const bool healthy = is_leader() || (has_leader() && leader_healthy(now));
+  wire::Answer answer;
+  answer.has_leader = (sticky && healthy) ? 1 : 0;
+  send(it->second.control, answer);
+  if (sticky && is_leader()) {
+    // A healthy leader re-announces itself instead of holding a new election.
+    wire::Coordinator coordinator;
+    coordinator.control = config_.endpoints.control;
+    coordinator.client = config_.endpoints.client;
+    send(it->second.control, coordinator);
+    return;
+  }
+  if (sticky && healthy) return;
+  if (!election_in_progress()) start_election(now);
+}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Answer&) {
+  auto* candidate = std::get_if<role::Candidate>(&role_);
+  if (candidate == nullptr || !(config_.id < h.sender)) return;
+  if (!candidate->got_answer) {
+    candidate->got_answer = true;
+    candidate->deadline_us = now + config_.timing.coordinator_timeout_us;
+  }
+}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header&, const wire::Coordinator&) {
+  if (auto* following = std::get_if<role::Following>(&role_)) following->leader_heard_us = now;
+}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Resign&) {
+  // It is gone for good: forget it, so the next-highest node need not wait for its answer.
+  peers_.erase(h.sender);
+  lose_leader(now, h.sender);
+}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header&, const wire::Replicate& m) {
+  std::get<role::Following>(role_).leader_heard_us = now;
+  replica_.on_replicate(now, m);
+}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Snapshot& m) {
+  replica_.on_snapshot(now, h.sender, m);
+}
+
+void ServerNode::handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Nack& m) {
+  if (is_leader()) heard_from(now, h.sender);
+  replica_.on_nack(now, h.sender, from, m);
+}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Ack& m) {
+  heard_from(now, h.sender);
+  replica_.on_ack(now, h.sender, m);
+}
+
+void ServerNode::update_followers(TimeUs now) {
+  FollowerSet live;
+  for (const auto& [id, info] : peers_) {
+    // Only peers that follow our epoch are followers: a deposed leader that cannot hear us
+    // (it still heartbeats its old epoch) would never ACK and only soak up retransmissions.
+    if (info.alive && info.epoch == epoch_ &&
+        now - info.last_heard_us <= config_.timing.heartbeat_timeout_us) {
+      live[id] = info.control;
+    }
+  }
+  replica_.set_followers(now, live, peers_known_);
+}
+
+}  // namespace dp

@@ -1,0 +1,136 @@
+#include "core/replication/log_replica.h"
+
+#include "core/common/assert.h"
+#include "core/wire/send.h"
+
+namespace dp {
+
+const char* replica_role_name(ReplicaRole role) {
+  switch (role) {
+    case ReplicaRole::kIdle:
+      return "idle";
+    case ReplicaRole::kFollowing:
+      return "following";
+    case ReplicaRole::kRecovering:
+      return "recovering";
+    case ReplicaRole::kLeading:
+      return "leading";
+  }
+  return "?";
+}
+
+LogReplica::LogReplica(const ReplicaConfig& config, const NodeId& self, Outbox& outbox,
+                       std::vector<std::unique_ptr<Service>> services)
+    : config_(config),
+      self_(self),
+      outbox_(outbox),
+      services_(std::move(services)),
+      sequencer_(config.sequencer) {
+  for (const auto& [id, service] : services_.all()) service->attach(&outbox_);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Role changes
+
+void LogReplica::transition(ReplicaRole to) {
+  const ReplicaRole from = role();
+  const bool legal = (from == ReplicaRole::kIdle && to != ReplicaRole::kIdle &&
+                      to != ReplicaRole::kLeading) ||
+                     (from == ReplicaRole::kFollowing && to != ReplicaRole::kLeading) ||
+                     (from == ReplicaRole::kRecovering && to != ReplicaRole::kRecovering) ||
+                     (from == ReplicaRole::kLeading && (to == ReplicaRole::kFollowing ||
+                                                        to == ReplicaRole::kIdle));
+  DP_ASSERT(legal, std::string("illegal replica transition ") + replica_role_name(from) + " -> " +
+                       replica_role_name(to));
+}
+
+void LogReplica::become_recovering(TimeUs now, const Epoch& epoch) {
+  transition(ReplicaRole::kRecovering);
+  epoch_ = epoch;
+  state_.emplace<Recovering>(Recovering{Recovery(now, config_.recovery)});
+  followers_.clear();
+  // Clients are served again only once recovery has chosen the state to serve.
+  for (const auto& [id, service] : services_.all()) service->end_hosting();
+  next_tick_us_ = now;
+}
+
+void LogReplica::become_following(TimeUs now, const Epoch& epoch, Endpoint leader_control) {
+  if (role() != ReplicaRole::kFollowing) transition(ReplicaRole::kFollowing);
+  const bool new_epoch = epoch != epoch_;
+  epoch_ = epoch;
+  state_.emplace<Following>();
+  leader_control_ = leader_control;
+  for (const auto& [id, service] : services_.all()) service->end_hosting();
+  if (new_epoch) {
+    // A new leader re-bases every replica on its own state with a snapshot.
+    assembler_.clear();
+    last_nack_us_ = 0;
+  }
+  last_progress_us_ = now;
+  next_tick_us_ = now + config_.tick_interval_us;
+}
+
+void LogReplica::become_idle(TimeUs now) {
+  if (role() != ReplicaRole::kIdle) transition(ReplicaRole::kIdle);
+  state_.emplace<Idle>();
+  epoch_ = Epoch{};
+  for (const auto& [id, service] : services_.all()) service->end_hosting();
+  next_tick_us_ = now + config_.tick_interval_us;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs shared by the roles
+
+void LogReplica::set_followers(TimeUs now, const FollowerSet& followers,
+                               std::size_t known_servers) {
+  if (!leading()) return;
+  followers_ = followers;
+  quorum_ = Quorum::of(known_servers, config_.min_replicas);
+  if (recovering()) return;  // The sequencer starts after recovery.
+  for (const auto& [id, control] : followers) sequencer_.add_follower(id, now);
+  group_.clear();
+  for (const auto& [id, link] : sequencer_.followers()) {
+    if (!followers.count(id)) group_.push_back(id);
+  }
+  for (const auto& id : group_) sequencer_.remove_follower(id);
+}
+
+void LogReplica::on_follower_position(TimeUs now, const NodeId& id, const Position& position,
+                                      bool lost_state) {
+  if (auto* r = std::get_if<Recovering>(&state_)) {
+    r->recovery.on_report(now, id, Recovery::Report{position, lost_state}, followers_);
+  }
+}
+
+std::optional<wire::DecodeError> LogReplica::on_client_datagram(
+    TimeUs now, Endpoint from, const wire::Header& header, std::span<const std::uint8_t> body) {
+  Service* service = services_.find(wire::service_of(static_cast<std::uint8_t>(header.type)));
+  if (service == nullptr) return wire::DecodeError::kUnknownService;
+  return service->on_client_datagram(now, from, header, body);
+}
+
+void LogReplica::on_tick(TimeUs now) {
+  if (now < next_tick_us_) return;
+  // Fixed-rate ticks; after a long pause, skip ahead rather than burst.
+  next_tick_us_ += config_.tick_interval_us;
+  if (next_tick_us_ <= now) next_tick_us_ = now + config_.tick_interval_us;
+  if (leading()) {
+    leader_tick(now);
+  } else {
+    follower_tick(now);
+  }
+}
+
+LogWriter::Appended LogReplica::append(const wire::EntryView& entry) {
+  DP_ASSERT(hosting(), "only a leader that serves orders entries");
+  Appended out;
+  out.seq = sequencer_.order(entry);
+  ++stats_.entries_ordered;
+  DP_ASSERT(out.seq == applied_seq_ + 1, "the leader applies every entry it orders, in order");
+  applied_seq_ = out.seq;
+  out.status = services_.apply(entry);
+  if (!out.status.ok()) ++stats_.apply_errors;
+  return out;
+}
+
+}  // namespace dp

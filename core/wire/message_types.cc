@@ -1,0 +1,52 @@
+#include "core/wire/message_types.h"
+
+namespace dp::wire {
+
+namespace {
+
+const char* name_or_null(std::uint8_t type) {
+  switch (static_cast<MsgType>(type)) {
+    case MsgType::kDiscoverRequest:
+      return "discover-request";
+    case MsgType::kDiscoverResponse:
+      return "discover-response";
+    case MsgType::kHeartbeat:
+      return "heartbeat";
+    case MsgType::kElection:
+      return "election";
+    case MsgType::kAnswer:
+      return "answer";
+    case MsgType::kCoordinator:
+      return "coordinator";
+    case MsgType::kResign:
+      return "resign";
+    case MsgType::kReplicate:
+      return "replicate";
+    case MsgType::kAck:
+      return "ack";
+    case MsgType::kNack:
+      return "nack";
+    case MsgType::kSnapshot:
+      return "snapshot";
+    case MsgType::kJoin:
+      return "join";
+    case MsgType::kInput:
+      return "input";
+    case MsgType::kRoomState:
+      return "room-state";
+    case MsgType::kLeave:
+      return "leave";
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* msg_type_name(std::uint8_t type) {
+  const char* name = name_or_null(type);
+  return name != nullptr ? name : "unknown";
+}
+
+bool is_known_msg_type(std::uint8_t type) { return name_or_null(type) != nullptr; }
+
+}  // namespace dp::wire

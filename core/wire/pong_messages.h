@@ -1,0 +1,86 @@
+// Message bodies of the Pong service's client traffic (service 1, types 20-29): players join
+// and leave rooms and send their paddle direction; the leader sends each player its room's
+// state. The epoch travels in the header.
+#pragma once
+
+#include <cstdint>
+
+#include "core/common/types.h"
+#include "core/wire/fixed.h"
+#include "core/wire/header.h"
+#include "core/wire/room_name.h"
+
+namespace dp::wire {
+
+// Client -> leader: join a named room, or (empty name) the first open one.
+struct Join {
+  static constexpr MsgType kType = MsgType::kJoin;
+  std::uint64_t client_id = 0;
+  RoomName room_name;
+  template <class A>
+  void serialize(A& ar) {
+    ar(client_id, room_name);
+  }
+  bool valid() const { return client_id != 0; }
+};
+
+constexpr std::size_t kInputHistory = 8;
+
+// Client -> leader, every tick: the newest paddle direction first, then the previous few, so
+// one lost datagram loses no input.
+struct Input {
+  static constexpr MsgType kType = MsgType::kInput;
+  std::uint64_t client_id = 0;
+  std::uint32_t room = 0;
+  std::uint32_t input_seq = 0;
+  FixedVec<std::int8_t, kInputHistory> recent;
+  template <class A>
+  void serialize(A& ar) {
+    ar(client_id, room, input_seq, recent);
+  }
+  bool valid() const;
+};
+
+struct Leave {
+  static constexpr MsgType kType = MsgType::kLeave;
+  std::uint64_t client_id = 0;
+  std::uint32_t room = 0;
+  template <class A>
+  void serialize(A& ar) {
+    ar(client_id, room);
+  }
+  bool valid() const { return client_id != 0; }
+};
+
+// Leader -> client: the state of the client's room. Positions are fixed-point (1/256 px).
+// Scores and game over are shown only once replicated, so a failover never takes them back.
+struct RoomState {
+  static constexpr MsgType kType = MsgType::kRoomState;
+  std::uint32_t room = 0;
+  std::uint64_t seq = 0;  // Position in the total order this state reflects.
+  RoomName name;
+  std::uint8_t phase = 0;
+  std::uint8_t your_slot = 0;
+  std::uint8_t winner = 0;  // Slot + 1, or 0 while undecided.
+  std::uint8_t target_score = 0;
+  std::uint8_t score_left = 0;
+  std::uint8_t score_right = 0;
+  std::uint16_t countdown_ticks = 0;
+  std::uint32_t tick = 0;
+  std::int32_t ball_x = 0;
+  std::int32_t ball_y = 0;
+  std::int32_t ball_vx = 0;
+  std::int32_t ball_vy = 0;
+  std::int32_t paddle_left_y = 0;
+  std::int32_t paddle_right_y = 0;
+  Endpoint leader_control;  // Lets the client log which server leads.
+  template <class A>
+  void serialize(A& ar) {
+    ar(room, seq, name, phase, your_slot, winner, target_score, score_left, score_right,
+       countdown_ticks, tick, ball_x, ball_y, ball_vx, ball_vy, paddle_left_y, paddle_right_y,
+       leader_control);
+  }
+  bool valid() const;
+};
+
+}  // namespace dp::wire
