@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "core/client/client_node.h"
-#include "core/game/bot.h"
+#include "core/services/pong/bot.h"
 
 namespace dp::sim {
 
@@ -18,7 +18,7 @@ NodeFactory bot_client_factory(int skill_percent, const std::string& room) {
     auto client = std::make_unique<ClientNode>(config);
     client->set_input_policy(
         [skill_percent](const wire::RoomState& shown, std::uint8_t my_slot, Rng& rng) {
-          return game::bot_direction(shown, my_slot, skill_percent, rng);
+          return pong::bot_direction(shown, my_slot, skill_percent, rng);
         });
     return client;
   };

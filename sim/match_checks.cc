@@ -41,7 +41,7 @@ bool ReplicaAgreementCheck::add(TimeUs now, std::span<const ReplicaSample> sampl
       violation_ = "node " + std::to_string(s.server) + " at " + at(now) + " and node " +
                    std::to_string(it->second.server) + " at " + at(it->second.at_us) +
                    " both applied " + position_str(s.synced_epoch, s.applied_seq) +
-                   " but their rooms differ (digest " + hex(s.digest) + " vs " +
+                   " but their states differ (digest " + hex(s.digest) + " vs " +
                    hex(it->second.digest) + ")";
     }
   }
@@ -56,28 +56,25 @@ const std::string& ReplicaAgreementCheck::detail() const {
 // --- ClientViewCheck ---
 
 void ClientViewCheck::on_state(TimeUs now, const StatePosition& position, std::uint32_t room,
-                               std::uint8_t score_left, std::uint8_t score_right) {
+                               pong::Score score) {
   ++states_;
   if (any_ && !(position > last_) && !order_violation_) {
     order_violation_ = name_ + " accepted " + position_str(position.epoch, position.seq) +
                        " after " + position_str(last_.epoch, last_.seq) + " at " + at(now);
   }
   if (any_ && !forgotten_ && room_ != 0 && room == room_ &&
-      (score_left < score_[0] || score_right < score_[1]) && !score_violation_) {
-    score_violation_ = name_ + " saw room " + std::to_string(room) + " go from " +
-                       std::to_string(score_[0]) + "-" + std::to_string(score_[1]) + " to " +
-                       std::to_string(score_left) + "-" + std::to_string(score_right) + " at " +
-                       at(now);
+      !score.at_least(score_) && !score_violation_) {
+    score_violation_ = name_ + " saw room " + std::to_string(room) + " go from " + score_.str() +
+                       " to " + score.str() + " at " + at(now);
   }
-  if (room != room_ || score_left != score_[0] || score_right != score_[1]) {
+  if (room != room_ || score != score_) {
     score_at_ = now;
     forgotten_ = false;
   }
   any_ = true;
   last_ = position;
   room_ = room;
-  score_[0] = score_left;
-  score_[1] = score_right;
+  score_ = score;
 }
 
 // --- ClientFailoverTracker ---

@@ -14,6 +14,7 @@
 
 #include "core/client/client_node.h"
 #include "core/common/types.h"
+#include "core/services/pong/score.h"
 
 namespace dp::sim {
 
@@ -25,7 +26,7 @@ struct ReplicaSample {
   std::uint64_t digest = 0;
 };
 
-// "Replicas that applied the same prefix have identical room state": any two samples (at the
+// "Replicas that applied the same prefix have identical state": any two samples (at the
 // same instant or at different ones) with equal (synced epoch, applied seq) must have equal
 // book digests. Remembers up to kMaxPositions positions, forgetting the oldest.
 class ReplicaAgreementCheck {
@@ -56,8 +57,7 @@ class ClientViewCheck {
   // `name` is used in messages, e.g. "client 3".
   explicit ClientViewCheck(std::string name = "client") : name_(std::move(name)) {}
 
-  void on_state(TimeUs now, const StatePosition& position, std::uint32_t room,
-                std::uint8_t score_left, std::uint8_t score_right);
+  void on_state(TimeUs now, const StatePosition& position, std::uint32_t room, pong::Score score);
   // Enough servers have crashed since this client's score was first shown that every copy of
   // it (rooms are kept in memory only) may be gone, so a later state may legitimately show a
   // fresh room. Scores are compared anew from the first state that shows a different room or
@@ -65,11 +65,9 @@ class ClientViewCheck {
   void forget_scores() { forgotten_ = true; }
   // When the score now shown was first shown (or the room first seen).
   TimeUs score_shown_at() const { return score_at_; }
-  // The room and score now shown (score packed as left << 8 | right).
+  // The room and score now shown.
   std::uint32_t room() const { return room_; }
-  std::uint16_t packed_score() const {
-    return static_cast<std::uint16_t>((score_[0] << 8) | score_[1]);
-  }
+  pong::Score score() const { return score_; }
   bool order_passed() const { return !order_violation_; }
   bool score_passed() const { return !score_violation_; }
   const std::optional<std::string>& order_violation() const { return order_violation_; }
@@ -81,7 +79,7 @@ class ClientViewCheck {
   bool any_ = false;
   StatePosition last_;
   std::uint32_t room_ = 0;
-  std::uint8_t score_[2] = {0, 0};
+  pong::Score score_;
   bool forgotten_ = false;
   TimeUs score_at_ = 0;
   std::uint64_t states_ = 0;

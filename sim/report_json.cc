@@ -88,8 +88,8 @@ void write_json_report(const RunResult& r, std::ostream& out) {
     w.field("left_client", m.players[0]);
     w.field("right_client", m.players[1]);
     w.field("finished", m.finished);
-    w.field("score_left", static_cast<std::uint64_t>(m.score[0]));
-    w.field("score_right", static_cast<std::uint64_t>(m.score[1]));
+    w.field("score_left", static_cast<std::uint64_t>(m.score.left));
+    w.field("score_right", static_cast<std::uint64_t>(m.score.right));
     w.key("winner");
     if (m.finished) {
       w.value(m.winner_slot == 0 ? "left" : "right");

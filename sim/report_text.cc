@@ -64,7 +64,7 @@ std::string describe(const TimelineEntry& t, const Namer& n, const RunResult& r)
     case NodeEventKind::kSuspectLeader:
       return self + " suspects leader " + n.node(e.peer) + " (epoch " + n.epoch(e.epoch) + ")";
     case NodeEventKind::kElectionStarted:
-      return self + " starts an election (attempt " + std::to_string(e.a) + ")";
+      return self + " starts an election (attempt " + std::to_string(e.attempt) + ")";
     case NodeEventKind::kBecameLeader:
       return self + " became LEADER, epoch " + n.epoch(e.epoch);
     case NodeEventKind::kFollowing:
@@ -74,10 +74,6 @@ std::string describe(const TimelineEntry& t, const Namer& n, const RunResult& r)
     default:
       return self + " " + node_event_name(e.kind);
   }
-}
-
-std::string score_str(const std::uint8_t score[2]) {
-  return std::to_string(score[0]) + "-" + std::to_string(score[1]);
 }
 
 // Final scores: every room when there are few, else a tally and the first few.
@@ -99,7 +95,7 @@ void write_matches(const RunResult& r, std::ostream& out) {
       return h.name + " (skill " + std::to_string(h.skill_percent) + ")";
     };
     out << "  room " << m.room << ": " << player(0) << " vs " << player(1) << "  "
-        << score_str(m.score);
+        << m.score.str();
     if (m.finished) {
       out << "  winner: " << player(m.winner_slot) << " at "
           << fmt("%.3f s", static_cast<double>(m.finished_at_us) / 1e6) << "\n";

@@ -12,10 +12,7 @@
 namespace dp::sim {
 namespace {
 
-std::string kind_name(std::uint8_t kind) {
-  if (wire::is_known_msg_type(kind)) return wire::msg_type_name(static_cast<wire::MsgType>(kind));
-  return "type-" + std::to_string(kind);
-}
+std::string kind_name(std::uint8_t kind) { return wire::msg_type_label(kind); }
 
 void event_head(JsonWriter& w, const char* ph, const std::string& name, const char* cat,
                 HostIndex host, TimeUs ts) {

@@ -66,6 +66,7 @@
 
 #include "core/common/node_event.h"
 #include "core/common/types.h"
+#include "core/services/pong/score.h"
 #include "sim/match_checks.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
@@ -142,7 +143,7 @@ struct MatchSummary {
   std::uint32_t room = 0;
   int players[2] = {0, 0};         // Client numbers per slot; 0 while empty.
   bool finished = false;           // Both players saw the same game-over state.
-  std::uint8_t score[2] = {0, 0};  // Final (or last shown) score.
+  pong::Score score;               // Final (or last shown) score.
   int winner_slot = -1;
   TimeUs finished_at_us = 0;
 };

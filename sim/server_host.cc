@@ -3,13 +3,17 @@
 #include <memory>
 
 #include "core/cluster/server_node.h"
+#include "core/services/pong/service.h"
 
 namespace dp::sim {
 
 NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
-                           const RoomServiceConfig& rooms, std::uint32_t cluster_size) {
-  return [mode, timing, rooms, cluster_size](const HostSpec& spec, const PersistentState& persisted,
-                                             std::uint64_t seed) -> std::unique_ptr<Node> {
+                           const ReplicaConfig& replica, std::uint32_t cluster_size,
+                           ServicesFactory services) {
+  if (!services) services = [] { return pong::pong_services({}); };
+  return [mode, timing, replica, cluster_size, services](
+             const HostSpec& spec, const PersistentState& persisted,
+             std::uint64_t seed) -> std::unique_ptr<Node> {
     ServerConfig config;
     config.id = spec.id;
     config.mode = mode;
@@ -17,9 +21,9 @@ NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
     config.endpoints = spec.endpoints;
     config.persisted = persisted;
     config.seed = seed;
-    config.rooms = rooms;
+    config.replica = replica;
     config.cluster_size = cluster_size;
-    return std::make_unique<ServerNode>(config);
+    return std::make_unique<ServerNode>(config, services());
   };
 }
 

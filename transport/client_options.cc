@@ -1,6 +1,6 @@
 #include "transport/client_options.h"
 
-#include "core/wire/replication_messages.h"
+#include "core/wire/room_name.h"
 
 namespace dp {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <asio.hpp>
 
-#include "core/game/bot.h"
+#include "core/services/pong/bot.h"
 #include "transport/asio_udp_transport.h"
 #include "transport/client_log.h"
 #include "transport/logger.h"
@@ -222,7 +222,7 @@ Result<std::unique_ptr<ClientSession>, std::string> ClientSession::open(const Cl
     const int skill = setup.skill;
     impl->node->set_input_policy(
         [skill](const wire::RoomState& shown, std::uint8_t slot, Rng& rng) {
-          return game::bot_direction(shown, slot, skill, rng);
+          return pong::bot_direction(shown, slot, skill, rng);
         });
   } else {
     impl->node->set_input_policy(

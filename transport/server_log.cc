@@ -3,19 +3,15 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "core/services/pong/notes.h"
 #include "core/wire/codec.h"
 
 namespace dp {
 namespace {
 
-const char* reason_name(std::int64_t code) {
+const char* reason_name(std::uint64_t code) {
   if (code < 1 || code > wire::kMaxDecodeErrorValue) return "?";
   return wire::decode_error_name(static_cast<wire::DecodeError>(code));
-}
-
-const char* channel_of(std::int64_t code) {
-  if (code < 0 || code > static_cast<std::int64_t>(Channel::kClient)) return "?";
-  return channel_name(static_cast<Channel>(code));
 }
 
 std::size_t live_peers(const ServerNode& node) {
@@ -39,31 +35,28 @@ std::string counters(const ServerNode& node, const DriverStats& driver,
 }  // namespace
 
 std::string format_node_event(const NodeEvent& event) {
+  if (event.kind == NodeEventKind::kServiceNote) {
+    return pong::describe_note(event.note).value_or("service-note service=" +
+                                                     std::to_string(event.note.service));
+  }
   std::string line = node_event_name(event.kind);
   switch (event.kind) {
     case NodeEventKind::kDatagramRejected:
-      line += std::string(" reason=") + reason_name(event.a) + " channel=" + channel_of(event.b);
-      return line;
+      return line + " reason=" + reason_name(event.reason) + " channel=" +
+             channel_name(event.channel);
     case NodeEventKind::kElectionStarted:
-      line += " attempt=" + std::to_string(event.a);
-      return line;
-    case NodeEventKind::kPointScored:
-    case NodeEventKind::kMatchOver:
-      line += " room=" + std::to_string(event.a) + " score=" + std::to_string(event.b >> 16) + ":" +
-              std::to_string(event.b & 0xffff);
-      return line;
+      return line + " attempt=" + std::to_string(event.attempt);
     default:
       break;
   }
   if (!event.peer.is_nil()) line += " peer=" + event.peer.short_str();
   if (!event.epoch.is_none()) line += " epoch=" + event.epoch.str();
-  if (event.a != 0) line += " a=" + std::to_string(event.a);
-  if (event.b != 0) line += " b=" + std::to_string(event.b);
+  if (event.seq != 0) line += " seq=" + std::to_string(event.seq);
   return line;
 }
 
-LogLevel node_event_level(NodeEventKind kind) {
-  switch (kind) {
+LogLevel node_event_level(const NodeEvent& event) {
+  switch (event.kind) {
     case NodeEventKind::kStarted:
     case NodeEventKind::kPeerDiscovered:
     case NodeEventKind::kPeerLost:
@@ -72,12 +65,14 @@ LogLevel node_event_level(NodeEventKind kind) {
     case NodeEventKind::kBecameLeader:
     case NodeEventKind::kFollowing:
     case NodeEventKind::kSteppedDown:
-    case NodeEventKind::kRoomOpened:
-    case NodeEventKind::kMatchOver:
-    case NodeEventKind::kRoomClosed:
       return LogLevel::kInfo;
     case NodeEventKind::kDatagramRejected:
       return LogLevel::kWarn;
+    case NodeEventKind::kServiceNote: {
+      bool milestone = false;
+      pong::describe_note(event.note, &milestone);
+      return milestone ? LogLevel::kInfo : LogLevel::kDebug;
+    }
     default:
       return LogLevel::kDebug;
   }
@@ -88,7 +83,7 @@ std::string format_rejections(const ServerStats& stats) {
   for (std::size_t code = 1; code < stats.rejected_by_error.size(); ++code) {
     if (stats.rejected_by_error[code] == 0) continue;
     if (!out.empty()) out += ' ';
-    out += std::string(reason_name(static_cast<std::int64_t>(code))) + "=" +
+    out += std::string(reason_name(code)) + "=" +
            std::to_string(stats.rejected_by_error[code]);
   }
   return out.empty() ? "none" : out;
@@ -115,7 +110,7 @@ void ServerLog::event(const NodeEvent& e) {
     ++rejections_this_period_;
     if (rejections_this_period_ > kRejectionsLoggedPerPeriod) return;
   }
-  const LogLevel level = node_event_level(e.kind);
+  const LogLevel level = node_event_level(e);
   if (!logger_.enabled(level)) return;
   logger_.log(level, format_node_event(e));
 }

@@ -22,7 +22,7 @@ namespace dp {
 std::string format_node_event(const NodeEvent& event);
 // The level an event is logged at: protocol milestones are info, rejections warn, the rest
 // debug.
-LogLevel node_event_level(NodeEventKind kind);
+LogLevel node_event_level(const NodeEvent& event);
 // "too-short=2 bad-magic=1" over the non-zero reasons, or "none".
 std::string format_rejections(const ServerStats& stats);
 

@@ -81,13 +81,13 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
   if (options.target_score < 1 || options.target_score > 99) {
     return R::failure("--target-score: must be in [1, 99]");
   }
-  setup.node.rooms.target_score = static_cast<std::uint8_t>(options.target_score);
+  setup.pong.target_score = static_cast<std::uint8_t>(options.target_score);
   if (options.min_replicas < -1 || options.min_replicas > 31) {
     return R::failure("--min-replicas: must be in [0, 31], or -1 for a majority");
   }
-  setup.node.rooms.min_replicas = options.min_replicas < 0
-                                      ? RoomServiceConfig::kMajority
-                                      : static_cast<std::size_t>(options.min_replicas);
+  setup.node.replica.min_replicas = options.min_replicas < 0
+                                        ? Quorum::kMajority
+                                        : static_cast<std::size_t>(options.min_replicas);
   if (options.cluster_size < 0 || options.cluster_size > static_cast<int>(wire::kMaxServers)) {
     return R::failure("--cluster-size: must be in [1, " + std::to_string(wire::kMaxServers) +
                       "], or 0 to learn it by discovery");
@@ -96,7 +96,7 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
   if (options.forfeit_timeout_ms < 100 || options.forfeit_timeout_ms > 3600 * 1000) {
     return R::failure("--forfeit-timeout-ms: must be in [100, 3600000]");
   }
-  setup.node.rooms.forfeit_timeout_us = options.forfeit_timeout_ms * kUsPerMs;
+  setup.pong.forfeit_timeout_us = options.forfeit_timeout_ms * kUsPerMs;
 
   if (options.discovery_port == 0) return R::failure("--discovery-port: must not be 0");
   const auto discovery_ip = parse_ipv4(options.discovery_address);

@@ -13,6 +13,7 @@
 
 #include "core/cluster/config.h"
 #include "core/common/result.h"
+#include "core/services/pong/service.h"
 #include "transport/asio_udp_transport.h"
 #include "transport/logger.h"
 
@@ -49,6 +50,7 @@ constexpr double kRunForSecondsMax = 365.0 * 24 * 3600;
 // Everything a server process is built from, validated.
 struct ServerSetup {
   ServerConfig node;  // endpoints and persisted are filled in once the sockets are bound.
+  pong::PongConfig pong;
   UdpTransportConfig udp;
   LogLevel log_level = LogLevel::kInfo;
   std::string log_file;    // <log_dir>/pong-server-<short id>.log

@@ -41,7 +41,7 @@ int run_server_process(const ServerSetup& setup) {
   ServerConfig config = setup.node;
   config.endpoints = transport.local_endpoints();
   config.persisted = *persisted;
-  ServerNode node(config);
+  ServerNode node(config, pong::pong_services(setup.pong));
 
   DriverCallbacks callbacks;
   callbacks.on_event = [&log](const NodeEvent& event) { log.event(event); };

@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/game/pong_rules.h"
+#include "core/services/pong/rules.h"
 
 namespace dp::client {
 namespace {
 
 float to_px(std::int32_t fixed) {
-  return static_cast<float>(fixed) / static_cast<float>(game::kFixedOne);
+  return static_cast<float>(fixed) / static_cast<float>(pong::kFixedOne);
 }
 
 DrawnPositions positions_of(const wire::RoomState& s) {
@@ -20,7 +20,7 @@ float lerp(float a, float b, float f) { return a + (b - a) * f; }
 
 // The ball bounces off the top and bottom walls; fold an extrapolated y back into the field.
 float fold_into_field(float y) {
-  const float max_y = to_px(game::kBallMaxY);
+  const float max_y = to_px(pong::kBallMaxY);
   if (y < 0) return -y;
   if (y > max_y) return 2 * max_y - y;
   return y;

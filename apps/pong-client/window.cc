@@ -8,7 +8,7 @@
 
 #include "apps/pong-client/interpolation.h"
 #include "apps/pong-client/text.h"
-#include "core/game/pong_rules.h"
+#include "core/services/pong/rules.h"
 #include "transport/client_log.h"
 
 namespace dp::client {
@@ -222,13 +222,13 @@ class PongWindow {
     text_->draw(left, kLogicalWidth / 2 - 60, 14, TextSize::kLarge, Align::kRight, kWhite);
     text_->draw(right, kLogicalWidth / 2 + 60, 14, TextSize::kLarge, Align::kLeft, kWhite);
     const SDL_Color paddle = dim ? kDim : kWhite;
-    const float pw = static_cast<float>(game::kPaddleWidth) / game::kFixedOne;
-    const float ph = static_cast<float>(game::kPaddleHeight) / game::kFixedOne;
-    const float ball = static_cast<float>(game::kBallSize) / game::kFixedOne;
+    const float pw = static_cast<float>(pong::kPaddleWidth) / pong::kFixedOne;
+    const float ph = static_cast<float>(pong::kPaddleHeight) / pong::kFixedOne;
+    const float ball = static_cast<float>(pong::kBallSize) / pong::kFixedOne;
     const SDL_Color mine = dim ? kDim : kAccent;
-    fill_f(static_cast<float>(game::kLeftPaddleX) / game::kFixedOne, p.paddle_left_y, pw, ph,
+    fill_f(static_cast<float>(pong::kLeftPaddleX) / pong::kFixedOne, p.paddle_left_y, pw, ph,
            newest.your_slot == 0 ? mine : paddle);
-    fill_f(static_cast<float>(game::kRightPaddleX) / game::kFixedOne, p.paddle_right_y, pw, ph,
+    fill_f(static_cast<float>(pong::kRightPaddleX) / pong::kFixedOne, p.paddle_right_y, pw, ph,
            newest.your_slot == 1 ? mine : paddle);
     if (newest.phase == room_phase::kPlaying || newest.phase == room_phase::kCountdown) {
       fill_f(p.ball_x, p.ball_y, ball, ball, kWhite);
@@ -281,7 +281,7 @@ class PongWindow {
       case room_phase::kCountdown: {
         draw_field(*newest, *p, false);
         const int seconds =
-            (newest->countdown_ticks + game::kTicksPerSecond - 1) / game::kTicksPerSecond;
+            (newest->countdown_ticks + pong::kTicksPerSecond - 1) / pong::kTicksPerSecond;
         say(std::to_string(std::max(seconds, 1)), 130, TextSize::kHuge, kAccent);
         break;
       }

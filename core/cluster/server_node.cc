@@ -77,24 +77,23 @@ bool ServerNode::body_matches_source(const wire::ServerMessage& body, Endpoint f
 // Entry: who the sender is, then its epoch, checked once
 
 void ServerNode::note_sender(TimeUs now, const wire::Header& h, const wire::ServerMessage& body) {
-  if (const auto* m = std::get_if<wire::DiscoverRequest>(&body)) {
-    if (m->asker_role != static_cast<std::uint8_t>(Role::kClient)) {
-      note_peer(now, h.sender, m->control, m->client);
+  const auto client = static_cast<std::uint8_t>(Role::kClient);
+  if (const auto* request = std::get_if<wire::DiscoverRequest>(&body)) {
+    if (request->asker_role != client) {
+      note_peer(now, h.sender, request->control, request->client);
     }
-  } else if (const auto* m = std::get_if<wire::DiscoverResponse>(&body)) {
-    if (m->role != static_cast<std::uint8_t>(Role::kClient)) {
-      note_peer(now, h.sender, m->control, m->client);
-    }
-  } else if (const auto* m = std::get_if<wire::Heartbeat>(&body)) {
-    PeerInfo& peer = note_peer(now, h.sender, m->control, m->client);
-    peer.role = static_cast<Role>(m->role);
-    peer.applied_seq = m->applied_seq;
+  } else if (const auto* response = std::get_if<wire::DiscoverResponse>(&body)) {
+    if (response->role != client) note_peer(now, h.sender, response->control, response->client);
+  } else if (const auto* hb = std::get_if<wire::Heartbeat>(&body)) {
+    PeerInfo& peer = note_peer(now, h.sender, hb->control, hb->client);
+    peer.role = static_cast<Role>(hb->role);
+    peer.applied_seq = hb->applied_seq;
     peer.epoch = h.epoch;
   } else if (std::holds_alternative<wire::Election>(body)) {
     if (h.sender < config_.id) heard_from(now, h.sender);
-  } else if (const auto* m = std::get_if<wire::Coordinator>(&body)) {
+  } else if (const auto* coordinator = std::get_if<wire::Coordinator>(&body)) {
     if (h.epoch.leader == h.sender && !h.epoch.is_none()) {
-      note_peer(now, h.sender, m->control, m->client);
+      note_peer(now, h.sender, coordinator->control, coordinator->client);
     }
   }
 }

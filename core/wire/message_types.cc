@@ -49,4 +49,9 @@ const char* msg_type_name(std::uint8_t type) {
 
 bool is_known_msg_type(std::uint8_t type) { return name_or_null(type) != nullptr; }
 
+std::string msg_type_label(std::uint8_t type) {
+  const char* name = name_or_null(type);
+  return name != nullptr ? std::string(name) : "type-" + std::to_string(type);
+}
+
 }  // namespace dp::wire

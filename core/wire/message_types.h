@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace dp::wire {
 
@@ -74,5 +75,7 @@ static_assert(service_of(first_type_of(kMaxServiceId) + kServiceTypeSpan - 1) ==
 // "heartbeat", "join", ...; "unknown" for a type no shipped family defines.
 const char* msg_type_name(std::uint8_t type);
 bool is_known_msg_type(std::uint8_t type);
+// The name, or "type-N" for a type no shipped family defines (for reports and traces).
+std::string msg_type_label(std::uint8_t type);
 
 }  // namespace dp::wire

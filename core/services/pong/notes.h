@@ -54,3 +54,16 @@ struct StateShown {
 };
 
 }  // namespace dp::pong
+
+#include <optional>
+#include <string>
+
+#include "core/common/service_note.h"
+
+namespace dp::pong {
+
+// One Pong note as log text ("match-over room=3 score=5-2 winner=left"), or nothing when the
+// note is not Pong's. `milestone` is set for the notes a server logs at info level.
+std::optional<std::string> describe_note(const ServiceNote& note, bool* milestone = nullptr);
+
+}  // namespace dp::pong

@@ -6,6 +6,12 @@
 
 namespace dp::pong {
 
+std::vector<std::unique_ptr<Service>> pong_services(const PongConfig& config) {
+  std::vector<std::unique_ptr<Service>> services;
+  services.push_back(std::make_unique<PongService>(config));
+  return services;
+}
+
 PongService::PongService(const PongConfig& config) : config_(config), book_(config.target_score) {}
 
 // ---------------------------------------------------------------------------------------------
@@ -13,7 +19,12 @@ PongService::PongService(const PongConfig& config) : config_(config), book_(conf
 
 ApplyStatus PongService::apply(const wire::EntryView& entry) {
   const std::optional<Event> event = Event::decode(entry);
-  last_result_ = event ? book_.apply(*event) : ApplyResult{ApplyError::kInvalidEvent};
+  if (event) {
+    last_result_ = book_.apply(*event);
+  } else {
+    last_result_ = ApplyResult{};
+    last_result_.error = ApplyError::kInvalidEvent;
+  }
   return ApplyStatus{static_cast<std::uint8_t>(last_result_.error)};
 }
 

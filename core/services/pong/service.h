@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "core/common/outbox.h"
@@ -105,5 +106,8 @@ class PongService final : public Service {
   InputTable inputs_;
   wire::PongMessage message_;
 };
+
+// The services a Pong server's log carries.
+std::vector<std::unique_ptr<Service>> pong_services(const PongConfig& config);
 
 }  // namespace dp::pong

@@ -1,0 +1,52 @@
+// The scenario's actions, one handler each, applied at their simulated times: crashes and
+// restarts (of a named node, the leader, a follower, or the leader just after its rooms score),
+// partitions and cuts, healing, and network changes.
+#pragma once
+
+#include <map>
+#include <optional>
+
+#include "sim/run/cluster_figures.h"
+#include "sim/run/pong_matches.h"
+#include "sim/run/run_context.h"
+
+namespace dp::sim {
+
+class ScenarioActions final : public SimObserver {
+ public:
+  ScenarioActions(RunContext& run, ClusterFigures& figures, PongMatches& matches)
+      : run_(run), figures_(figures), matches_(matches) {}
+
+  void apply(const ScenarioAction& a);
+  // crash-leader-after-point: the armed leader's rooms are watched after each of its steps.
+  void after_step(TimeUs now, HostIndex h) override {
+    if (armed_ && armed_->host == h) check_armed_point(now);
+  }
+
+ private:
+  struct Armed {  // crash-leader-after-point, waiting for the point.
+    HostIndex host = 0;
+    TimeUs delay_us = 0;
+    std::map<std::uint32_t, int> points;  // Room -> points scored when armed.
+  };
+
+  void crash_leader(TimeUs now);
+  void crash_follower(TimeUs now);
+  void arm_crash_after_point(TimeUs now, const ScenarioAction& a);
+  void check_armed_point(TimeUs now);
+  void crash(TimeUs now, int node);
+  void restart(TimeUs now, int node);
+  void partition(TimeUs now, const ScenarioAction& a);
+  void cut(TimeUs now, const ScenarioAction& a);
+  void connect(TimeUs now, const ScenarioAction& a);
+  void cut_inbound(TimeUs now, int node);
+  void heal(TimeUs now);
+  void set_network(TimeUs now, const NetworkSpec& spec);
+
+  RunContext& run_;
+  ClusterFigures& figures_;
+  PongMatches& matches_;
+  std::optional<Armed> armed_;
+};
+
+}  // namespace dp::sim

@@ -1,0 +1,192 @@
+#include "sim/run/expectations.h"
+
+#include "sim/run/leader_view.h"
+
+namespace dp::sim {
+
+Expectations::Expectations(RunContext& run, const ClusterFigures& cluster,
+                           const InvariantObserver& invariants)
+    : run_(run), cluster_(cluster), invariants_(invariants) {}
+
+void Expectations::schedule() {
+  const auto& expectations = run_.scenario.expectations;
+  run_.result.expectations.resize(expectations.size());
+  for (std::size_t i = 0; i < expectations.size(); ++i) {
+    const Expectation& e = expectations[i];
+    run_.result.expectations[i].description = e.describe();
+    switch (e.kind) {
+      case ExpectKind::kOneLeader:
+      case ExpectKind::kLeaderIs:
+        run_.sim.schedule_call(e.at_us, [this, i, &e] { check_leader(i, e); });
+        break;
+      case ExpectKind::kNoLeaderChange:
+        run_.sim.schedule_call(e.from_us, [this, i] { no_change_start_[i] = top_epoch(run_); });
+        run_.sim.schedule_call(e.to_us, [this, i, &e] { check_no_change(i, e); });
+        break;
+      default:
+        break;  // Evaluated at the end.
+    }
+  }
+}
+
+void Expectations::check_leader(std::size_t i, const Expectation& e) {
+  const LeaderView v = leader_now(run_);
+  ExpectationResult& r = run_.result.expectations[i];
+  if (!v.ok) {
+    r.passed = false;
+    r.detail = v.detail;
+  } else if (e.kind == ExpectKind::kLeaderIs && RunContext::number(v.leader) != e.node) {
+    r.passed = false;
+    r.detail = "the leader is " + v.detail;
+  } else {
+    r.passed = true;
+    r.detail = v.detail;
+  }
+  evaluated_.insert(i);
+}
+
+void Expectations::check_no_change(std::size_t i, const Expectation& e) {
+  ExpectationResult& r = run_.result.expectations[i];
+  evaluated_.insert(i);
+  const Epoch start = no_change_start_[i];
+  const Epoch end = top_epoch(run_);
+  for (const ClusterFigures::Leadership& l : cluster_.leaderships()) {
+    if (l.at_us >= e.from_us && l.at_us <= e.to_us) {
+      r.passed = false;
+      r.detail = run_.name(l.host) + " became leader of epoch " + run_.epoch_name(l.epoch) +
+                 " at " + RunContext::seconds_str(l.at_us);
+      return;
+    }
+  }
+  if (start.is_none()) {
+    r.passed = false;
+    r.detail = "no leader at " + RunContext::seconds_str(e.from_us);
+  } else if (start != end) {
+    r.passed = false;
+    r.detail = "top epoch went from " + run_.epoch_name(start) + " to " + run_.epoch_name(end);
+  } else {
+    r.passed = true;
+    r.detail = "epoch " + run_.epoch_name(start) + " throughout";
+  }
+}
+
+void Expectations::finish() {
+  const Figures& f = run_.result.figures;
+  for (std::size_t i = 0; i < run_.scenario.expectations.size(); ++i) {
+    const Expectation& e = run_.scenario.expectations[i];
+    ExpectationResult& r = run_.result.expectations[i];
+    switch (e.kind) {
+      case ExpectKind::kMaxElections:
+        r.passed = static_cast<std::int64_t>(f.elections_started) <= e.count;
+        r.detail = std::to_string(f.elections_started) + " elections started";
+        break;
+      case ExpectKind::kMaxFailover:
+        check_max_failover(e, r);
+        break;
+      case ExpectKind::kEpochsMonotonic:
+        r.passed = invariants_.held(Invariant::kEpochsMonotonic);
+        r.detail = r.passed ? "held on every node" : invariants_.detail(Invariant::kEpochsMonotonic);
+        break;
+      case ExpectKind::kEveryMatchFinishes:
+        check_every_match_finishes(e, r);
+        break;
+      case ExpectKind::kMaxClientFailover:
+        check_client_failover(e, r);
+        break;
+      case ExpectKind::kMaxStall:
+        r.passed = f.longest_stall_us <= e.max_us && f.clients > 0;
+        r.detail = f.clients == 0
+                       ? "no clients"
+                       : "longest stall " + std::to_string(f.longest_stall_us / kUsPerMs) +
+                             " ms (client " + std::to_string(f.longest_stall_client) + ")";
+        break;
+      case ExpectKind::kSnapshotInstalled:
+        check_snapshot_installed(e, r);
+        break;
+      default:
+        if (!evaluated_.count(i)) {
+          r.passed = false;
+          r.detail = "not evaluated (the run stopped early)";
+        }
+        break;
+    }
+  }
+}
+
+void Expectations::check_max_failover(const Expectation& e, ExpectationResult& r) const {
+  const Figures& f = run_.result.figures;
+  r.passed = !f.failovers.empty();
+  r.detail = f.failovers.empty() ? "no leader crashed, nothing to measure" : "";
+  for (const Failover& fo : f.failovers) {
+    if (!r.detail.empty()) r.detail += "; ";
+    if (!fo.completed) {
+      r.passed = false;
+      r.detail += "crash of node " + std::to_string(fo.crashed_node) + " at " +
+                  RunContext::seconds_str(fo.crashed_at_us) + " never failed over";
+    } else {
+      r.passed = r.passed && fo.duration_us() <= e.max_us;
+      r.detail += std::to_string(fo.duration_us() / kUsPerMs) + " ms";
+    }
+  }
+}
+
+void Expectations::check_every_match_finishes(const Expectation& e, ExpectationResult& r) const {
+  const Figures& f = run_.result.figures;
+  int two_player = 0;
+  std::string unfinished;
+  int unfinished_count = 0;
+  for (const MatchSummary& m : f.matches) {
+    if (m.players[0] == 0 || m.players[1] == 0) continue;
+    ++two_player;
+    if (m.finished) continue;
+    if (++unfinished_count <= 3) {
+      if (!unfinished.empty()) unfinished += "; ";
+      unfinished += "room " + std::to_string(m.room) + " stopped at " + m.score.str();
+    }
+  }
+  r.passed = unfinished_count == 0 && f.matches_finished >= e.count;
+  r.detail = std::to_string(f.matches_finished) + " of " + std::to_string(two_player) +
+             " two-player rooms finished";
+  if (unfinished_count > 0) {
+    r.detail += " (" + unfinished + (unfinished_count > 3 ? "; ..." : "") + ")";
+  }
+}
+
+void Expectations::check_client_failover(const Expectation& e, ExpectationResult& r) const {
+  const Figures& f = run_.result.figures;
+  r.passed = !f.client_failovers.empty();
+  r.detail = f.client_failovers.empty() ? "no leader fault, nothing to measure" : "";
+  for (const ClientFailover& fo : f.client_failovers) {
+    if (!r.detail.empty()) r.detail += "; ";
+    if (!fo.completed) {
+      r.passed = false;
+      r.detail += std::to_string(fo.clients - fo.rehomed - fo.finished_first) + " of " +
+                  std::to_string(fo.clients) + " clients never saw a leader newer than " +
+                  run_.epoch_name(fo.old_epoch) + " after the " + fo.what + " at " +
+                  RunContext::seconds_str(fo.fault_at_us);
+    } else if (fo.rehomed == 0) {
+      r.detail += "no client was waiting after the " + fo.what + " at " +
+                  RunContext::seconds_str(fo.fault_at_us);
+    } else {
+      r.passed = r.passed && fo.duration_us() <= e.max_us;
+      r.detail += std::to_string(fo.duration_us() / kUsPerMs) + " ms (" +
+                  std::to_string(fo.rehomed) + " clients)";
+    }
+  }
+}
+
+void Expectations::check_snapshot_installed(const Expectation& e, ExpectationResult& r) const {
+  int count = 0;
+  TimeUs first = -1;
+  for (const auto& [at, node] : cluster_.snapshot_installs()) {
+    if (node != e.node || at < e.from_us) continue;
+    ++count;
+    if (first < 0) first = at;
+  }
+  r.passed = count > 0;
+  r.detail = count == 0 ? "node " + std::to_string(e.node) + " installed none"
+                        : std::to_string(count) + " installed, the first at " +
+                              RunContext::seconds_str(first);
+}
+
+}  // namespace dp::sim

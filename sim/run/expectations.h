@@ -1,0 +1,39 @@
+// The scenario's expectations: those about a moment (one-leader, leader-is, the start and end
+// of no-leader-change) are checked when the simulation reaches it; the rest at the end, from
+// the run's figures. See runner.h for what each kind means.
+#pragma once
+
+#include <map>
+#include <set>
+
+#include "sim/run/cluster_figures.h"
+#include "sim/run/invariants.h"
+#include "sim/run/run_context.h"
+
+namespace dp::sim {
+
+class Expectations {
+ public:
+  Expectations(RunContext& run, const ClusterFigures& cluster, const InvariantObserver& invariants);
+
+  // Schedules the checks that happen at a moment of the run.
+  void schedule();
+  // Evaluates the rest (after every figure is final).
+  void finish();
+
+ private:
+  void check_leader(std::size_t i, const Expectation& e);
+  void check_no_change(std::size_t i, const Expectation& e);
+  void check_max_failover(const Expectation& e, ExpectationResult& r) const;
+  void check_every_match_finishes(const Expectation& e, ExpectationResult& r) const;
+  void check_client_failover(const Expectation& e, ExpectationResult& r) const;
+  void check_snapshot_installed(const Expectation& e, ExpectationResult& r) const;
+
+  RunContext& run_;
+  const ClusterFigures& cluster_;
+  const InvariantObserver& invariants_;
+  std::map<std::size_t, Epoch> no_change_start_;
+  std::set<std::size_t> evaluated_;
+};
+
+}  // namespace dp::sim

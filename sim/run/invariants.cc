@@ -1,0 +1,110 @@
+#include "sim/run/invariants.h"
+
+namespace dp::sim {
+
+const char* invariant_description(Invariant invariant) {
+  switch (invariant) {
+    case Invariant::kOneLeaderPerEpoch:
+      return "never two leaders in one epoch";
+    case Invariant::kEpochsMonotonic:
+      return "epochs never go backwards on any node";
+    case Invariant::kReplicasAgree:
+      return "replicas that applied the same prefix have identical state";
+    case Invariant::kAppliesCleanly:
+      return "no replica applies with a gap or fails to apply an entry";
+    case Invariant::kClientOrder:
+      return "every client's (epoch, seq) strictly increases";
+    case Invariant::kClientScore:
+      return "no client's displayed score ever decreases";
+  }
+  return "?";
+}
+
+InvariantObserver::InvariantObserver(RunContext& run)
+    : run_(run), last_epoch_(static_cast<std::size_t>(run.scenario.servers)) {
+  const int checked = run.scenario.clients.empty() ? 4 : 6;
+  for (int i = 0; i < checked; ++i) {
+    run_.result.invariants.push_back(
+        {invariant_description(static_cast<Invariant>(i)), true, ""});
+  }
+}
+
+InvariantResult* InvariantObserver::find(Invariant invariant) {
+  const auto i = static_cast<std::size_t>(invariant);
+  return i < run_.result.invariants.size() ? &run_.result.invariants[i] : nullptr;
+}
+
+void InvariantObserver::violate(Invariant invariant, const std::string& detail) {
+  InvariantResult* inv = find(invariant);
+  if (inv == nullptr || !inv->passed) return;  // Keep the first violation.
+  inv->passed = false;
+  inv->detail = detail;
+}
+
+bool InvariantObserver::held(Invariant invariant) const {
+  const auto i = static_cast<std::size_t>(invariant);
+  return i >= run_.result.invariants.size() || run_.result.invariants[i].passed;
+}
+
+const std::string& InvariantObserver::detail(Invariant invariant) const {
+  static const std::string kNone;
+  const auto i = static_cast<std::size_t>(invariant);
+  return i < run_.result.invariants.size() ? run_.result.invariants[i].detail : kNone;
+}
+
+void InvariantObserver::on_node_event(HostIndex h, const NodeEvent& e) {
+  if (run_.is_client(h)) return;
+  if (e.kind == NodeEventKind::kBecameLeader) {
+    check_single_leader(h, e);
+    check_monotonic(h, e);
+  } else if (e.kind == NodeEventKind::kFollowing) {
+    check_monotonic(h, e);
+  }
+}
+
+void InvariantObserver::check_single_leader(HostIndex h, const NodeEvent& e) {
+  if (e.epoch.leader != run_.sim.host(h).spec.id) {
+    violate(Invariant::kOneLeaderPerEpoch,
+            run_.name(h) + " became leader of epoch " + run_.epoch_name(e.epoch) +
+                ", which names another node, at " + RunContext::seconds_str(e.at));
+    return;
+  }
+  auto [it, inserted] = leader_of_epoch_.emplace(e.epoch, h);
+  if (!inserted && it->second != h) {
+    violate(Invariant::kOneLeaderPerEpoch,
+            run_.name(it->second) + " and " + run_.name(h) + " both led epoch " +
+                run_.epoch_name(e.epoch) + " (second at " + RunContext::seconds_str(e.at) + ")");
+  }
+}
+
+void InvariantObserver::check_monotonic(HostIndex h, const NodeEvent& e) {
+  if (e.epoch.is_none()) return;
+  Epoch& last = last_epoch_[h];
+  if (e.epoch < last) {
+    violate(Invariant::kEpochsMonotonic, run_.name(h) + " went from epoch " +
+                                             run_.epoch_name(last) + " back to " +
+                                             run_.epoch_name(e.epoch) + " at " +
+                                             RunContext::seconds_str(e.at));
+  }
+  last = std::max(last, e.epoch);
+}
+
+void InvariantObserver::sample_replicas(TimeUs now) {
+  samples_.clear();
+  for (HostIndex h = 0; h < run_.servers(); ++h) {
+    if (!run_.live(h)) continue;
+    const LogReplica& replica = run_.server(h).replica();
+    samples_.push_back({RunContext::number(h), replica.synced_epoch(), replica.applied_seq(),
+                        replica.services().digest()});
+    const ReplicaStats& st = replica.stats();
+    if (st.gap_applies > 0 || st.apply_errors > 0) {
+      violate(Invariant::kAppliesCleanly,
+              run_.name(h) + " counted " + std::to_string(st.gap_applies) + " gap applies and " +
+                  std::to_string(st.apply_errors) + " apply errors by " +
+                  RunContext::seconds_str(now));
+    }
+  }
+  if (!replicas_.add(now, samples_)) violate(Invariant::kReplicasAgree, replicas_.detail());
+}
+
+}  // namespace dp::sim

@@ -1,0 +1,63 @@
+// The invariants checked on every simulated run, whatever the scenario expects. A violation
+// fails the run; the first one of each kind is kept, in words naming the node and time.
+//
+//   kOneLeaderPerEpoch   never two nodes become leader of one epoch, and a node leads only
+//                        an epoch that names it;
+//   kEpochsMonotonic     on every node, across restarts, the epochs it adopts never go back;
+//   kReplicasAgree       replicas that applied the same prefix have identical state: every
+//                        kSampleIntervalUs, before every crash and at the end, each live
+//                        server's (synced epoch, applied seq, state digest) is sampled; two
+//                        samples at one position must have one digest;
+//   kAppliesCleanly      no replica applies an entry across a gap or fails to apply one;
+//   with clients (checked by the game's client views, see pong_matches.h):
+//   kClientOrder         every client's accepted (epoch, seq) strictly increases;
+//   kClientScore         no client's displayed score ever decreases.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/match_checks.h"
+#include "sim/run/run_context.h"
+
+namespace dp::sim {
+
+enum class Invariant : std::uint8_t {
+  kOneLeaderPerEpoch,
+  kEpochsMonotonic,
+  kReplicasAgree,
+  kAppliesCleanly,
+  kClientOrder,
+  kClientScore,
+};
+const char* invariant_description(Invariant invariant);
+
+class InvariantObserver final : public SimObserver {
+ public:
+  explicit InvariantObserver(RunContext& run);
+
+  // Fails `invariant` (keeping the first detail); ignored for one the run does not check.
+  void violate(Invariant invariant, const std::string& detail);
+  bool held(Invariant invariant) const;
+  const std::string& detail(Invariant invariant) const;
+  // Samples every live replica's position and digest (see kReplicasAgree).
+  void sample_replicas(TimeUs now);
+  std::uint64_t positions_compared() const { return replicas_.positions_compared(); }
+
+  void on_node_event(HostIndex h, const NodeEvent& e) override;
+  void on_host_crashing(TimeUs now, HostIndex) override { sample_replicas(now); }
+
+ private:
+  InvariantResult* find(Invariant invariant);
+  void check_single_leader(HostIndex h, const NodeEvent& e);
+  void check_monotonic(HostIndex h, const NodeEvent& e);
+
+  RunContext& run_;
+  std::vector<Epoch> last_epoch_;  // Per host: highest epoch adopted so far.
+  std::map<Epoch, HostIndex> leader_of_epoch_;
+  ReplicaAgreementCheck replicas_;
+  std::vector<ReplicaSample> samples_;  // Scratch.
+};
+
+}  // namespace dp::sim

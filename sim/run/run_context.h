@@ -1,0 +1,70 @@
+// What every part of one scenario run shares: the scenario, the simulator, the result being
+// built (timeline, trace, figures), and the names of hosts and epochs as the report writes
+// them. The observers and action handlers of sim/run/ each keep their own state and reach
+// the rest through this.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "core/client/client_node.h"
+#include "core/cluster/server_node.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
+#include "sim/simulator.h"
+
+namespace dp::sim {
+
+class RunContext {
+ public:
+  RunContext(const Scenario& scenario, const RunOptions& options);
+
+  const Scenario& scenario;
+  const RunOptions& options;
+  Simulator sim;
+  RunResult result;
+
+  // Hosts: the servers (node 1..N) come first, then the clients.
+  HostIndex servers() const { return static_cast<HostIndex>(scenario.servers); }
+  bool is_client(HostIndex h) const { return h >= servers(); }
+  static int number(HostIndex h) { return static_cast<int>(h) + 1; }
+  static HostIndex host_of(int node) { return static_cast<HostIndex>(node - 1); }
+  std::string name(HostIndex h) const { return "node " + std::to_string(number(h)); }
+  int client_number(HostIndex h) const { return static_cast<int>(h - servers()) + 1; }
+  std::string client_name(HostIndex h) const {
+    return "client " + std::to_string(client_number(h));
+  }
+  // "node 3" for a server id, else its short id.
+  std::string server_name(const NodeId& id) const;
+  // "2/node 3" rather than the raw id, so details read like the timeline.
+  std::string epoch_name(const Epoch& e) const;
+  bool live(HostIndex h) const { return sim.host(h).up(); }
+  // Hosts below servers() only ever run ServerNode, the others ClientNode.
+  const ServerNode& server(HostIndex h) const {
+    return static_cast<const ServerNode&>(*sim.node(h));
+  }
+  const ClientNode* client(HostIndex h) const {
+    return static_cast<const ClientNode*>(sim.node(h));
+  }
+
+  // Recording (bounded: kMaxTimelineEntries, kMaxTraceRecords).
+  void add_timeline(TimelineEntry t);
+  void add_trace(TraceRecord r);
+  void instant(TimeUs now, HostIndex h, std::string what);
+  void note(TimeUs now, std::string text) { text_entry(now, TimelineEntry::What::kNote, text); }
+  void match_note(TimeUs now, std::string text) {
+    text_entry(now, TimelineEntry::What::kMatch, text);
+  }
+  void client_note(TimeUs now, std::string text) {
+    text_entry(now, TimelineEntry::What::kClient, text);
+  }
+  void network_note(TimeUs now, std::string text);
+
+  static std::string seconds_str(TimeUs t);
+  static std::string ms_str(TimeUs t);  // "291.6 ms"
+
+ private:
+  void text_entry(TimeUs now, TimelineEntry::What what, std::string& text);
+};
+
+}  // namespace dp::sim
