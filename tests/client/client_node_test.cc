@@ -2,6 +2,7 @@
 // what the client sends and shows.
 
 #include "core/client/client_node.h"
+#include "core/services/pong/notes.h"
 
 #include <gtest/gtest.h>
 
@@ -382,16 +383,18 @@ TEST_F(ClientNodeTest, ReportsShownStatesOnlyWhenTheScoreChanges) {
   node_.outbox().clear();
   const TimeUs t = 100 * kMs;
   deliver(t, kS2, kEpoch3, kS2Client, make_state(kRoom, 10, room_phase::kPlaying));
-  ASSERT_EQ(events_of(NodeEventKind::kClientStateShown).size(), 1u) << "the first state";
+  ASSERT_EQ(events_of(NodeEventKind::kServiceNote).size(), 1u) << "the first state";
   node_.outbox().clear();
   deliver(t + 1, kS2, kEpoch3, kS2Client, make_state(kRoom, 11, room_phase::kPlaying));
   deliver(t + 2, kS2, kEpoch3, kS2Client, make_state(kRoom, 12, room_phase::kPlaying));
-  EXPECT_TRUE(events_of(NodeEventKind::kClientStateShown).empty());
+  EXPECT_TRUE(events_of(NodeEventKind::kServiceNote).empty());
   deliver(t + 3, kS2, kEpoch3, kS2Client, make_state(kRoom, 13, room_phase::kPlaying, 1, 0));
-  auto shown = events_of(NodeEventKind::kClientStateShown);
+  auto shown = events_of(NodeEventKind::kServiceNote);
   ASSERT_EQ(shown.size(), 1u);
-  EXPECT_EQ(shown[0].a, kRoom);
-  EXPECT_EQ(shown[0].b, 1 << 8);
+  const auto note = shown[0].note.as<pong::StateShown>();
+  ASSERT_TRUE(note.has_value());
+  EXPECT_EQ(note->room, kRoom);
+  EXPECT_EQ(note->score, (pong::Score{1, 0}));
 }
 
 TEST_F(ClientNodeTest, RecordsGameOverAndStopsSendingInputs) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/cluster/server_node.h"
+#include "core/services/pong/service.h"
 
 namespace dp {
 namespace {
@@ -31,7 +32,7 @@ class Harness {
     config.endpoints.control = control_of(n);
     config.endpoints.client = client_of(n);
     config.persisted.highest_term = persisted_term;
-    node_ = std::make_unique<ServerNode>(config);
+    node_ = std::make_unique<ServerNode>(config, pong::pong_services({}));
   }
   ServerNode& node() { return *node_; }
   const ClusterTiming& timing() { return node_->config().timing; }
@@ -55,7 +56,10 @@ class Harness {
     std::array<std::uint8_t, wire::kMaxDatagramSize> buf{};
     auto size = wire::encode(id_of(from), epoch, msg, buf);
     ASSERT_TRUE(size.ok());
-    node_->on_datagram(now_, Channel::kControl, control_of(from),
+    // Discovery requests are broadcast to the discovery port; the rest is unicast to control.
+    const Channel channel =
+        Msg::kType == wire::MsgType::kDiscoverRequest ? Channel::kDiscovery : Channel::kControl;
+    node_->on_datagram(now_, channel, control_of(from),
                        std::span<const std::uint8_t>(buf.data(), *size));
     collect();
   }
@@ -366,14 +370,14 @@ TEST(Election, ToldClusterSizeCountsServersNotYetHeard) {
   h.advance(h.timing().discovery_window_us + 1);
   ASSERT_TRUE(h.node().is_leader()) << "Bully needs no quorum to elect";
   h.advance(2 * kUsPerSecond);
-  EXPECT_TRUE(h.node().rooms().recovering())
-      << "alone in a cluster of three it must not serve rooms nobody else holds";
+  EXPECT_TRUE(h.node().replica().recovering())
+      << "alone in a cluster of three it must not serve state nobody else holds";
 
   Harness alone(1);  // Not told: a cluster of one serves at once.
   alone.start();
   alone.advance(alone.timing().discovery_window_us + kUsPerSecond);
   ASSERT_TRUE(alone.node().is_leader());
-  EXPECT_FALSE(alone.node().rooms().recovering());
+  EXPECT_FALSE(alone.node().replica().recovering());
 }
 
 }  // namespace

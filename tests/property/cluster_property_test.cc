@@ -135,7 +135,7 @@ TEST(ClusterProperty, ShrinkingReducesAFailureToAFewFaults) {
   }
 }
 
-// A follower that applies across a gap instead of NACKing (RoomServiceConfig::
+// A follower that applies across a gap instead of NACKing (ReplicaConfig::
 // inject_bug_skip_nack) must be caught by the invariants and shrunk to a few faults.
 TEST(ClusterProperty, InjectedSkipNackBugIsCaughtAndShrunk) {
   static std::vector<FaultStep> last_failing;
@@ -150,9 +150,9 @@ TEST(ClusterProperty, InjectedSkipNackBugIsCaughtAndShrunk) {
     const RunResult r = run_scenario(s);
     const bool caught =
         has_violation(s, r,
-                      "invariant: no replica applies with a gap or fails to apply an event") ||
+                      "invariant: no replica applies with a gap or fails to apply an entry") ||
         has_violation(s, r,
-                      "invariant: replicas that applied the same prefix have identical rooms");
+                      "invariant: replicas that applied the same prefix have identical state");
     if (caught) last_failing = steps;
     RC_ASSERT(!caught);
   });

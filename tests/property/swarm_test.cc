@@ -1,5 +1,5 @@
 // The swarm fuzzer: a short swarm passes on the real code, its output does not depend on the
-// number of jobs, and a deliberately broken follower (RoomServiceConfig::inject_bug_skip_nack)
+// number of jobs, and a deliberately broken follower (ReplicaConfig::inject_bug_skip_nack)
 // is caught and shrunk to a small scenario that replays to the same violation from its file.
 #include <gtest/gtest.h>
 
@@ -86,8 +86,8 @@ TEST(Swarm, InjectedSkipNackBugIsCaughtAndShrunk) {
   ASSERT_FALSE(report.ok()) << "the swarm missed the injected bug\n" << table.str();
   bool gap_violation = false;
   for (const SwarmFailure& f : report.failures) {
-    if (f.shrunk_for != "invariant: no replica applies with a gap or fails to apply an event" &&
-        f.shrunk_for != "invariant: replicas that applied the same prefix have identical rooms") {
+    if (f.shrunk_for != "invariant: no replica applies with a gap or fails to apply an entry" &&
+        f.shrunk_for != "invariant: replicas that applied the same prefix have identical state") {
       continue;
     }
     gap_violation = true;

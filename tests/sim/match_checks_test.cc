@@ -50,10 +50,10 @@ TEST(ReplicaAgreement, DifferentEpochsAreDifferentPrefixes) {
 
 TEST(ClientView, StrictlyIncreasingStatesAndScoresPass) {
   ClientViewCheck check("client 1");
-  check.on_state(1, {kEpoch1, 5}, 1, 0, 0);
-  check.on_state(2, {kEpoch1, 9}, 1, 1, 0);
-  check.on_state(3, {kEpoch2, 2}, 1, 1, 0);  // A newer epoch restarts nothing.
-  check.on_state(4, {kEpoch2, 3}, 1, 1, 1);
+  check.on_state(1, {kEpoch1, 5}, 1, pong::Score{0, 0});
+  check.on_state(2, {kEpoch1, 9}, 1, pong::Score{1, 0});
+  check.on_state(3, {kEpoch2, 2}, 1, pong::Score{1, 0});  // A newer epoch restarts nothing.
+  check.on_state(4, {kEpoch2, 3}, 1, pong::Score{1, 1});
   EXPECT_TRUE(check.order_passed());
   EXPECT_TRUE(check.score_passed());
   EXPECT_EQ(check.states_checked(), 4u);
@@ -61,8 +61,8 @@ TEST(ClientView, StrictlyIncreasingStatesAndScoresPass) {
 
 TEST(ClientView, OlderPositionIsCaught) {
   ClientViewCheck check("client 4");
-  check.on_state(1, {kEpoch2, 5}, 1, 0, 0);
-  check.on_state(2, {kEpoch1, 900}, 1, 0, 0);  // Older epoch, higher seq: still older.
+  check.on_state(1, {kEpoch2, 5}, 1, pong::Score{0, 0});
+  check.on_state(2, {kEpoch1, 900}, 1, pong::Score{0, 0});  // Older epoch, higher seq: still older.
   EXPECT_FALSE(check.order_passed());
   EXPECT_NE(check.order_violation()->find("client 4"), std::string::npos);
   EXPECT_TRUE(check.score_passed());
@@ -70,15 +70,15 @@ TEST(ClientView, OlderPositionIsCaught) {
 
 TEST(ClientView, RepeatedPositionIsCaught) {
   ClientViewCheck check;
-  check.on_state(1, {kEpoch1, 5}, 1, 0, 0);
-  check.on_state(2, {kEpoch1, 5}, 1, 0, 0);
+  check.on_state(1, {kEpoch1, 5}, 1, pong::Score{0, 0});
+  check.on_state(2, {kEpoch1, 5}, 1, pong::Score{0, 0});
   EXPECT_FALSE(check.order_passed());
 }
 
 TEST(ClientView, ScoreGoingBackwardsIsCaught) {
   ClientViewCheck check("client 2");
-  check.on_state(1, {kEpoch1, 5}, 3, 2, 1);
-  check.on_state(2, {kEpoch2, 1}, 3, 1, 1);  // A new leader that lost a point.
+  check.on_state(1, {kEpoch1, 5}, 3, pong::Score{2, 1});
+  check.on_state(2, {kEpoch2, 1}, 3, pong::Score{1, 1});  // A new leader that lost a point.
   EXPECT_TRUE(check.order_passed());
   ASSERT_FALSE(check.score_passed());
   EXPECT_NE(check.score_violation()->find("room 3 go from 2-1 to 1-1"), std::string::npos)
@@ -87,24 +87,24 @@ TEST(ClientView, ScoreGoingBackwardsIsCaught) {
 
 TEST(ClientView, ANewRoomStartsFromZero) {
   ClientViewCheck check;
-  check.on_state(1, {kEpoch1, 5}, 3, 5, 1);
-  check.on_state(2, {kEpoch1, 6}, 4, 0, 0);
+  check.on_state(1, {kEpoch1, 5}, 3, pong::Score{5, 1});
+  check.on_state(2, {kEpoch1, 6}, 4, pong::Score{0, 0});
   EXPECT_TRUE(check.score_passed());
 }
 
 TEST(ClientView, AForgottenScoreMayComeBackAsAFreshRoom) {
   ClientViewCheck check("client 2");
-  check.on_state(1, {kEpoch1, 5}, 3, 0, 1);
+  check.on_state(1, {kEpoch1, 5}, 3, pong::Score{0, 1});
   EXPECT_EQ(check.score_shown_at(), 1);
   check.forget_scores();  // Enough servers crashed: every copy may be gone.
   // The last copy keeps showing the score: it is still the score first shown at 1.
-  check.on_state(2, {kEpoch1, 6}, 3, 0, 1);
+  check.on_state(2, {kEpoch1, 6}, 3, pong::Score{0, 1});
   EXPECT_EQ(check.score_shown_at(), 1);
-  check.on_state(3, {kEpoch2, 1}, 3, 0, 0);  // That copy crashed too: a fresh room.
+  check.on_state(3, {kEpoch2, 1}, 3, pong::Score{0, 0});  // That copy crashed too: a fresh room.
   EXPECT_TRUE(check.score_passed());
   EXPECT_EQ(check.score_shown_at(), 3);
-  check.on_state(4, {kEpoch2, 2}, 3, 1, 0);
-  check.on_state(5, {kEpoch2, 3}, 3, 0, 0);  // Compared again from the fresh room on.
+  check.on_state(4, {kEpoch2, 2}, 3, pong::Score{1, 0});
+  check.on_state(5, {kEpoch2, 3}, 3, pong::Score{0, 0});  // Compared again from the fresh room on.
   EXPECT_FALSE(check.score_passed());
 }
 

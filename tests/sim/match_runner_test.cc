@@ -21,8 +21,7 @@ TEST(MatchRunner, SameMatchScenarioAndSeedGiveTheSameDigest) {
   EXPECT_EQ(a.figures.client_states_accepted, b.figures.client_states_accepted);
   ASSERT_EQ(a.figures.matches.size(), b.figures.matches.size());
   for (std::size_t i = 0; i < a.figures.matches.size(); ++i) {
-    EXPECT_EQ(a.figures.matches[i].score[0], b.figures.matches[i].score[0]);
-    EXPECT_EQ(a.figures.matches[i].score[1], b.figures.matches[i].score[1]);
+    EXPECT_EQ(a.figures.matches[i].score, b.figures.matches[i].score);
   }
   RunOptions other;
   other.seed = 43;
@@ -36,7 +35,7 @@ TEST(MatchRunner, LeaderCrashMatchIsPlayedAndMeasured) {
   ASSERT_EQ(f.matches.size(), 1u);
   EXPECT_TRUE(f.matches[0].finished);
   EXPECT_EQ(f.matches_finished, 1);
-  EXPECT_EQ(std::max(f.matches[0].score[0], f.matches[0].score[1]), 5);
+  EXPECT_EQ(std::max(f.matches[0].score.left, f.matches[0].score.right), 5);
   ASSERT_EQ(f.client_failovers.size(), 1u);
   EXPECT_TRUE(f.client_failovers[0].completed);
   EXPECT_EQ(f.client_failovers[0].rehomed, 2);

@@ -10,6 +10,7 @@
 #include <asio.hpp>
 
 #include "core/cluster/server_node.h"
+#include "core/services/pong/service.h"
 #include "core/common/rng.h"
 #include "core/wire/codec.h"
 #include "tests/transport/test_support.h"
@@ -45,7 +46,7 @@ class ServerCluster : public ::testing::Test {
       config.id = NodeId{0xa000 + i, 0x5eed0000 + i};
       config.seed = 100 + i;
       config.endpoints = s.transport->local_endpoints();
-      s.node = std::make_unique<ServerNode>(config);
+      s.node = std::make_unique<ServerNode>(config, pong::pong_services({}));
       s.driver = std::make_unique<NodeDriver>(io_, *s.node, *s.transport, DriverCallbacks{});
     }
     for (Server& s : servers_) s.driver->start();
@@ -146,7 +147,8 @@ TEST_F(ServerCluster, GarbageOnEveryPortIsCountedAndTheClusterKeepsItsLeader) {
   EXPECT_TRUE(settled());
   EXPECT_EQ(highest().epoch(), epoch);
 
-  // And the leader still answers: a client's discovery request gets a leader's reply.
+  // And the cluster still answers: a client's discovery request (on the discovery port, the
+  // only one that takes it) gets a reply that names the leader.
   wire::DiscoverRequest ask;
   ask.asker_role = static_cast<std::uint8_t>(wire::Role::kClient);
   const auto local = attacker.local_endpoint();
@@ -154,9 +156,9 @@ TEST_F(ServerCluster, GarbageOnEveryPortIsCountedAndTheClusterKeepsItsLeader) {
   std::array<std::uint8_t, wire::kMaxDatagramSize> buffer{};
   const auto size = wire::encode(NodeId{0, 77}, Epoch{}, ask, buffer);
   ASSERT_TRUE(size.ok());
-  const Endpoint leader = highest().config().endpoints.control;
+  const Endpoint discovery = highest().config().endpoints.discovery;
   attacker.send_to(asio::buffer(buffer.data(), *size),
-                   asio::ip::udp::endpoint(asio::ip::address_v4(leader.ip), leader.port));
+                   asio::ip::udp::endpoint(asio::ip::address_v4(discovery.ip), discovery.port));
   std::array<std::uint8_t, 2048> reply{};
   std::size_t reply_size = 0;
   attacker.async_receive(asio::buffer(reply), [&](const asio::error_code& ec, std::size_t n) {
@@ -165,10 +167,14 @@ TEST_F(ServerCluster, GarbageOnEveryPortIsCountedAndTheClusterKeepsItsLeader) {
   ASSERT_TRUE(test::run_until(io_, [&] { return reply_size > 0; }));
   const auto decoded = wire::decode({reply.data(), reply_size});
   ASSERT_TRUE(decoded.ok());
-  EXPECT_EQ(decoded->header.sender, highest().id());
   ASSERT_TRUE(std::holds_alternative<wire::DiscoverResponse>(decoded->body));
-  EXPECT_EQ(std::get<wire::DiscoverResponse>(decoded->body).role,
-            static_cast<std::uint8_t>(wire::Role::kLeader));
+  const auto& answer = std::get<wire::DiscoverResponse>(decoded->body);
+  EXPECT_EQ(decoded->header.epoch, epoch);
+  if (answer.role == static_cast<std::uint8_t>(wire::Role::kLeader)) {
+    EXPECT_EQ(decoded->header.sender, highest().id());
+  } else {
+    EXPECT_EQ(answer.leader_client, highest().config().endpoints.client);
+  }
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/services/pong/notes.h"
+
 #include <filesystem>
 #include <fstream>
 
@@ -163,20 +165,27 @@ TEST_F(StateFileTest, MalformedFileIsAnError) {
 TEST(ServerLogFormat, EventsReadAsSentences) {
   const NodeId leader{0, 0xdeadbeef};
   const Epoch epoch{4, leader};
-  EXPECT_EQ(format_node_event(NodeEvent{0, NodeEventKind::kBecameLeader, leader, epoch, 0, 0}),
-            "became-leader peer=deadbeef epoch=4/deadbeef");
-  EXPECT_EQ(format_node_event(NodeEvent{0,
-                                        NodeEventKind::kDatagramRejected,
-                                        {},
-                                        {},
-                                        static_cast<std::int64_t>(wire::DecodeError::kTooShort),
-                                        static_cast<std::int64_t>(Channel::kClient)}),
-            "datagram-rejected reason=too-short channel=client");
+  NodeEvent became;
+  became.kind = NodeEventKind::kBecameLeader;
+  became.peer = leader;
+  became.epoch = epoch;
+  EXPECT_EQ(format_node_event(became), "became-leader peer=deadbeef epoch=4/deadbeef");
+  NodeEvent rejected;
+  rejected.kind = NodeEventKind::kDatagramRejected;
+  rejected.reason = static_cast<std::uint8_t>(wire::DecodeError::kTooShort);
+  rejected.channel = Channel::kClient;
+  EXPECT_EQ(format_node_event(rejected), "datagram-rejected reason=too-short channel=client");
   // Out-of-range codes from a buggy node must not index past a table.
-  EXPECT_EQ(format_node_event(NodeEvent{0, NodeEventKind::kDatagramRejected, {}, {}, 99, 99}),
-            "datagram-rejected reason=? channel=?");
-  EXPECT_EQ(node_event_level(NodeEventKind::kDatagramRejected), LogLevel::kWarn);
-  EXPECT_EQ(node_event_level(NodeEventKind::kBecameLeader), LogLevel::kInfo);
+  rejected.reason = 99;
+  EXPECT_EQ(format_node_event(rejected), "datagram-rejected reason=? channel=client");
+  EXPECT_EQ(node_event_level(rejected), LogLevel::kWarn);
+  EXPECT_EQ(node_event_level(became), LogLevel::kInfo);
+  // A Pong note is written by the one score formatter.
+  NodeEvent over;
+  over.kind = NodeEventKind::kServiceNote;
+  over.note = ServiceNote::of(pong::MatchOver{3, pong::Score{5, 2}, 0, 0});
+  EXPECT_EQ(format_node_event(over), "match-over room=3 score=5-2 winner=left");
+  EXPECT_EQ(node_event_level(over), LogLevel::kInfo);
 }
 
 TEST(ServerLogFormat, RejectionsListNonZeroReasons) {
