@@ -54,8 +54,8 @@ class LoneLeader : public ::testing::Test {
     node_.on_datagram(now_, channel, from, bytes);
   }
   std::uint64_t wrong_channel() const {
-    return node_.stats().rejected_by_error[static_cast<std::size_t>(
-        wire::DecodeError::kWrongChannel)];
+    return node_.stats()
+        .rejected_by_error[static_cast<std::size_t>(wire::DecodeError::kWrongChannel)];
   }
   std::size_t rooms() const { return testing::book_of(node_.replica()).rooms().size(); }
 
@@ -128,9 +128,9 @@ TEST(ChannelRules, ClientNodeRefusesServerTraffic) {
   wire::Heartbeat hb;
   hb.control = kPeer;
   client.on_datagram(1000, Channel::kClient, kPeer, encoded(NodeId{2, 0}, Epoch{}, hb));
-  EXPECT_EQ(client.stats().rejected_by_error[static_cast<std::size_t>(
-                wire::DecodeError::kWrongChannel)],
-            1u);
+  EXPECT_EQ(
+      client.stats().rejected_by_error[static_cast<std::size_t>(wire::DecodeError::kWrongChannel)],
+      1u);
   EXPECT_EQ(client.stats().datagrams_rejected, 1u);
 }
 
