@@ -13,7 +13,9 @@ namespace dp::sim {
 // The verdict line, e.g. "PASS scenarios/x.toml  seed 42  digest 0123456789abcdef".
 std::string format_verdict(const RunResult& result);
 // Header, timeline, expectations, invariants, figures, digest and the verdict line.
-void write_text_report(const RunResult& result, std::ostream& out);
+// `transcript` leaves out the wall-clock figures, so the text depends on the scenario and
+// seed alone: the golden transcripts checked in beside the scenarios hold exactly this.
+void write_text_report(const RunResult& result, std::ostream& out, bool transcript = false);
 // One JSON object: passed, expectations, invariants, figures, digest, seed, ...
 void write_json_report(const RunResult& result, std::ostream& out);
 // {"traceEvents": [...]}: a track per node, a flow arrow per delivered message, instants for

@@ -158,7 +158,7 @@ std::string format_verdict(const RunResult& r) {
   return line;
 }
 
-void write_text_report(const RunResult& r, std::ostream& out) {
+void write_text_report(const RunResult& r, std::ostream& out, bool transcript) {
   const Namer n(r);
   out << r.title << "\n";
   out << "  " << r.file << ", seed " << r.seed << ", "
@@ -228,9 +228,11 @@ void write_text_report(const RunResult& r, std::ostream& out) {
     out << "  replication: " << f.retransmitted_events << " events retransmitted, "
         << f.snapshots_sent << " snapshots sent, " << f.snapshots_installed << " installed\n";
   }
-  out << "  speed: " << fmt("%.1f", f.simulated_seconds) << " simulated s in "
-      << fmt("%.3f", f.wall_seconds) << " wall s = " << fmt("%.0f", f.sim_seconds_per_wall_second)
-      << " simulated s per wall s\n";
+  if (!transcript) {
+    out << "  speed: " << fmt("%.1f", f.simulated_seconds) << " simulated s in "
+        << fmt("%.3f", f.wall_seconds) << " wall s = "
+        << fmt("%.0f", f.sim_seconds_per_wall_second) << " simulated s per wall s\n";
+  }
   out << "\nTrace digest: " << digest_hex(r.digest) << "\n\n";
   out << format_verdict(r) << "\n";
 }

@@ -1,6 +1,7 @@
 // pong-sim: run a scenario file through the deterministic network emulator.
 //
-//   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet] [--check-determinism]
+//   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet] [--transcript]
+//                     [--check-determinism]
 //   pong-sim fuzz --runs N [--seed S] [--jobs J] [--out-dir DIR]
 //
 // Exit status: 0 when every expectation and invariant holds, 1 when one fails, 2 on bad
@@ -33,6 +34,7 @@ struct RunFlags {
   bool json = false;
   bool quiet = false;
   bool check_determinism = false;
+  bool transcript = false;
 };
 
 int run_command(const RunFlags& flags) {
@@ -65,7 +67,7 @@ int run_command(const RunFlags& flags) {
   } else if (flags.quiet) {
     std::cout << dp::sim::format_verdict(result) << "\n";
   } else {
-    dp::sim::write_text_report(result, std::cout);
+    dp::sim::write_text_report(result, std::cout, flags.transcript);
   }
   return result.passed ? kExitPass : kExitFail;
 }
@@ -83,6 +85,8 @@ int main(int argc, char** argv) {
                   "Write a Chrome Trace Event JSON file (open it in ui.perfetto.dev)");
   run->add_flag("--json", flags.json, "Print the summary as one JSON object");
   run->add_flag("--quiet", flags.quiet, "Print only the verdict line");
+  run->add_flag("--transcript", flags.transcript,
+                "Print the report without wall-clock figures (what the golden files hold)");
   run->add_flag("--check-determinism", flags.check_determinism,
                 "Run twice and name the first event where the two runs differ");
 
