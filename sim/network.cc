@@ -1,6 +1,6 @@
 #include "sim/network.h"
 
-#include <cassert>
+#include "core/common/assert.h"
 
 namespace dp::sim {
 
@@ -24,7 +24,7 @@ const LinkParams& Network::link(HostIndex from, HostIndex to) const {
 void Network::heal() { std::fill(cut_.begin(), cut_.end(), std::uint8_t{0}); }
 
 void Network::partition(const std::vector<std::vector<HostIndex>>& groups, std::size_t host_count) {
-  assert(host_count <= kMaxHosts);
+  DP_ASSERT(host_count <= kMaxHosts, "more hosts than the network holds");
   // Group number per host; -1 means "in no group", i.e. isolated.
   std::vector<int> group_of(host_count, -1);
   for (std::size_t g = 0; g < groups.size(); ++g) {

@@ -50,11 +50,12 @@ class Run {
       status = run_.sim.run_until(run_.scenario.duration_us);
     } catch (const AssertionFailure& failure) {
       // An invariant of the code itself broke: stop here, say how to replay it.
-      run_.result.run_error = std::string("assertion failed at ") +
+      run_.result.run_error = std::string(kAssertionFailed) + " at " +
                               RunContext::seconds_str(run_.sim.now()) + ": " + failure.what() +
                               "; replay with: pong-sim run " + run_.scenario.file + " --seed " +
                               std::to_string(run_.result.seed);
       run_.result.passed = false;
+      run_.result.figures.simulated_seconds = static_cast<double>(run_.sim.now()) / 1e6;
       return std::move(run_.result);
     }
     const auto wall_end = std::chrono::steady_clock::now();
@@ -76,6 +77,7 @@ class Run {
     replica.min_replicas =
         s.min_replicas < 0 ? Quorum::kMajority : static_cast<std::size_t>(s.min_replicas);
     replica.inject_bug_skip_nack = s.inject_bug_skip_nack;
+    replica.inject_bug_commit_ahead = s.inject_bug_commit_ahead;
     pong::PongConfig pong;
     pong.target_score = s.target_score;
     pong.forfeit_timeout_us = s.forfeit_timeout_us;

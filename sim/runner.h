@@ -217,6 +217,9 @@ constexpr TimeUs kSampleIntervalUs = 100 * kUsPerMs;
 // re-homes); with more, it keeps per-fault summaries and the report lists the results.
 constexpr int kMaxDetailedClients = 8;
 
+// run_error starts with this when a DP_ASSERT stopped the run.
+constexpr const char* kAssertionFailed = "assertion failed";
+
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {});
 
 }  // namespace dp::sim

@@ -189,6 +189,8 @@ struct Scenario {
   // TEST ONLY: followers apply across gaps instead of NACKing (RoomServiceConfig), so tests
   // can show the invariants and the swarm fuzzer catch a broken replica.
   bool inject_bug_skip_nack = false;
+  // TEST ONLY, not a scenario key: the leader commits one entry too far (see ReplicaConfig).
+  bool inject_bug_commit_ahead = false;
   // Bots, numbered 1.. in this order.
   std::vector<ClientSpec> clients;
   LinkParams network;

@@ -1,7 +1,7 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
-#include <cassert>
+#include "core/common/assert.h"
 #include <utility>
 
 namespace dp::sim {
@@ -30,7 +30,7 @@ Simulator::Simulator(std::uint64_t seed) {
 }
 
 HostIndex Simulator::add_host(HostSpec spec, NodeFactory factory) {
-  assert(hosts_.size() < kMaxHosts);
+  DP_ASSERT(hosts_.size() < kMaxHosts, "more hosts than the simulator addresses");
   const auto h = static_cast<HostIndex>(hosts_.size());
   const Endpoint* sockets[3] = {&spec.endpoints.discovery, &spec.endpoints.control,
                                 &spec.endpoints.client};
@@ -91,7 +91,7 @@ RunStatus Simulator::run_until(TimeUs end) {
     if (queue_overflowed_) return RunStatus::kQueueFull;
     if (processed++ >= max_events_per_run_) return RunStatus::kEventBudgetHit;
     const QueuedEvent e = queue_.pop();
-    assert(e.at >= now_);
+    DP_ASSERT(e.at >= now_, "the event queue went back in time");
     now_ = e.at;
     ++stats_.events_processed;
     switch (e.type) {

@@ -1,12 +1,14 @@
 #include "transport/client_log.h"
 
+#include "core/services/pong/score.h"
+
 #include <chrono>
 
 namespace dp {
 namespace {
 
 std::string score_str(std::uint8_t left, std::uint8_t right) {
-  return std::to_string(left) + ":" + std::to_string(right);
+  return pong::Score{left, right}.str();
 }
 
 const char* slot_name(std::uint8_t slot) {

@@ -109,6 +109,7 @@ void LogReplica::send_snapshot(TimeUs now, const NodeId& to, Endpoint to_control
 
 void LogReplica::advance_commit() {
   commit_seq_ = std::max(commit_seq_, sequencer_.commit_seq(quorum_.required_replicas));
+  if (config_.inject_bug_commit_ahead && commit_seq_ > 0) ++commit_seq_;
   DP_ASSERT(commit_seq_ <= applied_seq_, "a leader commits only what it applied");
   for (const auto& [id, service] : services_.all()) service->on_commit(commit_seq_);
 }

@@ -49,6 +49,9 @@ struct ReplicaConfig {
   // TEST ONLY: a deliberately broken follower that applies a batch across a gap instead of
   // NACKing it, so the fuzzer and its tests can prove they catch a broken invariant.
   bool inject_bug_skip_nack = false;
+  // TEST ONLY: a leader that counts one entry more as committed than its followers hold, so
+  // the tests can prove that a broken invariant assertion stops a simulated run.
+  bool inject_bug_commit_ahead = false;
 };
 
 struct ReplicaStats {

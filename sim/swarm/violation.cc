@@ -30,6 +30,11 @@ const char* expect_kind_name(ExpectKind kind) {
 
 std::vector<Violation> violations_of(const Scenario& scenario, const RunResult& result) {
   std::vector<Violation> out;
+  // A failed assertion stopped the run: nothing after it was checked, and it matters most.
+  if (result.run_error.rfind(kAssertionFailed, 0) == 0) {
+    out.push_back({"assertion", result.run_error});
+    return out;
+  }
   for (const InvariantResult& inv : result.invariants) {
     if (!inv.passed) out.push_back({"invariant: " + inv.name, inv.detail});
   }

@@ -104,7 +104,7 @@ def score_pairs(events):
     out = []
     for _, _, kv in events:
         if "score" in kv:
-            left, right = kv["score"].split(":")
+            left, right = kv["score"].split("-")
             out.append((int(left), int(right)))
     return out
 

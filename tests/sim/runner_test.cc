@@ -24,6 +24,25 @@ TEST(Runner, SameScenarioAndSeedGiveTheSameDigest) {
   EXPECT_EQ(a.figures.elections_started, b.figures.elections_started);
 }
 
+TEST(Runner, AFailedAssertionStopsTheRunAndSaysHowToReplayIt) {
+  Scenario s = load("match-clean.toml");
+  s.inject_bug_commit_ahead = true;  // The leader commits past what it applied.
+  RunOptions options;
+  options.seed = 99;
+  const RunResult r = run_scenario(s, options);
+  EXPECT_FALSE(r.passed);
+  ASSERT_EQ(r.run_error.rfind(kAssertionFailed, 0), 0u) << r.run_error;
+  EXPECT_NE(r.run_error.find("a leader commits only what it applied"), std::string::npos);
+  EXPECT_NE(r.run_error.find("pong-sim run " + s.file + " --seed 99"), std::string::npos)
+      << r.run_error;
+  // Stopped where the assertion failed: the first commit, well before the 60 s of the file.
+  EXPECT_GT(r.figures.simulated_seconds, 0.1);
+  EXPECT_LT(r.figures.simulated_seconds, 5.0);
+  std::ostringstream text;
+  write_text_report(r, text);
+  EXPECT_NE(text.str().find("FAIL  assertion failed"), std::string::npos);
+}
+
 TEST(Runner, DifferentSeedsGiveDifferentDigests) {
   const Scenario s = load("election-leader-crash.toml");
   RunOptions seven;
