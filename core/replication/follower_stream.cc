@@ -56,6 +56,7 @@ void LogReplica::on_replicate(TimeUs now, const wire::Replicate& m) {
 void LogReplica::apply_batch(TimeUs now, const wire::Replicate& m) {
   const std::uint64_t last = m.first_seq + m.entries.count() - 1;
   if (last <= applied_seq_) return;
+  const std::uint64_t before = applied_seq_;
   std::uint64_t seq = m.first_seq;
   for (const wire::EntryView& entry : m.entries) {
     if (seq > applied_seq_) {
@@ -66,6 +67,7 @@ void LogReplica::apply_batch(TimeUs now, const wire::Replicate& m) {
     }
     ++seq;
   }
+  DP_ASSERT(applied_seq_ > before, "a follower's applied position never goes back");
   last_progress_us_ = now;
 }
 

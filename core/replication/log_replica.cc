@@ -5,6 +5,9 @@
 
 namespace dp {
 
+static_assert(Recovery::kMaxReports >= wire::kMaxServers,
+              "a new leader keeps a report from every server of the largest cluster");
+
 const char* replica_role_name(ReplicaRole role) {
   switch (role) {
     case ReplicaRole::kIdle:

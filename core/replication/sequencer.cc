@@ -20,7 +20,11 @@ const char* progress_name(Progress progress) {
 }
 
 Sequencer::Sequencer(const SequencerConfig& config)
-    : config_(config), ring_(config.ring_capacity_log2, config.ring_arena_log2) {}
+    : config_(config), ring_(config.ring_capacity_log2, config.ring_arena_log2) {
+  DP_ASSERT(config.window_entries <= ring_.capacity() && config.probe_window_entries >= 1 &&
+                config.probe_window_entries <= config.window_entries,
+            "a flow-control window within the ring");
+}
 
 void Sequencer::reset(std::uint64_t next_seq) {
   ring_.reset(next_seq);
