@@ -1,7 +1,8 @@
 // Runs a scenario in-process: builds the simulated cluster, applies the timeline of faults,
 // checks the expectations and the always-on invariants, and collects the figures, the
-// timeline and the trace digest. Formatting lives in report.h; the pong-sim app, the tests
-// and (later) the fuzzer all call run_scenario().
+// timeline and the trace digest. The run is composed of the observers in sim/run/; the
+// formatting lives in report.h; the pong-sim app, the tests and the swarm call
+// run_scenario().
 //
 // Expectation semantics. "Live" means a server host that is up (not crashed). The "top
 // epoch" at a moment is the highest epoch held (led or followed) by any live server.
@@ -36,22 +37,10 @@
 // A leader fault is a crash of the live server that leads (crash, crash-leader,
 // crash-leader-after-point) or cutting every link into it (cut-inbound).
 //
-// Always-on invariants (a violation fails every run, whatever the expectations say):
-//   - never two different nodes become leader of the same epoch, and a node only becomes
-//     leader of an epoch that names it;
-//   - on every node, across restarts, the non-none epochs it adopts (kBecameLeader and
-//     kFollowing) never go backwards;
-//   - replicas that applied the same prefix have identical rooms: every kSampleIntervalUs of
-//     simulated time, before every crash and at the end, each live server's (synced epoch,
-//     applied seq, book digest) is sampled; two samples with the same position, at any times,
-//     must have the same digest (see ReplicaAgreementCheck);
-//   - no replica applies an event with a gap or fails to apply one (RoomServiceStats
-//     gap_applies and apply_errors stay 0, sampled likewise);
-//   and with clients:
-//   - every client's accepted (epoch, seq) strictly increases (checked at every accepted
-//     state);
-//   - no client's displayed score ever decreases within a room (checked at every accepted
-//     state, and the client's own score_went_backwards() flag).
+// Always-on invariants (a violation fails every run, whatever the expectations say) are
+// listed in sim/run/invariants.h (the Invariant enum). A failed DP_ASSERT in the code under
+// test stops the run: run_error then starts with kAssertionFailed and names the replay
+// command.
 // "Every match that is fault-free at the end reaches game over" is NOT an always-on
 // invariant but the every-match-finishes expectation: whether a match can end in time
 // depends on the bots' skill, the target score and the duration, which only the scenario's
