@@ -56,16 +56,10 @@ std::string format_node_event(const NodeEvent& event) {
 }
 
 LogLevel node_event_level(const NodeEvent& event) {
+  if (event.kind == NodeEventKind::kStarted || is_cluster_milestone(event.kind)) {
+    return LogLevel::kInfo;
+  }
   switch (event.kind) {
-    case NodeEventKind::kStarted:
-    case NodeEventKind::kPeerDiscovered:
-    case NodeEventKind::kPeerLost:
-    case NodeEventKind::kSuspectLeader:
-    case NodeEventKind::kElectionStarted:
-    case NodeEventKind::kBecameLeader:
-    case NodeEventKind::kFollowing:
-    case NodeEventKind::kSteppedDown:
-      return LogLevel::kInfo;
     case NodeEventKind::kDatagramRejected:
       return LogLevel::kWarn;
     case NodeEventKind::kServiceNote: {

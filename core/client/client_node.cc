@@ -256,11 +256,7 @@ void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,
     score_went_backwards_ = true;
   }
   if (!same_room || m.score_left != shown_->score_left || m.score_right != shown_->score_right) {
-    NodeEvent shown;
-    shown.at = now;
-    shown.kind = NodeEventKind::kServiceNote;
-    shown.peer = h.sender;
-    shown.epoch = h.epoch;
+    NodeEvent shown = node_event(now, NodeEventKind::kServiceNote, h.sender, h.epoch);
     shown.note = ServiceNote::of(pong::StateShown{m.room, score_of(m), 0});
     outbox_.emit(shown);
   }
@@ -388,13 +384,7 @@ void ClientNode::broadcast(const Msg& msg) {
 
 void ClientNode::emit(TimeUs now, NodeEventKind kind, const NodeId& peer, const Epoch& epoch,
                       std::uint64_t seq) {
-  NodeEvent event;
-  event.at = now;
-  event.kind = kind;
-  event.peer = peer;
-  event.epoch = epoch;
-  event.seq = seq;
-  outbox_.emit(event);
+  outbox_.emit(node_event(now, kind, peer, epoch, seq));
 }
 
 }  // namespace dp

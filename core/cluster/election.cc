@@ -90,9 +90,7 @@ void ServerNode::start_election(TimeUs now) {
   replica_.become_idle(now);
   ++election_attempt_;
   ++stats_.elections_started;
-  NodeEvent event;
-  event.at = now;
-  event.kind = NodeEventKind::kElectionStarted;
+  NodeEvent event = node_event(now, NodeEventKind::kElectionStarted);
   event.attempt = static_cast<std::uint32_t>(election_attempt_);
   outbox_.emit(event);
   int higher = 0;

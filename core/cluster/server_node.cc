@@ -239,12 +239,7 @@ void ServerNode::shutdown(TimeUs now) {
 // Observations
 
 void ServerNode::emit(TimeUs now, NodeEventKind kind, const NodeId& peer, const Epoch& epoch) {
-  NodeEvent event;
-  event.at = now;
-  event.kind = kind;
-  event.peer = peer;
-  event.epoch = epoch;
-  outbox_.emit(event);
+  outbox_.emit(node_event(now, kind, peer, epoch));
 }
 
 }  // namespace dp

@@ -36,4 +36,19 @@ const char* node_event_name(NodeEventKind kind) {
   return "?";
 }
 
+bool is_cluster_milestone(NodeEventKind kind) {
+  switch (kind) {
+    case NodeEventKind::kPeerDiscovered:
+    case NodeEventKind::kPeerLost:
+    case NodeEventKind::kSuspectLeader:
+    case NodeEventKind::kElectionStarted:
+    case NodeEventKind::kBecameLeader:
+    case NodeEventKind::kFollowing:
+    case NodeEventKind::kSteppedDown:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace dp

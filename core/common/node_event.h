@@ -30,6 +30,9 @@ enum class NodeEventKind : std::uint8_t {
 };
 
 const char* node_event_name(NodeEventKind kind);
+// The cluster's milestones, which logs and timelines always show: discoveries and losses of
+// peers, suspicions, elections and changes of leader.
+bool is_cluster_milestone(NodeEventKind kind);
 
 struct NodeEvent {
   TimeUs at = 0;
@@ -42,5 +45,17 @@ struct NodeEvent {
   Channel channel = Channel::kControl;
   ServiceNote note;
 };
+
+// The common shape: what happened, about which peer and epoch, at which log position.
+inline NodeEvent node_event(TimeUs at, NodeEventKind kind, const NodeId& peer = {},
+                            const Epoch& epoch = {}, std::uint64_t seq = 0) {
+  NodeEvent event;
+  event.at = at;
+  event.kind = kind;
+  event.peer = peer;
+  event.epoch = epoch;
+  event.seq = seq;
+  return event;
+}
 
 }  // namespace dp

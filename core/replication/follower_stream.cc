@@ -90,13 +90,7 @@ void LogReplica::on_snapshot(TimeUs now, const NodeId& from, const wire::Snapsho
   if (services_.load_snapshot(assembler_.bytes())) {
     applied_seq_ = assembler_.seq();
     ++stats_.snapshots_installed;
-    NodeEvent event;
-    event.at = now;
-    event.kind = NodeEventKind::kSnapshotInstalled;
-    event.peer = from;
-    event.epoch = epoch_;
-    event.seq = applied_seq_;
-    outbox_.emit(event);
+    outbox_.emit(node_event(now, NodeEventKind::kSnapshotInstalled, from, epoch_, applied_seq_));
     if (!pulled) {
       synced_epoch_ = epoch_;
       lost_state_ = false;

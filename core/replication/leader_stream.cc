@@ -97,13 +97,7 @@ void LogReplica::send_snapshot(TimeUs now, const NodeId& to, Endpoint to_control
   for_each_snapshot_chunk(snapshot_bytes_, id, applied_seq_, chunk_,
                           [&](const wire::Snapshot& c) { send(to_control, c); });
   ++stats_.snapshots_sent;
-  NodeEvent event;
-  event.at = now;
-  event.kind = NodeEventKind::kSnapshotSent;
-  event.peer = to;
-  event.epoch = epoch_;
-  event.seq = applied_seq_;
-  outbox_.emit(event);
+  outbox_.emit(node_event(now, NodeEventKind::kSnapshotSent, to, epoch_, applied_seq_));
   if (hosting()) sequencer_.on_snapshot_sent(to, applied_seq_, now);
 }
 

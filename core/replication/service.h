@@ -104,9 +104,7 @@ class Service {
   template <class T>
   void note(TimeUs now, const T& value) {
     if (outbox_ == nullptr) return;
-    NodeEvent event;
-    event.at = now;
-    event.kind = NodeEventKind::kServiceNote;
+    NodeEvent event = node_event(now, NodeEventKind::kServiceNote);
     event.note = ServiceNote::of(value);
     outbox_->emit(event);
   }

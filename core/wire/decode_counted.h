@@ -17,9 +17,7 @@ void count_rejection(TimeUs now, Channel channel, DecodeError error, Stats& stat
                      Outbox& outbox) {
   ++stats.datagrams_rejected;
   ++stats.rejected_by_error[static_cast<std::size_t>(error)];
-  NodeEvent event;
-  event.at = now;
-  event.kind = NodeEventKind::kDatagramRejected;
+  NodeEvent event = node_event(now, NodeEventKind::kDatagramRejected);
   event.reason = static_cast<std::uint8_t>(error);
   event.channel = channel;
   outbox.emit(event);

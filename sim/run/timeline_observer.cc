@@ -27,21 +27,6 @@ void TimelineObserver::on_drop(TimeUs now, const Transit& t, DropReason why) {
   run_.add_trace(std::move(r));
 }
 
-bool TimelineObserver::shown_in_timeline(NodeEventKind kind) {
-  switch (kind) {
-    case NodeEventKind::kPeerDiscovered:
-    case NodeEventKind::kPeerLost:
-    case NodeEventKind::kSuspectLeader:
-    case NodeEventKind::kElectionStarted:
-    case NodeEventKind::kBecameLeader:
-    case NodeEventKind::kFollowing:
-    case NodeEventKind::kSteppedDown:
-      return true;
-    default:
-      return false;
-  }
-}
-
 void TimelineObserver::on_node_event(HostIndex h, const NodeEvent& e) {
   if (run_.is_client(h)) return;
   if (e.kind == NodeEventKind::kSnapshotInstalled) {
@@ -54,7 +39,7 @@ void TimelineObserver::on_node_event(HostIndex h, const NodeEvent& e) {
     }
     return;
   }
-  if (!shown_in_timeline(e.kind)) return;
+  if (!is_cluster_milestone(e.kind)) return;
   TimelineEntry t;
   t.at_us = e.at;
   t.what = TimelineEntry::What::kNodeEvent;

@@ -20,8 +20,6 @@ class TimelineObserver final : public SimObserver {
   void on_host_crashing(TimeUs now, HostIndex h) override;
 
  private:
-  static bool shown_in_timeline(NodeEventKind kind);
-
   RunContext& run_;
   std::map<HostIndex, TimeUs> last_snapshot_line_;
 };
