@@ -1,13 +1,28 @@
-// Sequencer throughput on one core, no sockets: events ordered into the ring and packed into
-// replication batches for every follower (each batch ACKed as soon as it is "sent").
+// Sequencer throughput on one core, no sockets: Pong entries ordered into the ring and packed
+// into replication batches for every follower (each batch ACKed as soon as it is "sent").
 //
 //   build/bench/sequencer/sequencer_bench --benchmark_filter=Sequencer
 #include <benchmark/benchmark.h>
 
+#include <array>
+
 #include "core/replication/sequencer.h"
+#include "core/services/pong/event.h"
 
 namespace dp {
 namespace {
+
+// A Pong event encoded as the log entry the leader's Pong service orders.
+struct EncodedEvent {
+  explicit EncodedEvent(const pong::Event& e) : kind(static_cast<std::uint8_t>(e.kind)) {
+    size = e.encode(payload);
+  }
+  wire::EntryView view() const { return {wire::kPongService, kind, {payload.data(), size}}; }
+
+  std::uint8_t kind;
+  std::size_t size = 0;
+  std::array<std::uint8_t, pong::Event::kMaxPayload> payload{};
+};
 
 void BM_SequencerOrderAndBatch(benchmark::State& state) {
   const auto rooms = static_cast<std::uint32_t>(state.range(0));
@@ -22,35 +37,37 @@ void BM_SequencerOrderAndBatch(benchmark::State& state) {
   }
   wire::Replicate batch;
   std::vector<NodeId> group;
-  wire::RoomEvent tick;
-  tick.kind = wire::EventKind::kTick;
-  wire::RoomEvent input;
-  input.kind = wire::EventKind::kInput;
-  input.value = 1;
+  pong::Event tick = pong::make_event(pong::EventKind::kTick, 0);
+  pong::Event input = pong::make_event(pong::EventKind::kInput, 0);
+  input.direction = 1;
   std::uint32_t room = 0;
   std::int64_t events = 0;
   std::int64_t batches = 0;
+  std::int64_t batch_bytes = 0;
   TimeUs now = 0;
   for (auto _ : state) {
-    // One "tick" of every room: an input change for every 4th room, then its tick.
+    // One "tick" of every room: an input change for every 4th room, then its tick. The
+    // payloads are encoded as the Pong service encodes them, so batch sizes are real.
     for (std::uint32_t i = 0; i < 256; ++i) {
       room = (room + 1) % rooms;
       if ((room & 3) == 0) {
         input.room = room;
-        seq.order(input);
+        input.slot = static_cast<std::uint8_t>((room >> 2) & 1);
+        seq.order(EncodedEvent(input).view());
         ++events;
       }
       tick.room = room;
-      seq.order(tick);
+      seq.order(EncodedEvent(tick).view());
       ++events;
     }
     now += 1000;
     while (seq.next_batch(now, batch, group)) {
       seq.mark_sent(group, batch);
       ++batches;
-      const std::uint64_t last = batch.first_seq + batch.events.size() - 1;
+      batch_bytes += static_cast<std::int64_t>(batch.entries.size_bytes());
+      const std::uint64_t last = batch.first_seq + batch.entries.count() - 1;
       for (const auto& id : group) seq.on_ack(id, last, now);
-      benchmark::DoNotOptimize(batch.events.size());
+      benchmark::DoNotOptimize(batch.entries.count());
     }
   }
   state.SetItemsProcessed(events);
@@ -58,6 +75,8 @@ void BM_SequencerOrderAndBatch(benchmark::State& state) {
   // A batch is encoded once and sent to every follower in step, so this counts per batch.
   state.counters["events_per_batch"] =
       batches ? static_cast<double>(events) / static_cast<double>(batches) : 0.0;
+  state.counters["entry_bytes_per_batch"] =
+      batches ? static_cast<double>(batch_bytes) / static_cast<double>(batches) : 0.0;
 }
 BENCHMARK(BM_SequencerOrderAndBatch)
     ->ArgNames({"rooms", "followers"})
@@ -69,12 +88,11 @@ BENCHMARK(BM_SequencerOrderAndBatch)
 void BM_SequencerOrderOnly(benchmark::State& state) {
   Sequencer seq;
   seq.reset(1);
-  wire::RoomEvent tick;
-  tick.kind = wire::EventKind::kTick;
+  pong::Event tick = pong::make_event(pong::EventKind::kTick, 0);
   std::uint32_t room = 0;
   for (auto _ : state) {
     tick.room = room++ & 1023;
-    benchmark::DoNotOptimize(seq.order(tick));
+    benchmark::DoNotOptimize(seq.order(EncodedEvent(tick).view()));
   }
   state.SetItemsProcessed(state.iterations());
 }

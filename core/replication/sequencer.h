@@ -22,6 +22,8 @@
 
 namespace dp {
 
+// The windows must fit the ring (window_entries <= 2^ring_capacity_log2): a smaller ring needs
+// smaller windows, or the sequencer asserts when it is built.
 struct SequencerConfig {
   unsigned ring_capacity_log2 = EntryRing::kDefaultCapacityLog2;
   unsigned ring_arena_log2 = EntryRing::kDefaultArenaLog2;

@@ -2,7 +2,9 @@
 
 namespace dp::wire {
 
-static_assert(8 + 8 + 2 + 2 + EntryBlock::kCapacity <= kMaxBodySize,
+// cereal's portable archive starts with a one-byte byte-order tag.
+constexpr std::size_t kArchiveTagBytes = 1;
+static_assert(kArchiveTagBytes + 8 + 8 + 2 + 2 + EntryBlock::kCapacity <= kMaxBodySize,
               "a full Replicate must fit one datagram");
 
 const char* decode_error_name(DecodeError error) {

@@ -42,8 +42,10 @@ std::size_t read_entry(std::span<const std::uint8_t> in, EntryView& out);
 
 class EntryBlock {
  public:
-  // Fits a Replicate (two seqs and the block's own counts) in one datagram's body.
-  static constexpr std::size_t kCapacity = kMaxBodySize - 34;
+  // Fits a Replicate in one datagram's body: the archive's byte-order tag (1), two seqs (16)
+  // and the block's own count and size (4) leave the rest for entries (static_assert in
+  // codec.cc; a test encodes a full block).
+  static constexpr std::size_t kCapacity = kMaxBodySize - 21;
   static_assert(entry_wire_size(kMaxEntryPayload) <= kCapacity,
                 "the largest entry must fit one batch");
 

@@ -59,7 +59,7 @@ constexpr std::size_t kSnapshotChunkBytes = 1000;
 constexpr std::uint32_t kMaxSnapshotChunks = 8192;  // ~8 MB of state at most.
 
 // One chunk of a serialized replica state as of `seq`.
-// (Its fields: id 8, seq 8, chunk 4, count 4, total 4, the data's count 8 and bytes.)
+// (The archive's tag 1, id 8, seq 8, chunk 4, count 4, total 4, the data's count 8, bytes.)
 struct Snapshot {
   static constexpr MsgType kType = MsgType::kSnapshot;
   std::uint64_t snapshot_id = 0;  // Distinguishes transfers; chunks of one id belong together.
@@ -77,8 +77,7 @@ struct Snapshot {
            total_bytes <= chunk_count * kSnapshotChunkBytes;
   }
 };
-static_assert(8 + 8 + 4 + 4 + 4 + 8 + kSnapshotChunkBytes <= kMaxBodySize,
+static_assert(1 + 8 + 8 + 4 + 4 + 4 + 8 + kSnapshotChunkBytes <= kMaxBodySize,
               "a full snapshot chunk fits one datagram");
-
 
 }  // namespace dp::wire

@@ -7,8 +7,9 @@
 // Oracle: an independent model of the transfer rules (a chunk with a different id, seq,
 // count or size starts a new transfer; chunks must carry exactly their share of the bytes;
 // duplicates change nothing). The assembler must report completion when the model does, and
-// the assembled bytes must equal the model's. Completed state is also loaded into a RoomBook,
-// as a follower would.
+// the assembled bytes must equal the model's. Completed state is also installed into a
+// ServiceRegistry carrying Pong, as a follower would: refused, it leaves the state unchanged;
+// accepted, it re-saves to bytes that install again with the same digest.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -16,8 +17,9 @@
 #include <span>
 #include <vector>
 
-#include "core/game/room_book.h"
+#include "core/replication/service_registry.h"
 #include "core/replication/snapshot_assembler.h"
+#include "core/services/pong/service.h"
 #include "core/wire/codec.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -57,6 +59,21 @@ struct Model {
   }
 };
 
+// What a follower does with a completed transfer.
+void install(std::span<const std::uint8_t> bytes) {
+  dp::ServiceRegistry registry(dp::pong::pong_services(dp::pong::PongConfig{}));
+  const std::uint64_t empty_digest = registry.digest();
+  if (!registry.load_snapshot(bytes)) {
+    FUZZ_CHECK(registry.digest() == empty_digest);
+    return;
+  }
+  std::vector<std::uint8_t> saved;
+  registry.save_snapshot(saved);
+  dp::ServiceRegistry copy(dp::pong::pong_services(dp::pong::PongConfig{}));
+  FUZZ_CHECK(copy.load_snapshot(saved));
+  FUZZ_CHECK(copy.digest() == registry.digest());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -82,8 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::vector<std::uint8_t> want = model.bytes();
     FUZZ_CHECK(got.size() == want.size());
     FUZZ_CHECK(std::equal(got.begin(), got.end(), want.begin()));
-    dp::game::RoomBook book;
-    (void)book.load_snapshot(got);
+    install(got);
   }
   return 0;
 }

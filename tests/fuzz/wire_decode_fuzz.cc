@@ -3,6 +3,10 @@
 // Oracles beyond "no crash, no sanitizer report":
 //   - decode() and decode_into() (into a reused, dirty Decoded) agree on accept/reject and on
 //     the error, and accepted messages re-encode to the same bytes;
+//   - decode_header() alone refuses exactly what decode() refuses for the header's reasons,
+//     and decode() accepts only types of a known family that this version ships;
+//   - an accepted Replicate's entry block walks to exactly count() entries, each of a nonzero
+//     service with a payload within kMaxEntryPayload, covering exactly its bytes;
 //   - an accepted message re-encodes, and the re-encoding decodes to a message that encodes to
 //     the very same bytes (encode . decode is a fixed point after one round).
 #include <array>
@@ -45,14 +49,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::uint8_t> bytes(data, size);
   auto decoded = dp::wire::decode(bytes);
   auto into = dp::wire::decode_into(bytes, g_reused);
-  FUZZ_CHECK(decoded.ok() == std::holds_alternative<std::monostate>(into));
+  FUZZ_CHECK(decoded.ok() == !into.has_value());
+  dp::wire::Header header;
+  const auto header_error = dp::wire::decode_header(bytes, header);
   if (!decoded.ok()) {
-    FUZZ_CHECK(std::get<dp::wire::DecodeError>(into) == decoded.error());
+    FUZZ_CHECK(*into == decoded.error());
+    if (header_error) FUZZ_CHECK(*header_error == decoded.error());
     return 0;
   }
+  FUZZ_CHECK(!header_error.has_value());
   const Decoded& d = decoded.value();
   FUZZ_CHECK(d.header.type == g_reused.header.type);
+  FUZZ_CHECK(d.header.type == header.type);
   FUZZ_CHECK(d.body.index() == g_reused.body.index());
+  const auto type = static_cast<std::uint8_t>(d.header.type);
+  FUZZ_CHECK(dp::wire::family_of(type) != dp::wire::Family::kUnknown);
+  FUZZ_CHECK(dp::wire::is_known_msg_type(type));
+  if (const auto* replicate = std::get_if<dp::wire::Replicate>(&d.body)) {
+    std::size_t walked = 0;
+    std::size_t walked_bytes = 0;
+    for (const dp::wire::EntryView& entry : replicate->entries) {
+      FUZZ_CHECK(entry.service != 0);
+      FUZZ_CHECK(entry.payload.size() <= dp::wire::kMaxEntryPayload);
+      walked_bytes += dp::wire::entry_wire_size(entry.payload.size());
+      ++walked;
+    }
+    FUZZ_CHECK(walked == replicate->entries.count());
+    FUZZ_CHECK(walked_bytes == replicate->entries.size_bytes());
+  }
 
   std::array<std::uint8_t, dp::wire::kMaxDatagramSize> first{};
   std::array<std::uint8_t, dp::wire::kMaxDatagramSize> second{};
