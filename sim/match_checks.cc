@@ -62,8 +62,8 @@ void ClientViewCheck::on_state(TimeUs now, const StatePosition& position, std::u
     order_violation_ = name_ + " accepted " + position_str(position.epoch, position.seq) +
                        " after " + position_str(last_.epoch, last_.seq) + " at " + at(now);
   }
-  if (any_ && !forgotten_ && room_ != 0 && room == room_ &&
-      !score.at_least(score_) && !score_violation_) {
+  if (any_ && !forgotten_ && room_ != 0 && room == room_ && !score.at_least(score_) &&
+      !score_violation_) {
     score_violation_ = name_ + " saw room " + std::to_string(room) + " go from " + score_.str() +
                        " to " + score.str() + " at " + at(now);
   }

@@ -94,8 +94,7 @@ void write_matches(const RunResult& r, std::ostream& out) {
       const HostSummary& h = r.hosts[static_cast<std::size_t>(r.servers + c - 1)];
       return h.name + " (skill " + std::to_string(h.skill_percent) + ")";
     };
-    out << "  room " << m.room << ": " << player(0) << " vs " << player(1) << "  "
-        << m.score.str();
+    out << "  room " << m.room << ": " << player(0) << " vs " << player(1) << "  " << m.score.str();
     if (m.finished) {
       out << "  winner: " << player(m.winner_slot) << " at "
           << fmt("%.3f s", static_cast<double>(m.finished_at_us) / 1e6) << "\n";
@@ -230,8 +229,8 @@ void write_text_report(const RunResult& r, std::ostream& out, bool transcript) {
   }
   if (!transcript) {
     out << "  speed: " << fmt("%.1f", f.simulated_seconds) << " simulated s in "
-        << fmt("%.3f", f.wall_seconds) << " wall s = "
-        << fmt("%.0f", f.sim_seconds_per_wall_second) << " simulated s per wall s\n";
+        << fmt("%.3f", f.wall_seconds) << " wall s = " << fmt("%.0f", f.sim_seconds_per_wall_second)
+        << " simulated s per wall s\n";
   }
   out << "\nTrace digest: " << digest_hex(r.digest) << "\n\n";
   out << format_verdict(r) << "\n";

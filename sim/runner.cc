@@ -34,8 +34,8 @@ class Run {
 
   RunResult run() {
     add_hosts();
-    for (SimObserver* o : std::initializer_list<SimObserver*>{
-             &digest_, &invariants_, &cluster_, &timeline_, &matches_, &actions_}) {
+    for (SimObserver* o : std::initializer_list<SimObserver*>{&digest_, &invariants_, &cluster_,
+                                                              &timeline_, &matches_, &actions_}) {
       run_.sim.add_observer(o);
     }
     schedule_sample(kSampleIntervalUs);
@@ -102,7 +102,8 @@ class Run {
       const NodeId id{0, client_rng.next_u64() | 1u};
       const int skill = static_cast<int>(client_rng.range(spec.skill_min, spec.skill_max));
       const TimeUs start = spec.start_us + client_rng.range(0, spec.start_spread_us);
-      const HostIndex h = sim.add_host(client_host_spec(n, id), bot_client_factory(skill, spec.room));
+      const HostIndex h =
+          sim.add_host(client_host_spec(n, id), bot_client_factory(skill, spec.room));
       run_.result.hosts.push_back({"client " + std::to_string(n), id, skill});
       sim.schedule_start(h, start);
     }

@@ -130,9 +130,9 @@ struct TraceRecord {
 // One room as its players saw it.
 struct MatchSummary {
   std::uint32_t room = 0;
-  int players[2] = {0, 0};         // Client numbers per slot; 0 while empty.
-  bool finished = false;           // Both players saw the same game-over state.
-  pong::Score score;               // Final (or last shown) score.
+  int players[2] = {0, 0};  // Client numbers per slot; 0 while empty.
+  bool finished = false;    // Both players saw the same game-over state.
+  pong::Score score;        // Final (or last shown) score.
   int winner_slot = -1;
   TimeUs finished_at_us = 0;
 };

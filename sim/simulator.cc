@@ -1,8 +1,8 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
-#include "core/common/assert.h"
 #include <utility>
+#include "core/common/assert.h"
 
 namespace dp::sim {
 

@@ -36,14 +36,14 @@ std::string counters(const ServerNode& node, const DriverStats& driver,
 
 std::string format_node_event(const NodeEvent& event) {
   if (event.kind == NodeEventKind::kServiceNote) {
-    return pong::describe_note(event.note).value_or("service-note service=" +
-                                                     std::to_string(event.note.service));
+    return pong::describe_note(event.note)
+        .value_or("service-note service=" + std::to_string(event.note.service));
   }
   std::string line = node_event_name(event.kind);
   switch (event.kind) {
     case NodeEventKind::kDatagramRejected:
-      return line + " reason=" + reason_name(event.reason) + " channel=" +
-             channel_name(event.channel);
+      return line + " reason=" + reason_name(event.reason) +
+             " channel=" + channel_name(event.channel);
     case NodeEventKind::kElectionStarted:
       return line + " attempt=" + std::to_string(event.attempt);
     default:
@@ -77,8 +77,7 @@ std::string format_rejections(const ServerStats& stats) {
   for (std::size_t code = 1; code < stats.rejected_by_error.size(); ++code) {
     if (stats.rejected_by_error[code] == 0) continue;
     if (!out.empty()) out += ' ';
-    out += std::string(reason_name(code)) + "=" +
-           std::to_string(stats.rejected_by_error[code]);
+    out += std::string(reason_name(code)) + "=" + std::to_string(stats.rejected_by_error[code]);
   }
   return out.empty() ? "none" : out;
 }

@@ -85,9 +85,8 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
   if (options.min_replicas < -1 || options.min_replicas > 31) {
     return R::failure("--min-replicas: must be in [0, 31], or -1 for a majority");
   }
-  setup.node.replica.min_replicas = options.min_replicas < 0
-                                        ? Quorum::kMajority
-                                        : static_cast<std::size_t>(options.min_replicas);
+  setup.node.replica.min_replicas =
+      options.min_replicas < 0 ? Quorum::kMajority : static_cast<std::size_t>(options.min_replicas);
   if (options.cluster_size < 0 || options.cluster_size > static_cast<int>(wire::kMaxServers)) {
     return R::failure("--cluster-size: must be in [1, " + std::to_string(wire::kMaxServers) +
                       "], or 0 to learn it by discovery");

@@ -50,8 +50,7 @@ void ClientNode::start(TimeUs now) {
 
 void ClientNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
                              std::span<const std::uint8_t> bytes) {
-  if (!wire::admit_header(now, wire::Receiver::kClient, channel, bytes, header_, stats_,
-                          outbox_) ||
+  if (!wire::admit_header(now, wire::Receiver::kClient, channel, bytes, header_, stats_, outbox_) ||
       !wire::decode_counted(now, channel, header_, bytes, message_, stats_, outbox_)) {
     return;
   }

@@ -151,8 +151,8 @@ class ClientNode final : public Node {
   void handle(TimeUs, Endpoint, const wire::Header&, const Other&) {}
   // What a Pong client decodes: discovery answers and its room's states. Requests a server
   // would take (a Join looped back) decode, but nothing handles them.
-  using Message = std::variant<wire::DiscoverResponse, wire::RoomState, wire::Join, wire::Input,
-                               wire::Leave>;
+  using Message =
+      std::variant<wire::DiscoverResponse, wire::RoomState, wire::Join, wire::Input, wire::Leave>;
 
   void accept_state(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
   void rediscover(TimeUs now);

@@ -10,8 +10,7 @@ void ServerNode::become(TimeUs, RoleState next) {
   const ServerRole from = role_kind();
   const auto to = static_cast<ServerRole>(next.index());
   DP_ASSERT(legal_transition(from, to), std::string("illegal role transition ") +
-                                            server_role_name(from) + " -> " +
-                                            server_role_name(to));
+                                            server_role_name(from) + " -> " + server_role_name(to));
   role_ = next;
 }
 

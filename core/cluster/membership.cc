@@ -5,8 +5,7 @@
 
 namespace dp {
 
-PeerInfo& ServerNode::note_peer(TimeUs now, const NodeId& peer, Endpoint control,
-                                Endpoint client) {
+PeerInfo& ServerNode::note_peer(TimeUs now, const NodeId& peer, Endpoint control, Endpoint client) {
   auto [it, inserted] = peers_.try_emplace(peer);
   PeerInfo& info = it->second;
   if (inserted && peers_.size() > wire::kMaxServers) {

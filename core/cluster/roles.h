@@ -48,8 +48,8 @@ struct Stopped {};
 }  // namespace role
 
 // Alternatives in ServerRole order.
-using RoleState = std::variant<role::Leaderless, role::Candidate, role::BackingOff,
-                               role::Following, role::Leading, role::Stopped>;
+using RoleState = std::variant<role::Leaderless, role::Candidate, role::BackingOff, role::Following,
+                               role::Leading, role::Stopped>;
 
 // Every move a server may make between roles; anything else is a bug.
 constexpr bool legal_transition(ServerRole from, ServerRole to) {

@@ -147,7 +147,7 @@ class ServerNode final : public Node {
   Rng rng_;
   ServerStats stats_;
   LogReplica replica_;
-  wire::Header header_;               // Reused decode targets.
+  wire::Header header_;  // Reused decode targets.
   wire::ServerMessage message_;
 
   RoleState role_;

@@ -27,8 +27,8 @@ class AssertionFailure : public std::logic_error {
 
 }  // namespace dp
 
-#define DP_ASSERT(condition, message)                                      \
-  do {                                                                     \
-    if (!(condition)) [[unlikely]]                                         \
-      ::dp::assertion_failed(__FILE__, __LINE__, #condition, (message));   \
+#define DP_ASSERT(condition, message)                                    \
+  do {                                                                   \
+    if (!(condition)) [[unlikely]]                                       \
+      ::dp::assertion_failed(__FILE__, __LINE__, #condition, (message)); \
   } while (false)

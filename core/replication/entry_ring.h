@@ -43,7 +43,7 @@ class EntryRing {
   std::size_t arena_bytes() const { return static_cast<std::size_t>(arena_mask_ + 1); }
 
  private:
-  struct Slot {  // Trivial on purpose: the array is left uninitialised until written.
+  struct Slot {              // Trivial on purpose: the array is left uninitialised until written.
     std::uint64_t position;  // Virtual arena offset of the payload.
     std::uint16_t size;
     std::uint8_t service;
@@ -51,7 +51,9 @@ class EntryRing {
   };
   static_assert(wire::kMaxEntryPayload <= 0xffff);
 
-  const Slot& slot(std::uint64_t seq) const { return slots_[static_cast<std::size_t>(seq & mask_)]; }
+  const Slot& slot(std::uint64_t seq) const {
+    return slots_[static_cast<std::size_t>(seq & mask_)];
+  }
 
   std::uint64_t mask_;
   std::uint64_t arena_mask_;

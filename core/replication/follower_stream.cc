@@ -87,7 +87,14 @@ void LogReplica::on_snapshot(TimeUs now, const NodeId& from, const wire::Snapsho
     send_ack();
     return;
   }
-  if (services_.load_snapshot(assembler_.bytes())) {
+  const bool installed = services_.load_snapshot(assembler_.bytes());
+  if (!installed && pulled) {
+    // A state that does not install cannot be served past: ask another follower.
+    recovering->recovery.refuse_pulled(now);
+    assembler_.clear();
+    return;
+  }
+  if (installed) {
     applied_seq_ = assembler_.seq();
     ++stats_.snapshots_installed;
     outbox_.emit(node_event(now, NodeEventKind::kSnapshotInstalled, from, epoch_, applied_seq_));
@@ -104,7 +111,8 @@ void LogReplica::on_snapshot(TimeUs now, const NodeId& from, const wire::Snapsho
 
 void LogReplica::follower_tick(TimeUs now) {
   if (epoch_.is_none()) return;
-  if (synced_epoch_ != epoch_ && now - last_progress_us_ > config_.sequencer.retransmit_timeout_us) {
+  if (synced_epoch_ != epoch_ &&
+      now - last_progress_us_ > config_.sequencer.retransmit_timeout_us) {
     request_snapshot(now);
   }
 }

@@ -37,12 +37,12 @@ LogReplica::LogReplica(const ReplicaConfig& config, const NodeId& self, Outbox& 
 
 void LogReplica::transition(ReplicaRole to) {
   const ReplicaRole from = role();
-  const bool legal = (from == ReplicaRole::kIdle && to != ReplicaRole::kIdle &&
-                      to != ReplicaRole::kLeading) ||
-                     (from == ReplicaRole::kFollowing && to != ReplicaRole::kLeading) ||
-                     (from == ReplicaRole::kRecovering && to != ReplicaRole::kRecovering) ||
-                     (from == ReplicaRole::kLeading && (to == ReplicaRole::kFollowing ||
-                                                        to == ReplicaRole::kIdle));
+  const bool legal =
+      (from == ReplicaRole::kIdle && to != ReplicaRole::kIdle && to != ReplicaRole::kLeading) ||
+      (from == ReplicaRole::kFollowing && to != ReplicaRole::kLeading) ||
+      (from == ReplicaRole::kRecovering && to != ReplicaRole::kRecovering) ||
+      (from == ReplicaRole::kLeading &&
+       (to == ReplicaRole::kFollowing || to == ReplicaRole::kIdle));
   DP_ASSERT(legal, std::string("illegal replica transition ") + replica_role_name(from) + " -> " +
                        replica_role_name(to));
 }

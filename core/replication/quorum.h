@@ -26,10 +26,9 @@ struct Quorum {
     Quorum q;
     q.known_servers = known_servers;
     const std::size_t servers = known_servers + 1;
-    q.required_replicas = min_replicas == kMajority ? servers / 2
-                                                    : std::min(min_replicas, known_servers);
-    q.reports_needed =
-        std::max(q.required_replicas, servers - q.required_replicas - 1);
+    q.required_replicas =
+        min_replicas == kMajority ? servers / 2 : std::min(min_replicas, known_servers);
+    q.reports_needed = std::max(q.required_replicas, servers - q.required_replicas - 1);
     return q;
   }
 };

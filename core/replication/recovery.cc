@@ -61,12 +61,15 @@ Recovery::Decision Recovery::step(TimeUs now, const Position& own, bool own_lost
 
 bool Recovery::accept_pulled(TimeUs now, std::uint64_t seq) {
   if (seq >= pull_seq_) return true;
-  // Not the state it reported (it restarted since, and its report was stale): forget the
-  // report and choose again.
+  // Not the state it reported (it restarted since, and its report was stale).
+  refuse_pulled(now);
+  return false;
+}
+
+void Recovery::refuse_pulled(TimeUs now) {
   reports_.erase(pull_from_);
   pull_from_ = NodeId{};
   deadline_us_ = now;
-  return false;
 }
 
 }  // namespace dp

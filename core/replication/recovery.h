@@ -10,8 +10,8 @@
 //   3. Choose the most advanced live follower ahead of the leader's own Position. None:
 //      finish, resuming from the leader's own state. Else pull its state (a NACK asking for a
 //      snapshot) and wait up to the pull timeout; a timed-out pull chooses again.
-//   4. A pulled state older than the report it answered (the follower restarted since) is
-//      refused: its report is forgotten and step 3 runs again.
+//   4. A pulled state older than the report it answered (the follower restarted since), or
+//      one that does not install, is refused: its report is forgotten and step 3 runs again.
 // Pure bookkeeping: the log replica sends the pull and installs the state.
 #pragma once
 
@@ -61,6 +61,8 @@ class Recovery {
   // The pulled state arrived complete, as of `seq`. True: install it and finish. False: it is
   // older than the report it answered; the report is forgotten and another is chosen.
   bool accept_pulled(TimeUs now, std::uint64_t seq);
+  // The pulled state did not install (it does not decode): forget that report, choose again.
+  void refuse_pulled(TimeUs now);
 
   const std::map<NodeId, Report>& reports() const { return reports_; }
   std::uint64_t pulls() const { return pulls_; }

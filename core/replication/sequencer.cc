@@ -130,8 +130,8 @@ bool Sequencer::next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeI
     }
     link.sent = std::max(link.sent, base);  // Never behind what the follower has.
     if (link.sent >= ring_.last_seq()) continue;
-    const std::uint64_t window = link.state == Progress::kProbe ? config_.probe_window_entries
-                                                                : config_.window_entries;
+    const std::uint64_t window =
+        link.state == Progress::kProbe ? config_.probe_window_entries : config_.window_entries;
     if (link.sent - base >= window) continue;
     if (!ring_.holds(link.sent + 1)) {
       need_snapshot(link);

@@ -42,17 +42,17 @@ const char* decode_error_name(DecodeError error);
 enum class EncodeError : std::uint8_t { kTooLarge = 1 };
 
 // The families, as variants a receiver decodes into.
-using ClusterMessage =
-    std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator, Resign>;
+using ClusterMessage = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
+                                    Coordinator, Resign>;
 using ReplicationMessage = std::variant<Replicate, Ack, Nack, Snapshot>;
 // What a server decodes from its discovery and control sockets.
 using ServerMessage = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
                                    Coordinator, Resign, Replicate, Ack, Nack, Snapshot>;
 using PongMessage = std::variant<Join, Input, Leave, RoomState>;
 // Every message this version ships (tests, fuzzers and tools decode into it).
-using Message = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
-                             Coordinator, Resign, Replicate, Ack, Nack, Snapshot, Join, Input,
-                             RoomState, Leave>;
+using Message =
+    std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
+                 Resign, Replicate, Ack, Nack, Snapshot, Join, Input, RoomState, Leave>;
 
 // Encodes `body` with the given sender and epoch into `out`; returns the datagram size.
 template <class Msg>

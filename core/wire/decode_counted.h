@@ -13,8 +13,7 @@ namespace dp::wire {
 
 // Stats needs datagrams_rejected and rejected_by_error[DecodeError].
 template <class Stats>
-void count_rejection(TimeUs now, Channel channel, DecodeError error, Stats& stats,
-                     Outbox& outbox) {
+void count_rejection(TimeUs now, Channel channel, DecodeError error, Stats& stats, Outbox& outbox) {
   ++stats.datagrams_rejected;
   ++stats.rejected_by_error[static_cast<std::size_t>(error)];
   NodeEvent event = node_event(now, NodeEventKind::kDatagramRejected);

@@ -100,7 +100,8 @@ void ScenarioActions::arm_crash_after_point(TimeUs now, const ScenarioAction& a)
     armed.points[id] = pong::score_of(room.match).total();
   }
   armed_ = armed;
-  run_.note(now, "armed: crash " + run_.name(v.leader) + " " + std::to_string(a.delay_us / kUsPerMs) +
+  run_.note(now, "armed: crash " + run_.name(v.leader) + " " +
+                     std::to_string(a.delay_us / kUsPerMs) +
                      " ms after its rooms score the next point");
 }
 
@@ -167,8 +168,8 @@ void ScenarioActions::cut(TimeUs now, const ScenarioAction& a) {
 
 void ScenarioActions::connect(TimeUs now, const ScenarioAction& a) {
   run_.sim.network().connect(RunContext::host_of(a.from), RunContext::host_of(a.to));
-  run_.network_note(now, "connect link node " + std::to_string(a.from) + " -> node " +
-                             std::to_string(a.to));
+  run_.network_note(
+      now, "connect link node " + std::to_string(a.from) + " -> node " + std::to_string(a.to));
 }
 
 void ScenarioActions::cut_inbound(TimeUs now, int node) {

@@ -85,7 +85,8 @@ void Expectations::finish() {
         break;
       case ExpectKind::kEpochsMonotonic:
         r.passed = invariants_.held(Invariant::kEpochsMonotonic);
-        r.detail = r.passed ? "held on every node" : invariants_.detail(Invariant::kEpochsMonotonic);
+        r.detail =
+            r.passed ? "held on every node" : invariants_.detail(Invariant::kEpochsMonotonic);
         break;
       case ExpectKind::kEveryMatchFinishes:
         check_every_match_finishes(e, r);

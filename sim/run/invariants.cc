@@ -24,8 +24,7 @@ InvariantObserver::InvariantObserver(RunContext& run)
     : run_(run), last_epoch_(static_cast<std::size_t>(run.scenario.servers)) {
   const int checked = run.scenario.clients.empty() ? 4 : 6;
   for (int i = 0; i < checked; ++i) {
-    run_.result.invariants.push_back(
-        {invariant_description(static_cast<Invariant>(i)), true, ""});
+    run_.result.invariants.push_back({invariant_description(static_cast<Invariant>(i)), true, ""});
   }
 }
 
@@ -81,10 +80,9 @@ void InvariantObserver::check_monotonic(HostIndex h, const NodeEvent& e) {
   if (e.epoch.is_none()) return;
   Epoch& last = last_epoch_[h];
   if (e.epoch < last) {
-    violate(Invariant::kEpochsMonotonic, run_.name(h) + " went from epoch " +
-                                             run_.epoch_name(last) + " back to " +
-                                             run_.epoch_name(e.epoch) + " at " +
-                                             RunContext::seconds_str(e.at));
+    violate(Invariant::kEpochsMonotonic,
+            run_.name(h) + " went from epoch " + run_.epoch_name(last) + " back to " +
+                run_.epoch_name(e.epoch) + " at " + RunContext::seconds_str(e.at));
   }
   last = std::max(last, e.epoch);
 }
@@ -98,10 +96,10 @@ void InvariantObserver::sample_replicas(TimeUs now) {
                         replica.services().digest()});
     const ReplicaStats& st = replica.stats();
     if (st.gap_applies > 0 || st.apply_errors > 0) {
-      violate(Invariant::kAppliesCleanly,
-              run_.name(h) + " counted " + std::to_string(st.gap_applies) + " gap applies and " +
-                  std::to_string(st.apply_errors) + " apply errors by " +
-                  RunContext::seconds_str(now));
+      violate(Invariant::kAppliesCleanly, run_.name(h) + " counted " +
+                                              std::to_string(st.gap_applies) + " gap applies and " +
+                                              std::to_string(st.apply_errors) +
+                                              " apply errors by " + RunContext::seconds_str(now));
     }
   }
   if (!replicas_.add(now, samples_)) violate(Invariant::kReplicasAgree, replicas_.detail());

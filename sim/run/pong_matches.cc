@@ -54,7 +54,8 @@ void PongMatches::on_client_event(HostIndex h, const NodeEvent& e) {
       }
       break;
     case NodeEventKind::kServiceNote:
-      if (auto shown = e.note.as<pong::StateShown>()) on_state_shown(h, e, shown->room, shown->score);
+      if (auto shown = e.note.as<pong::StateShown>())
+        on_state_shown(h, e, shown->room, shown->score);
       break;
     default:
       break;
@@ -89,18 +90,17 @@ void PongMatches::on_state_shown(HostIndex h, const NodeEvent& e, std::uint32_t 
                                 std::to_string(rooms_.size()) + " rooms");
     }
     if (detailed_) {
-      run_.match_note(e.at, run_.client_name(h) + " (skill " + std::to_string(skill_of(h)) +
-                                ") " + (opened ? "opened room " : "joined room ") +
-                                std::to_string(room) + " as the " +
-                                (slot == 0 ? "left" : "right") + " player");
+      run_.match_note(e.at, run_.client_name(h) + " (skill " + std::to_string(skill_of(h)) + ") " +
+                                (opened ? "opened room " : "joined room ") + std::to_string(room) +
+                                " as the " + (slot == 0 ? "left" : "right") + " player");
     }
   }
   if (score.total() > r.shown.total() && score.at_least(r.shown)) {
     r.shown = score;
     if (detailed_) {
       run_.match_note(e.at, "room " + std::to_string(room) + ": " + score.str() + "  (as " +
-                                run_.client_name(h) + " saw it, from " +
-                                run_.server_name(e.peer) + ")");
+                                run_.client_name(h) + " saw it, from " + run_.server_name(e.peer) +
+                                ")");
     }
   }
 }
@@ -114,8 +114,10 @@ void PongMatches::client_step(TimeUs now, HostIndex h) {
     t.states_seen = c->states_accepted();
     const wire::RoomState& st = *c->shown();
     t.view.on_state(now, c->shown_position(), st.room, pong::Score{st.score_left, st.score_right});
-    if (!t.view.order_passed()) invariants_.violate(Invariant::kClientOrder, *t.view.order_violation());
-    if (!t.view.score_passed()) invariants_.violate(Invariant::kClientScore, *t.view.score_violation());
+    if (!t.view.order_passed())
+      invariants_.violate(Invariant::kClientOrder, *t.view.order_violation());
+    if (!t.view.score_passed())
+      invariants_.violate(Invariant::kClientScore, *t.view.score_violation());
     const std::size_t done_before = completed_client_failovers();
     client_failovers_.on_state(now, n, c->shown_position().epoch);
     report_completed_failovers(done_before, c->shown_position().epoch);
@@ -204,12 +206,12 @@ void PongMatches::report_completed_failovers(std::size_t done_before, const Epoc
     if (!f.completed || reported_failovers_.count(i)) continue;
     reported_failovers_.insert(i);
     if (f.rehomed == 0) continue;
-    run_.client_note(f.completed_at_us,
-                     "all " + std::to_string(f.rehomed) + " seated client" +
-                         (f.rehomed == 1 ? "" : "s") + " now see the new leader (epoch " +
-                         run_.epoch_name(epoch) + "): client failover " +
-                         RunContext::ms_str(f.duration_us()) + " after the " + f.what +
-                         " of node " + std::to_string(f.server));
+    run_.client_note(f.completed_at_us, "all " + std::to_string(f.rehomed) + " seated client" +
+                                            (f.rehomed == 1 ? "" : "s") +
+                                            " now see the new leader (epoch " +
+                                            run_.epoch_name(epoch) + "): client failover " +
+                                            RunContext::ms_str(f.duration_us()) + " after the " +
+                                            f.what + " of node " + std::to_string(f.server));
   }
 }
 
@@ -228,8 +230,8 @@ void PongMatches::finish() {
     const ClientNode* c = run_.client(h);
     const ClientTrack& t = clients_[h - run_.servers()];
     if (t.last_rx_us > t.first_rx_us) {
-      const double rate = static_cast<double>(t.rx_bytes) * 1e6 /
-                          static_cast<double>(t.last_rx_us - t.first_rx_us);
+      const double rate =
+          static_cast<double>(t.rx_bytes) * 1e6 / static_cast<double>(t.last_rx_us - t.first_rx_us);
       rate_sum += rate;
       ++rated;
       f.client_rx_bytes_per_s_max = std::max(f.client_rx_bytes_per_s_max, rate);
@@ -255,7 +257,8 @@ void PongMatches::finish() {
     std::optional<FinalResult> results[2];
     for (int slot = 0; slot < 2; ++slot) {
       if (m.players[slot] == 0) continue;
-      const ClientNode* c = run_.client(run_.servers() + static_cast<HostIndex>(m.players[slot] - 1));
+      const ClientNode* c =
+          run_.client(run_.servers() + static_cast<HostIndex>(m.players[slot] - 1));
       if (c != nullptr && c->result() && c->result()->room == id) results[slot] = c->result();
     }
     if (results[0] && results[1] && results[0]->winner_slot == results[1]->winner_slot &&

@@ -17,9 +17,8 @@ bool same(const TimelineEntry& a, const TimelineEntry& b) {
   return a.at_us == b.at_us && a.what == b.what && a.node == b.node &&
          a.event.kind == b.event.kind && a.event.at == b.event.at && a.event.peer == b.event.peer &&
          a.event.epoch == b.event.epoch && a.event.seq == b.event.seq &&
-         a.event.attempt == b.event.attempt &&
-         a.was_leader == b.was_leader && a.epoch == b.epoch && a.disk_term == b.disk_term &&
-         a.text == b.text;
+         a.event.attempt == b.event.attempt && a.was_leader == b.was_leader && a.epoch == b.epoch &&
+         a.disk_term == b.disk_term && a.text == b.text;
 }
 
 std::string describe_timeline(const TimelineEntry& t) {

@@ -1,18 +1,18 @@
-#include "core/game/bot.h"
+#include "core/services/pong/bot.h"
 
 #include <gtest/gtest.h>
 
-#include "core/game/room_view.h"
-#include "tests/game/match_driver.h"
+#include "core/services/pong/view.h"
+#include "tests/pong/match_driver.h"
 
-namespace dp::game {
+namespace dp::pong {
 namespace {
 
 using testing::Driver;
 
 struct Outcome {
   std::uint8_t winner = kNoSlot;
-  std::int32_t packed_score = 0;
+  Score score;
   int ticks = 0;
   std::uint64_t digest = 0;
 };
@@ -32,7 +32,7 @@ Outcome play(int left_skill, int right_skill, std::uint64_t seed, int tick_limit
     const Room& room = *d.book.find(room_id);
     if (room.match.phase == Phase::kGameOver) {
       outcome.winner = room.match.winner;
-      outcome.packed_score = packed_score(room.match);
+      outcome.score = score_of(room.match);
       break;
     }
     inputs[1] = bot_direction(room_state_for(room, 0, 0), 0, left_skill, left_rng);
@@ -50,7 +50,8 @@ TEST(Bot, SkilledBotBeatsAWeakOneInBoundedTime) {
     const Outcome o = play(100, 30, seed, kTenMinutesTicks);
     ASSERT_NE(o.winner, kNoSlot) << "seed " << seed;
     EXPECT_EQ(o.winner, 0) << "seed " << seed;
-    EXPECT_EQ(o.packed_score >> 8, kDefaultTargetScore);
+    EXPECT_EQ(o.score.left, kDefaultTargetScore);
+    EXPECT_LT(o.score.right, kDefaultTargetScore);
     // The strong side swapped: the right bot wins.
     EXPECT_EQ(play(30, 100, seed, kTenMinutesTicks).winner, 1) << "seed " << seed;
   }
@@ -90,4 +91,4 @@ TEST(Bot, MovesTowardThePredictedInterceptIncludingAWallBounce) {
 }
 
 }  // namespace
-}  // namespace dp::game
+}  // namespace dp::pong

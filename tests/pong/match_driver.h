@@ -3,31 +3,40 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
+#include <string_view>
 #include <vector>
 
-#include "core/game/room_book.h"
-#include "core/game/room_planner.h"
-#include "core/wire/replication_messages.h"
+#include "core/services/pong/book.h"
+#include "core/services/pong/event.h"
+#include "core/services/pong/planner.h"
 
-namespace dp::game::testing {
+namespace dp::pong {
+
+// Lets gtest print a score as "3-2".
+inline void PrintTo(const Score& score, std::ostream* os) { *os << score.str(); }
+
+}  // namespace dp::pong
+
+namespace dp::pong::testing {
 
 struct Driver {
   RoomBook book;
-  std::vector<wire::RoomEvent> log;  // Every event applied, in order.
+  std::vector<Event> log;  // Every event applied, in order.
 
   explicit Driver(std::uint8_t target_score = kDefaultTargetScore) : book(target_score) {}
 
   // Applies planned events one by one, ordering each one's check events right after it.
   // Returns false if any event was refused.
-  bool apply_all(const std::vector<wire::RoomEvent>& planned) {
+  bool apply_all(const std::vector<Event>& planned) {
     bool all_ok = true;
-    for (const wire::RoomEvent& e : planned) {
+    for (const Event& e : planned) {
       const ApplyResult result = book.apply(e);
       log.push_back(e);
       all_ok = all_ok && result.ok();
-      std::vector<wire::RoomEvent> checks;
+      std::vector<Event> checks;
       plan_checks(e.room, result, checks);
-      for (const wire::RoomEvent& c : checks) {
+      for (const Event& c : checks) {
         all_ok = book.apply(c).ok() && all_ok;
         log.push_back(c);
       }
@@ -36,28 +45,35 @@ struct Driver {
   }
 
   bool join(std::uint64_t client_id, std::string_view room_name = {}) {
-    std::vector<wire::RoomEvent> planned;
+    std::vector<Event> planned;
     plan_join(book, client_id, Endpoint{0x0a000000u + static_cast<std::uint32_t>(client_id), 4000},
               room_name, planned);
     return apply_all(planned);
   }
 
   bool tick(const InputTable& inputs) {
-    std::vector<wire::RoomEvent> planned;
+    std::vector<Event> planned;
     plan_tick(book, inputs, planned);
     return apply_all(planned);
   }
 };
 
-inline wire::RoomEvent make_event(wire::EventKind kind, std::uint32_t room, std::uint8_t slot = 0,
-                                  std::int32_t value = 0, std::uint64_t client_id = 0) {
-  wire::RoomEvent e;
-  e.kind = kind;
-  e.room = room;
+// An event of `kind` for `room` with the fields the tests set most.
+inline Event make_event(EventKind kind, std::uint32_t room, std::uint8_t slot,
+                        std::int8_t direction = 0, std::uint64_t client_id = 0) {
+  Event e = pong::make_event(kind, room);
   e.slot = slot;
-  e.value = value;
+  e.direction = direction;
   e.client_id = client_id;
   return e;
 }
 
-}  // namespace dp::game::testing
+// A kPoint check (or, with `winner`, a kMatchOver) for `room` claiming `score`.
+inline Event check_event(EventKind kind, std::uint32_t room, Score score, std::uint8_t winner = 0) {
+  Event e = pong::make_event(kind, room);
+  e.slot = winner;
+  e.score = score;
+  return e;
+}
+
+}  // namespace dp::pong::testing

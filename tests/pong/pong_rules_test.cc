@@ -1,11 +1,13 @@
-#include "core/game/pong_rules.h"
+#include "core/services/pong/rules.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdlib>
 
-namespace dp::game {
+#include "tests/pong/match_driver.h"
+
+namespace dp::pong {
 namespace {
 
 // A match in play with the ball placed by hand and both paddles centred.
@@ -177,7 +179,7 @@ TEST(PongRules, ReachingTheTargetScoreEndsTheMatchWithTheRightWinner) {
   EXPECT_TRUE(last.match_over);
   EXPECT_EQ(m.phase, Phase::kGameOver);
   EXPECT_EQ(m.winner, 1);
-  EXPECT_EQ(packed_score(m), 3);
+  EXPECT_EQ(score_of(m), (Score{0, 3}));
   // Nothing moves or scores after the end; only the linger counter advances.
   const MatchState over = m;
   step(m);
@@ -191,7 +193,7 @@ TEST(PongRules, ForfeitGivesTheOtherPlayerTheWin) {
   EXPECT_TRUE(forfeit(m, 0));
   EXPECT_EQ(m.phase, Phase::kGameOver);
   EXPECT_EQ(m.winner, 1);
-  EXPECT_EQ(m.score[0], 2);
+  EXPECT_EQ(score_of(m), (Score{2, 0})) << "the score stands as it was";
   EXPECT_FALSE(forfeit(m, 1)) << "a finished match cannot be forfeited again";
   EXPECT_EQ(m.winner, 1);
 }
@@ -208,5 +210,17 @@ TEST(PongRules, FoldBallYReflectsOffBothWalls) {
   EXPECT_FALSE(flipped);
 }
 
+TEST(PongScore, WritesLeftFirstAndOnlyGrows) {
+  EXPECT_EQ((Score{3, 2}).str(), "3-2");
+  EXPECT_EQ((Score{0, 12}).str(), "0-12");
+  EXPECT_EQ((Score{3, 2}).total(), 5);
+  EXPECT_TRUE((Score{3, 2}).at_least(Score{3, 1}));
+  EXPECT_TRUE((Score{3, 2}).at_least(Score{3, 2}));
+  EXPECT_FALSE((Score{3, 2}).at_least(Score{4, 0})) << "the left side lost a point";
+  EXPECT_FALSE((Score{3, 2}).at_least(Score{0, 3}));
+  EXPECT_LT((Score{2, 9}), (Score{3, 0})) << "ordered left first";
+  EXPECT_EQ(score_of(new_match(5)), Score{});
+}
+
 }  // namespace
-}  // namespace dp::game
+}  // namespace dp::pong

@@ -1,24 +1,24 @@
-#include "core/game/room_book.h"
+#include "core/services/pong/book.h"
 
 #include <gtest/gtest.h>
 
-#include "tests/game/match_driver.h"
+#include "tests/pong/match_driver.h"
 
-namespace dp::game {
+namespace dp::pong {
 namespace {
 
+using testing::check_event;
 using testing::Driver;
 using testing::make_event;
-using wire::EventKind;
 
-wire::RoomEvent open_event(std::uint32_t room, std::string_view name) {
-  wire::RoomEvent e = make_event(EventKind::kOpenRoom, room);
+Event open_event(std::uint32_t room, std::string_view name) {
+  Event e = make_event(EventKind::kOpenRoom, room);
   e.name.assign(name);
   return e;
 }
 
-wire::RoomEvent join_event(std::uint32_t room, std::uint8_t slot, std::uint64_t client_id) {
-  wire::RoomEvent e = make_event(EventKind::kJoin, room, slot, 0, client_id);
+Event join_event(std::uint32_t room, std::uint8_t slot, std::uint64_t client_id) {
+  Event e = make_event(EventKind::kJoin, room, slot, 0, client_id);
   e.client = Endpoint{0x0a000001u, static_cast<std::uint16_t>(5000 + client_id)};
   return e;
 }
@@ -55,8 +55,10 @@ TEST(RoomBook, RoomGoesFromWaitingThroughPlayToGameOverAndClose) {
     if (result.point_scored_by != kNoSlot) {
       ++points;
       // The replica's own score agrees with the check; a wrong one is caught.
-      EXPECT_TRUE(book.apply(make_event(EventKind::kPoint, 1, 0, result.packed_score)).ok());
-      EXPECT_EQ(book.apply(make_event(EventKind::kPoint, 1, 0, result.packed_score + 1)).error,
+      EXPECT_TRUE(book.apply(check_event(EventKind::kPoint, 1, result.score)).ok());
+      Score off_by_one = result.score;
+      ++off_by_one.right;
+      EXPECT_EQ(book.apply(check_event(EventKind::kPoint, 1, off_by_one)).error,
                 ApplyError::kCheckMismatch);
     }
   }
@@ -66,13 +68,12 @@ TEST(RoomBook, RoomGoesFromWaitingThroughPlayToGameOverAndClose) {
   EXPECT_EQ(room.match.score[result.winner], 3);
   EXPECT_LT(room.match.score[1 - result.winner], 3);
   EXPECT_EQ(points, room.match.score[0] + room.match.score[1]);
-  EXPECT_TRUE(
-      book.apply(make_event(EventKind::kMatchOver, 1, result.winner, result.packed_score)).ok());
-  EXPECT_EQ(
-      book.apply(make_event(EventKind::kMatchOver, 1, static_cast<std::uint8_t>(1 - result.winner),
-                            result.packed_score))
-          .error,
-      ApplyError::kCheckMismatch);
+  EXPECT_EQ(result.score, score_of(room.match));
+  EXPECT_TRUE(book.apply(check_event(EventKind::kMatchOver, 1, result.score, result.winner)).ok());
+  EXPECT_EQ(book.apply(check_event(EventKind::kMatchOver, 1, result.score,
+                                   static_cast<std::uint8_t>(1 - result.winner)))
+                .error,
+            ApplyError::kCheckMismatch);
   EXPECT_EQ(book.apply(make_event(EventKind::kInput, 1, 0, 1)).error, ApplyError::kWrongPhase);
 
   ASSERT_TRUE(book.apply(make_event(EventKind::kTick, 1)).ok());
@@ -90,6 +91,7 @@ TEST(RoomBook, LeavingARunningMatchForfeitsIt) {
   ASSERT_TRUE(result.ok());
   EXPECT_TRUE(result.match_over);
   EXPECT_EQ(result.winner, 1);
+  EXPECT_EQ(result.score, score_of(book.find(1)->match)) << "the result carries the final score";
   EXPECT_EQ(book.find(1)->match.phase, Phase::kGameOver);
   EXPECT_EQ(book.find(1)->match.winner, 1);
   EXPECT_FALSE(book.seat_of(11).has_value());
@@ -117,7 +119,7 @@ TEST(RoomBook, BadEventsAreRefusedAndChangeNothing) {
   ASSERT_TRUE(book.apply(open_event(5, "other")).ok());
   const std::uint64_t before = book.digest();
   const struct {
-    wire::RoomEvent event;
+    Event event;
     ApplyError error;
   } cases[] = {
       {make_event(EventKind::kTick, 9), ApplyError::kUnknownRoom},
@@ -131,9 +133,10 @@ TEST(RoomBook, BadEventsAreRefusedAndChangeNothing) {
       {make_event(EventKind::kInput, 1, 0, 2), ApplyError::kInvalidEvent},
       {make_event(EventKind::kInput, 5, 0, 1), ApplyError::kWrongPhase},
       {make_event(EventKind::kLeave, 5, 1), ApplyError::kBadSlot},
-      {make_event(EventKind::kPoint, 1, 0, 0x0100), ApplyError::kCheckMismatch},
-      {make_event(EventKind::kMatchOver, 1, 0, 0), ApplyError::kCheckMismatch},
-      {make_event(EventKind::kPoint, 1, 0, -1), ApplyError::kInvalidEvent},
+      {check_event(EventKind::kPoint, 1, Score{1, 0}), ApplyError::kCheckMismatch},
+      {check_event(EventKind::kMatchOver, 1, Score{0, 0}, 0), ApplyError::kCheckMismatch},
+      {make_event(EventKind::kLeave, 1, 2), ApplyError::kInvalidEvent},
+      {make_event(EventKind::kInput, 1, 0, -2), ApplyError::kInvalidEvent},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(book.apply(c.event).error, c.error) << apply_error_name(c.error);
@@ -173,10 +176,10 @@ TEST(RoomBook, ReplicasFedTheSameEventsHaveEqualDigests) {
   // One different input makes the state, and so the digest, differ.
   RoomBook diverged;
   bool changed = false;
-  for (const wire::RoomEvent& e : leader.log) {
-    wire::RoomEvent copy = e;
+  for (const Event& e : leader.log) {
+    Event copy = e;
     if (!changed && e.kind == EventKind::kInput) {
-      copy.value = e.value == 1 ? -1 : 1;
+      copy.direction = static_cast<std::int8_t>(e.direction == 1 ? -1 : 1);
       changed = true;
     }
     diverged.apply(copy);
@@ -186,4 +189,4 @@ TEST(RoomBook, ReplicasFedTheSameEventsHaveEqualDigests) {
 }
 
 }  // namespace
-}  // namespace dp::game
+}  // namespace dp::pong

@@ -1,15 +1,14 @@
-#include "core/game/room_planner.h"
+#include "core/services/pong/planner.h"
 
 #include <gtest/gtest.h>
 
-#include "core/game/room_view.h"
-#include "tests/game/match_driver.h"
+#include "core/services/pong/view.h"
+#include "tests/pong/match_driver.h"
 
-namespace dp::game {
+namespace dp::pong {
 namespace {
 
 using testing::Driver;
-using wire::EventKind;
 
 std::uint32_t room_of(const Driver& d, std::uint64_t client_id) {
   const auto seat = d.book.seat_of(client_id);
@@ -51,7 +50,7 @@ TEST(RoomPlanner, NamedRoomsKeepTheirOwnPlayers) {
 TEST(RoomPlanner, ASeatedClientGetsNothingNew) {
   Driver d;
   ASSERT_TRUE(d.join(1));
-  std::vector<wire::RoomEvent> planned;
+  std::vector<Event> planned;
   plan_join(d.book, 1, Endpoint{1, 2}, "", planned);
   plan_join(d.book, 1, Endpoint{1, 2}, "elsewhere", planned);
   plan_join(d.book, 0, Endpoint{1, 2}, "", planned);
@@ -70,7 +69,7 @@ TEST(RoomPlanner, AJoinFromAPlayerOfAFinishedMatchReattachesToIt) {
     ASSERT_TRUE(d.tick({}));
   }
   ASSERT_EQ(d.book.find(room)->match.phase, Phase::kGameOver);
-  std::vector<wire::RoomEvent> planned;
+  std::vector<Event> planned;
   plan_join(d.book, 1, Endpoint{1, 2}, "", planned);
   EXPECT_TRUE(planned.empty());
   EXPECT_EQ(room_of(d, 1), room);
@@ -81,12 +80,12 @@ TEST(RoomPlanner, TickPlansOnlyChangedInputsThenTheTick) {
   ASSERT_TRUE(d.join(1));
   ASSERT_TRUE(d.join(2));
   ASSERT_TRUE(d.join(3));  // Waiting alone: no events for its room.
-  std::vector<wire::RoomEvent> planned;
+  std::vector<Event> planned;
   plan_tick(d.book, InputTable{{1, 1}, {2, 0}, {3, 1}}, planned);
   ASSERT_EQ(planned.size(), 2u);
   EXPECT_EQ(planned[0].kind, EventKind::kInput);
   EXPECT_EQ(planned[0].slot, 0);
-  EXPECT_EQ(planned[0].value, 1);
+  EXPECT_EQ(planned[0].direction, 1);
   EXPECT_EQ(planned[1].kind, EventKind::kTick);
   ASSERT_TRUE(d.apply_all(planned));
   planned.clear();
@@ -102,7 +101,7 @@ TEST(RoomPlanner, FinishedRoomsLingerThenCloseAndEmptyRoomsClose) {
   ASSERT_TRUE(d.join(3));
   const std::uint32_t match_room = room_of(d, 1);
   const std::uint32_t lonely_room = room_of(d, 3);
-  std::vector<wire::RoomEvent> planned;
+  std::vector<Event> planned;
   plan_leave(d.book, 2, planned);  // Client 2 forfeits.
   ASSERT_EQ(planned.size(), 1u);
   ASSERT_TRUE(d.apply_all(planned));
@@ -127,7 +126,7 @@ TEST(RoomPlanner, APlayerFromAFinishedRoomCanJoinANewMatch) {
   Driver d;
   ASSERT_TRUE(d.join(1));
   ASSERT_TRUE(d.join(2));
-  std::vector<wire::RoomEvent> planned;
+  std::vector<Event> planned;
   plan_leave(d.book, 2, planned);  // A forfeit: player 1 wins.
   ASSERT_TRUE(d.apply_all(planned));
   const std::uint32_t old_room = room_of(d, 1);
@@ -138,7 +137,7 @@ TEST(RoomPlanner, APlayerFromAFinishedRoomCanJoinANewMatch) {
 }
 
 TEST(RoomPlanner, ChecksFollowPointsAndMatchEnds) {
-  std::vector<wire::RoomEvent> planned;
+  std::vector<Event> planned;
   ApplyResult plain;
   plan_checks(4, plain, planned);
   EXPECT_TRUE(planned.empty());
@@ -146,13 +145,14 @@ TEST(RoomPlanner, ChecksFollowPointsAndMatchEnds) {
   final_point.point_scored_by = 1;
   final_point.match_over = true;
   final_point.winner = 1;
-  final_point.packed_score = 0x0205;
+  final_point.score = Score{2, 5};
   plan_checks(4, final_point, planned);
   ASSERT_EQ(planned.size(), 2u);
   EXPECT_EQ(planned[0].kind, EventKind::kPoint);
-  EXPECT_EQ(planned[0].value, 0x0205);
+  EXPECT_EQ(planned[0].score, (Score{2, 5}));
   EXPECT_EQ(planned[1].kind, EventKind::kMatchOver);
   EXPECT_EQ(planned[1].slot, 1);
+  EXPECT_EQ(planned[1].score, (Score{2, 5}));
   EXPECT_EQ(planned[1].room, 4u);
 }
 
@@ -170,7 +170,7 @@ TEST(RoomView, StateForAClientShowsItsSlotPhaseAndWinner) {
   EXPECT_EQ(s.name.view(), "view");
   EXPECT_EQ(s.countdown_ticks, kCountdownTicks);
 
-  std::vector<wire::RoomEvent> planned;
+  std::vector<Event> planned;
   plan_leave(d.book, 1, planned);
   ASSERT_TRUE(d.apply_all(planned));
   s = room_state_for(*d.book.find(room.id), 0, 78);
@@ -183,4 +183,4 @@ TEST(RoomView, StateForAClientShowsItsSlotPhaseAndWinner) {
 }
 
 }  // namespace
-}  // namespace dp::game
+}  // namespace dp::pong

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "core/common/rng.h"
-#include "core/game/room_book.h"
-#include "tests/game/match_driver.h"
+#include "core/services/pong/book.h"
+#include "tests/pong/match_driver.h"
 
-namespace dp::game {
+namespace dp::pong {
 namespace {
 
 using testing::Driver;
@@ -144,4 +144,4 @@ TEST(RoomSnapshot, GarbageAndBitFlipsNeverCrash) {
 }
 
 }  // namespace
-}  // namespace dp::game
+}  // namespace dp::pong

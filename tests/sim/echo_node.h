@@ -39,7 +39,7 @@ class EchoNode final : public Node {
       : log_(log), echo_(echo), script_(std::move(script)), persisted_(persisted) {}
 
   void start(TimeUs now) override {
-    outbox_.emit(NodeEvent{now, NodeEventKind::kStarted, {}, {}, 0, 0});
+    outbox_.emit(node_event(now, NodeEventKind::kStarted));
     outbox_.persist(PersistentState{persisted_.highest_term + 1, {}, 0});
   }
   void on_datagram(TimeUs now, Channel channel, Endpoint from,

@@ -22,7 +22,7 @@ class EchoNode final : public Node {
 
   void start(TimeUs now) override {
     next_tick_us_ = now + kTickUs;
-    outbox_.emit(NodeEvent{now, NodeEventKind::kStarted, {}, {}, 0, 0});
+    outbox_.emit(node_event(now, NodeEventKind::kStarted));
     outbox_.persist(PersistentState{7, {}, 0});
     put(Channel::kControl, true, Endpoint{0, discovery_port}, "hello");
   }

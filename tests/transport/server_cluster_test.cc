@@ -10,8 +10,8 @@
 #include <asio.hpp>
 
 #include "core/cluster/server_node.h"
-#include "core/services/pong/service.h"
 #include "core/common/rng.h"
+#include "core/services/pong/service.h"
 #include "core/wire/codec.h"
 #include "tests/transport/test_support.h"
 #include "transport/asio_udp_transport.h"

@@ -66,8 +66,8 @@ void plan_tick(const RoomBook& book, const InputTable& inputs, std::vector<Event
         out.push_back(make_event(EventKind::kTick, id));
         break;
       case Phase::kGameOver:
-        out.push_back(make_event(
-            m.linger_ticks >= linger_ticks ? EventKind::kClose : EventKind::kTick, id));
+        out.push_back(
+            make_event(m.linger_ticks >= linger_ticks ? EventKind::kClose : EventKind::kTick, id));
         break;
       case Phase::kClosed:
         break;

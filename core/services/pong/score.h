@@ -13,7 +13,9 @@ struct Score {
 
   int total() const { return int{left} + int{right}; }
   // True when neither side's points are fewer than in `earlier` (scores only ever grow).
-  bool at_least(const Score& earlier) const { return left >= earlier.left && right >= earlier.right; }
+  bool at_least(const Score& earlier) const {
+    return left >= earlier.left && right >= earlier.right;
+  }
   auto operator<=>(const Score&) const = default;
   std::string str() const { return std::to_string(left) + "-" + std::to_string(right); }
 };

@@ -65,8 +65,7 @@ void PongService::show_committed_state_of_book() {
   for (const auto& [room_id, room] : book_.rooms()) {
     Shown s;
     s.score = score_of(room.match);
-    s.winner =
-        room.match.winner == kNoSlot ? 0 : static_cast<std::uint8_t>(room.match.winner + 1);
+    s.winner = room.match.winner == kNoSlot ? 0 : static_cast<std::uint8_t>(room.match.winner + 1);
     shown_[room_id] = s;
   }
 }

@@ -66,7 +66,8 @@ class RoomTable {
   using RoomT = Room<Match, Seats>;
 
   SeatError open(std::uint32_t id, const RoomName& name, const Match& fresh) {
-    if (id == 0 || id < next_room_id_) return SeatError::kRoomIdTaken;
+    // next_room_id_ is 0 once the last id (2^32 - 1) was used: every later open is refused.
+    if (id == 0 || next_room_id_ == 0 || id < next_room_id_) return SeatError::kRoomIdTaken;
     if (rooms_.size() >= kMaxRooms) return SeatError::kTooManyRooms;
     RoomT room;
     room.id = id;

@@ -99,7 +99,9 @@ class Sessions {
   }
 
   // A player seated before this leader took over: serve it as if just heard.
-  void resume(TimeUs now, std::uint64_t client_id) { clients_[client_id] = Client{Input{}, 0, now}; }
+  void resume(TimeUs now, std::uint64_t client_id) {
+    clients_[client_id] = Client{Input{}, 0, now};
+  }
 
   // Forgets clients that no longer sit anywhere (their room closed).
   template <class IsSeated>
