@@ -134,7 +134,7 @@ def check_match(client_logs, problems):
         if sorted([overs[0]["result"], overs[1]["result"]]) != ["lost", "won"]:
             problems.append(f"expected one winner and one loser, got {overs[0]['result']} and "
                             f"{overs[1]['result']}")
-        left, right = (int(x) for x in overs[0]["score"].split(":"))
+        left, right = (int(x) for x in overs[0]["score"].split("-"))
         if left == right:
             problems.append(f"final score {left}:{right} has no winner")
         log(f"match over: {overs[0]['score']}, {overs[0]['winner']} wins")
