@@ -147,9 +147,7 @@ bool Sequencer::next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeI
   if (group.empty()) return false;
   batch.entries.clear();
   batch.first_seq = from;
-  for (std::uint64_t seq = from; seq <= ring_.last_seq(); ++seq) {
-    if (!batch.entries.append(ring_.at(seq))) break;
-  }
+  ring_.append_to(from, batch.entries);
   return true;
 }
 

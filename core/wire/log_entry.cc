@@ -45,6 +45,13 @@ bool EntryBlock::append(const EntryView& entry) {
   return true;
 }
 
+void EntryBlock::append_encoded(std::span<const std::uint8_t> bytes, std::size_t entries) {
+  if (!fits(bytes.size(), entries)) throw BoundsError("encoded entries do not fit the block");
+  if (!bytes.empty()) std::memcpy(bytes_.data() + size_, bytes.data(), bytes.size());
+  size_ += bytes.size();
+  count_ += entries;
+}
+
 bool EntryBlock::well_formed() const {
   std::size_t at = 0;
   std::size_t parsed = 0;

@@ -52,6 +52,12 @@ class EntryBlock {
   // Appends an entry; false (and nothing appended) when it does not fit or the block holds
   // kMaxEntriesPerBatch entries.
   bool append(const EntryView& entry);
+  // Whether `bytes` more of encoded entries, `entries` of them, still fit.
+  bool fits(std::size_t bytes, std::size_t entries) const {
+    return size_ + bytes <= kCapacity && count_ + entries <= kMaxEntriesPerBatch;
+  }
+  // Appends `entries` entries already in their wire encoding (they must fit()).
+  void append_encoded(std::span<const std::uint8_t> bytes, std::size_t entries);
   void clear() {
     size_ = 0;
     count_ = 0;

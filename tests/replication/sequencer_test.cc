@@ -308,12 +308,14 @@ TEST(Sequencer, NackFromBeforeALostSnapshotResendsTheGap) {
 // ---------------------------------------------------------------------------------------------
 // EntryRing
 
-constexpr unsigned kSmallArenaLog2 = 10;  // 1024 bytes: the least that holds two large entries.
+// 2048 bytes: the least power of two that holds two of the largest entries (516 bytes each
+// in their wire encoding: service, kind, two length bytes, 512 of payload).
+constexpr unsigned kSmallArenaLog2 = 11;
 
 TEST(EntryRing, StartsEmptyAndResetsToAnySeq) {
   EntryRing ring(4, kSmallArenaLog2);
   EXPECT_EQ(ring.capacity(), 16u);
-  EXPECT_EQ(ring.arena_bytes(), 1024u);
+  EXPECT_EQ(ring.arena_bytes(), 2048u);
   EXPECT_EQ(ring.first_seq(), 1u);
   EXPECT_EQ(ring.next_seq(), 1u);
   EXPECT_EQ(ring.last_seq(), 0u);
@@ -367,44 +369,79 @@ TEST(EntryRing, WrapsAtCapacityExactly) {
 }
 
 TEST(EntryRing, EvictsByBytesWhenLargePayloadsFillTheArena) {
-  EntryRing ring(8, kSmallArenaLog2);  // 256 slots, but only 1024 bytes of payload.
-  // Four 256-byte payloads fill the arena exactly: all are held.
-  for (std::uint64_t i = 1; i <= 4; ++i) ring.push(Blob(i, 256).view());
+  EntryRing ring(8, kSmallArenaLog2);  // 256 slots, but only 2048 bytes of encoded entries.
+  // Four entries of 512 encoded bytes (508 of payload) fill the arena exactly: all are held.
+  for (std::uint64_t i = 1; i <= 4; ++i) ring.push(Blob(i, 508).view());
   EXPECT_EQ(ring.first_seq(), 1u);
-  for (std::uint64_t i = 1; i <= 4; ++i) EXPECT_TRUE(same_entry(ring.at(i), Blob(i, 256).view()));
-  // One byte more than the arena holds: the oldest entry goes, though slots are free.
-  ring.push(Blob(5, 1).view());
+  for (std::uint64_t i = 1; i <= 4; ++i) EXPECT_TRUE(same_entry(ring.at(i), Blob(i, 508).view()));
+  // Three bytes more than the arena holds (an empty payload): the oldest entry goes, though
+  // slots are free.
+  ring.push(Blob(5, 0).view());
   EXPECT_EQ(ring.first_seq(), 2u);
-  for (std::uint64_t i = 2; i <= 4; ++i) EXPECT_TRUE(same_entry(ring.at(i), Blob(i, 256).view()));
-  EXPECT_TRUE(same_entry(ring.at(5), Blob(5, 1).view()));
+  EXPECT_FALSE(ring.holds(1));
+  EXPECT_THROW(ring.at(1), AssertionFailure);
+  for (std::uint64_t i = 2; i <= 4; ++i) EXPECT_TRUE(same_entry(ring.at(i), Blob(i, 508).view()));
+  EXPECT_TRUE(same_entry(ring.at(5), Blob(5, 0).view()));
 
-  // The largest payloads: at most two fit at once.
-  // The largest payloads: once the smaller ones are gone, exactly two fill the arena (the
-  // space a payload skips at the arena's end counts as used until it is passed).
-  for (std::uint64_t i = 6; i <= 20; ++i) {
+  // The largest entries (516 bytes): once the smaller ones are gone, two or three are held
+  // (the space one skips at the arena's end counts as used until it is passed).
+  for (std::uint64_t i = 6; i <= 30; ++i) {
     ring.push(Blob(i, wire::kMaxEntryPayload).view());
-    if (i >= 7) {
-      EXPECT_LE(ring.next_seq() - ring.first_seq(), 2u) << i;
-    }
-    if (i >= 8) {
-      EXPECT_EQ(ring.next_seq() - ring.first_seq(), 2u) << i;
+    if (i >= 10) {
+      const std::uint64_t held = ring.next_seq() - ring.first_seq();
+      EXPECT_GE(held, 2u) << i;
+      EXPECT_LE(held, 3u) << i;
     }
     EXPECT_TRUE(same_entry(ring.at(i), Blob(i, wire::kMaxEntryPayload).view()));
   }
-  EXPECT_EQ(ring.first_seq(), 19u);
-  EXPECT_TRUE(same_entry(ring.at(19), Blob(19, wire::kMaxEntryPayload).view()));
+  for (std::uint64_t i = ring.first_seq(); i <= 30; ++i) {
+    EXPECT_TRUE(same_entry(ring.at(i), Blob(i, wire::kMaxEntryPayload).view())) << i;
+  }
+  EXPECT_FALSE(ring.holds(ring.first_seq() - 1));
 }
 
-TEST(EntryRing, APayloadNeverStraddlesTheArenaEnd) {
+TEST(EntryRing, AnEntryNeverStraddlesTheArenaEnd) {
   EntryRing ring(8, kSmallArenaLog2);
-  for (std::uint64_t i = 1; i <= 3; ++i) ring.push(Blob(i, 300).view());  // 900 bytes used.
-  // 200 bytes do not fit in the 124 left before the end: the payload starts over at the
-  // arena's start, overwriting (and evicting) the first entry only.
-  ring.push(Blob(4, 200).view());
+  for (std::uint64_t i = 1; i <= 4; ++i) ring.push(Blob(i, 504).view());  // 4 x 508 = 2032.
+  // 103 bytes do not fit in the 16 left before the end: the entry starts over at the arena's
+  // start, overwriting (and evicting) the first entry only.
+  ring.push(Blob(5, 100).view());
   EXPECT_EQ(ring.first_seq(), 2u);
-  for (std::uint64_t i = 2; i <= 4; ++i) {
-    const std::size_t size = i == 4 ? 200 : 300;
+  for (std::uint64_t i = 2; i <= 5; ++i) {
+    const std::size_t size = i == 5 ? 100 : 504;
     EXPECT_TRUE(same_entry(ring.at(i), Blob(i, size).view())) << i;
+  }
+}
+
+TEST(EntryRing, ABatchCopiesEntriesAcrossTheArenaEnd) {
+  EntryRing ring(8, kSmallArenaLog2);
+  for (std::uint64_t i = 1; i <= 4; ++i) ring.push(Blob(i, 504).view());
+  ring.push(Blob(5, 100).view());  // Skips the arena's last 16 bytes.
+  for (std::uint64_t i = 6; i <= 8; ++i) ring.push(Blob(i, 20).view());
+  wire::EntryBlock block;
+  // From entry 3: two 508-byte entries and the 103-byte one fill a block (1133 bytes); the
+  // next 23-byte entry does not fit.
+  ASSERT_TRUE(ring.holds(3));
+  EXPECT_EQ(ring.append_to(3, block), 3u);
+  EXPECT_EQ(block.size_bytes(), 508u + 508u + 103u);
+  wire::EntryBlock small;
+  EXPECT_EQ(ring.append_to(5, small), 4u);
+  EXPECT_TRUE(small.well_formed());
+  std::uint64_t seq = 5;
+  for (const wire::EntryView& e : small) {
+    EXPECT_TRUE(same_entry(e, ring.at(seq))) << seq;
+    ++seq;
+  }
+  EXPECT_EQ(seq, 9u);
+  // From entry 4 the run crosses the skip: entry 4 ends at the arena's end minus 16 bytes and
+  // entry 5 starts at its beginning.
+  wire::EntryBlock across;
+  EXPECT_EQ(ring.append_to(4, across), 5u);
+  EXPECT_TRUE(across.well_formed());
+  seq = 4;
+  for (const wire::EntryView& e : across) {
+    EXPECT_TRUE(same_entry(e, ring.at(seq))) << seq;
+    ++seq;
   }
 }
 
