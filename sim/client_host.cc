@@ -7,13 +7,17 @@
 
 namespace dp::sim {
 
-NodeFactory bot_client_factory(int skill_percent, const std::string& room) {
-  return [skill_percent, room](const HostSpec& spec, const PersistentState&,
-                               std::uint64_t seed) -> std::unique_ptr<Node> {
+NodeFactory bot_client_factory(int skill_percent, const std::string& room, int matches,
+                               TimeUs rematch_after_us) {
+  return [skill_percent, room, matches, rematch_after_us](
+             const HostSpec& spec, const Disk&, std::uint64_t seed) -> std::unique_ptr<Node> {
     ClientConfig config;
     config.id = spec.id;
     config.endpoints = spec.endpoints;
     config.room_name = room;
+    config.player_name = spec.name;
+    config.matches = matches;
+    config.rematch_after_us = rematch_after_us;
     config.seed = seed;
     auto client = std::make_unique<ClientNode>(config);
     client->set_input_policy(

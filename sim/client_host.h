@@ -9,8 +9,11 @@
 namespace dp::sim {
 
 // A factory that constructs a ClientNode on the host's one socket, joining `room` (empty:
-// matchmaking), with a bot input policy of the given skill. The policy draws from the
-// client's own generator, which the per-incarnation seed fixes, so bots are deterministic.
-NodeFactory bot_client_factory(int skill_percent, const std::string& room);
+// matchmaking), with a bot input policy of the given skill, playing `matches` matches one
+// after another. The policy draws from the client's own generator, which the
+// per-incarnation seed fixes, so bots are deterministic. The bot's player name is the host's
+// ("client 3").
+NodeFactory bot_client_factory(int skill_percent, const std::string& room, int matches = 1,
+                               TimeUs rematch_after_us = 3 * kUsPerSecond);
 
 }  // namespace dp::sim

@@ -10,9 +10,11 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
+#include "core/common/durable.h"
 #include "core/common/node.h"
 #include "core/common/outbox.h"
 #include "core/common/types.h"
@@ -31,10 +33,25 @@ struct HostSpec {
   std::string name;  // "node 3" for servers, "client 2" for clients.
 };
 
-// Builds the node for a (re)start. `persisted` is what the previous incarnation persisted;
-// `seed` seeds the node's own generator and differs per incarnation.
-using NodeFactory = std::function<std::unique_ptr<Node>(
-    const HostSpec& spec, const PersistentState& persisted, std::uint64_t seed)>;
+// A host's disk: what survives a crash. The node's persisted state (terms) and its services'
+// durable records, written from each step's outbox before the step's datagrams leave (the
+// driver's promise: nothing is acknowledged before it is on disk). wipe() is a replaced
+// machine's empty disk.
+struct Disk {
+  PersistentState state;
+  std::map<RecordKey, std::vector<std::uint8_t>> records;
+  Position position;
+
+  void write(const Outbox& outbox);
+  DurableState read() const;  // Records in key order.
+  void wipe() { *this = Disk{}; }
+  std::size_t record_count(std::uint8_t service, std::uint8_t table) const;
+};
+
+// Builds the node for a (re)start from what is on the host's disk; `seed` seeds the node's
+// own generator and differs per incarnation.
+using NodeFactory = std::function<std::unique_ptr<Node>(const HostSpec& spec, const Disk& disk,
+                                                        std::uint64_t seed)>;
 
 // Virtual addresses.
 constexpr std::uint32_t server_ip(int number) {
@@ -58,7 +75,7 @@ struct Host {
   HostSpec spec;
   NodeFactory factory;
   std::unique_ptr<Node> node;  // Null while crashed or not yet started.
-  PersistentState disk;        // Survives crashes.
+  Disk disk;                   // Survives crashes.
   bool ever_started = false;
   // Bumped on every crash and restart: deliveries addressed to an older incarnation are
   // dropped, so a crash loses what was in flight to the host.

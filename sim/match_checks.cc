@@ -28,8 +28,9 @@ std::string hex(std::uint64_t v) {
 bool ReplicaAgreementCheck::add(TimeUs now, std::span<const ReplicaSample> samples) {
   for (const ReplicaSample& s : samples) {
     if (violation_) break;
-    // A replica that has applied nothing yet has nothing to compare.
-    if (s.synced_epoch.is_none() && s.applied_seq == 0) continue;
+    // A replica that is not synced (it applied nothing yet, or holds a state it loaded from
+    // disk, without the stream's in-memory entries) has nothing to compare.
+    if (s.synced_epoch.is_none()) continue;
     const auto key = std::make_pair(s.synced_epoch, s.applied_seq);
     auto [it, inserted] = seen_.emplace(key, Seen{s.digest, s.server, now});
     if (inserted) {

@@ -17,7 +17,10 @@ std::string fmt(const char* format, double v) {
 class Namer {
  public:
   explicit Namer(const RunResult& r) {
-    for (const HostSummary& h : r.hosts) names_[h.id] = h.name;
+    for (const HostSummary& h : r.hosts) {
+      names_[h.id] = h.name;
+      for (const NodeId& former : h.former_ids) names_[former] = h.name;
+    }
   }
   std::string node(const NodeId& id) const {
     auto it = names_.find(id);

@@ -89,7 +89,7 @@ class Run {
       const HostIndex h = sim.add_host(
           server_host_spec(i, id), server_factory(s.mode, s.timing, replica,
                                                   static_cast<std::uint32_t>(s.servers), services));
-      run_.result.hosts.push_back({"node " + std::to_string(i), id, 0});
+      run_.result.hosts.push_back({"node " + std::to_string(i), id, 0, {}});
       sim.schedule_start(h, sim.setup_rng().range(0, s.start_spread_us));
     }
     // Clients draw from a generator forked after the servers', so adding a client never
@@ -103,8 +103,9 @@ class Run {
       const int skill = static_cast<int>(client_rng.range(spec.skill_min, spec.skill_max));
       const TimeUs start = spec.start_us + client_rng.range(0, spec.start_spread_us);
       const HostIndex h =
-          sim.add_host(client_host_spec(n, id), bot_client_factory(skill, spec.room));
-      run_.result.hosts.push_back({"client " + std::to_string(n), id, skill});
+          sim.add_host(client_host_spec(n, id),
+                       bot_client_factory(skill, spec.room, spec.matches, spec.rematch_after_us));
+      run_.result.hosts.push_back({"client " + std::to_string(n), id, skill, {}});
       sim.schedule_start(h, start);
     }
     run_.result.figures.clients = static_cast<int>(s.clients.size());

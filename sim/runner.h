@@ -175,7 +175,8 @@ struct Figures {
 struct HostSummary {
   std::string name;  // "node 3" or "client 12".
   NodeId id;
-  int skill_percent = 0;  // Clients only.
+  int skill_percent = 0;           // Clients only.
+  std::vector<NodeId> former_ids;  // Before a wipe-disk replaced the machine.
 };
 
 struct RunResult {

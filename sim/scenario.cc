@@ -28,6 +28,12 @@ const char* action_name(ActionKind kind) {
       return "heal";
     case ActionKind::kSetNetwork:
       return "set-network";
+    case ActionKind::kCrashAll:
+      return "crash-all";
+    case ActionKind::kRestartAll:
+      return "restart-all";
+    case ActionKind::kWipeDisk:
+      return "wipe-disk";
   }
   return "?";
 }
@@ -64,6 +70,12 @@ std::string Expectation::describe() const {
       return "no client stalls longer than " + std::to_string(max_us / kUsPerMs) + " ms";
     case ExpectKind::kSnapshotInstalled:
       return "node " + std::to_string(node) + " installs a snapshot after " + seconds(from_us);
+    case ExpectKind::kResultsOnDisk:
+      return (node == 0 ? std::string("every live server's disk")
+                        : "node " + std::to_string(node) + "'s disk") +
+             " holds at least " + std::to_string(count) + " match result" +
+             (count == 1 ? "" : "s") +
+             (at_us > 0 ? " at " + seconds(at_us) : std::string(" at the end"));
   }
   return "?";
 }

@@ -26,6 +26,8 @@
 //     room = ""              a room name to join; "" (default) = matchmaking (first open room)
 //     start_ms = 500         when the first bot starts (default 500)
 //     start_spread_ms = 100  bots start at seeded times in [start_ms, start_ms + spread]
+//     matches = 1            matches each bot plays, one after another
+//     rematch_after_ms = 3000  how long a bot waits after a game over before the next
 //   [[client]]               any number (with [clients], at most kMaxScenarioClients in all);
 //                            one bot each, numbered after the [clients] bots
 //     skill_percent = 70     required
@@ -55,6 +57,12 @@
 //                                                      (and disarms a pending
 //                                                      crash-leader-after-point)
 //            | "set-network"  any [network] key        changes every link from now on
+//            | "crash-all"                             crash every live server at once
+//            | "restart-all"                           restart every server that is down
+//            | "wipe-disk"    node = N                 N is replaced by a new machine: it is
+//                                                      crashed (if up), its disk is emptied,
+//                                                      and it comes back (on restart) with a
+//                                                      new id
 //   [[expect]]               any number
 //     kind = "one-leader"        at_ms
 //          | "leader-is"         node, at_ms
@@ -72,6 +80,8 @@
 //          | "max-stall"         max_ms      no client's longest stall exceeds max_ms
 //          | "snapshot-installed" node, after_ms (default 0)
 //                                    node installed a leader snapshot at or after after_ms
+//          | "results-on-disk"   count, node (default: every live server), at_ms (default:
+//                                    the end) the disk holds at least count match results
 //
 // Expectation semantics (evaluated by the runner, see runner.h for the precise wording).
 #pragma once
@@ -109,6 +119,9 @@ enum class ActionKind : std::uint8_t {
   kCutInbound,
   kHeal,
   kSetNetwork,
+  kCrashAll,
+  kRestartAll,
+  kWipeDisk,
 };
 const char* action_name(ActionKind kind);
 
@@ -149,6 +162,7 @@ enum class ExpectKind : std::uint8_t {
   kMaxClientFailover,
   kMaxStall,
   kSnapshotInstalled,
+  kResultsOnDisk,
 };
 
 struct Expectation {
@@ -172,6 +186,8 @@ struct ClientSpec {
   std::string room;  // Empty: matchmaking.
   TimeUs start_us = 500 * kUsPerMs;
   TimeUs start_spread_us = 0;
+  int matches = 1;  // Matches each bot plays, one after another.
+  TimeUs rematch_after_us = 3 * kUsPerSecond;
 };
 
 struct Scenario {

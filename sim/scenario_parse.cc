@@ -276,9 +276,15 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
     a.from = read_node(r, "from", s.servers);
     a.to = read_node(r, "to", s.servers);
     if (a.from == a.to) r.fail("to", "'from' and 'to' must name different servers");
-  } else if (action == "heal") {
+  } else if (action == "heal" || action == "crash-all" || action == "restart-all") {
     r.only_keys({"at_ms", "action"});
-    a.kind = ActionKind::kHeal;
+    a.kind = action == "heal"        ? ActionKind::kHeal
+             : action == "crash-all" ? ActionKind::kCrashAll
+                                     : ActionKind::kRestartAll;
+  } else if (action == "wipe-disk") {
+    r.only_keys({"at_ms", "action", "node"});
+    a.kind = ActionKind::kWipeDisk;
+    a.node = read_node(r, "node", s.servers);
   } else if (action == "partition") {
     r.only_keys({"at_ms", "action", "groups"});
     a.kind = ActionKind::kPartition;
@@ -318,7 +324,8 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
     r.fail("action",
            "unknown action '" + action +
                "' (expected crash-leader, crash-follower, crash-leader-after-point, crash, "
-               "restart, partition, cut, connect, cut-inbound, heal or set-network)");
+               "restart, crash-all, restart-all, wipe-disk, partition, cut, connect, "
+               "cut-inbound, heal or set-network)");
   }
   return a;
 }
@@ -368,13 +375,27 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
     e.kind = ExpectKind::kSnapshotInstalled;
     e.node = read_node(r, "node", s.servers);
     e.from_us = r.integer("after_ms", false, 0, duration_ms).value_or(0) * kUsPerMs;
+  } else if (kind == "results-on-disk") {
+    r.only_keys({"kind", "count", "node", "at_ms"});
+    e.kind = ExpectKind::kResultsOnDisk;
+    e.count = *r.integer("count", true, 0, 1'000'000);
+    if (r.has("node")) e.node = read_node(r, "node", s.servers);
+    e.at_us = r.integer("at_ms", false, 0, duration_ms).value_or(0) * kUsPerMs;
   } else {
     r.fail("kind", "unknown expectation kind '" + kind +
                        "' (expected one-leader, leader-is, no-leader-change, max-elections, "
                        "max-failover, epochs-monotonic, every-match-finishes, "
-                       "max-client-failover, max-stall or snapshot-installed)");
+                       "max-client-failover, max-stall, snapshot-installed or "
+                       "results-on-disk)");
   }
   return e;
+}
+
+void read_rematches(const TableReader& r, ClientSpec& spec, std::int64_t duration_ms) {
+  if (auto v = r.integer("matches", false, 1, 1000)) spec.matches = static_cast<int>(*v);
+  if (auto v = r.integer("rematch_after_ms", false, 0, duration_ms)) {
+    spec.rematch_after_us = *v * kUsPerMs;
+  }
 }
 
 // [clients] and [[client]]: the bots.
@@ -384,7 +405,7 @@ void read_clients(const toml::table& root, Scenario& s) {
   if (const toml::node* clients = root.get("clients")) {
     TableReader r(as_table(*clients, "clients"), "clients", line_of(*clients));
     r.only_keys({"count", "skill_percent", "skill_min", "skill_max", "room", "start_ms",
-                 "start_spread_ms"});
+                 "start_spread_ms", "matches", "rematch_after_ms"});
     const auto count = static_cast<int>(*r.integer("count", true, 0, max_clients));
     ClientSpec spec;
     if (r.has("skill_percent")) {
@@ -404,14 +425,16 @@ void read_clients(const toml::table& root, Scenario& s) {
     if (auto v = r.integer("start_spread_ms", false, 0, duration_ms)) {
       spec.start_spread_us = *v * kUsPerMs;
     }
+    read_rematches(r, spec, duration_ms);
     s.clients.assign(static_cast<std::size_t>(count), spec);
   }
   for_each_table(root, "client", static_cast<std::size_t>(max_clients), [&](const TableReader& r) {
-    r.only_keys({"skill_percent", "room", "start_ms"});
+    r.only_keys({"skill_percent", "room", "start_ms", "matches", "rematch_after_ms"});
     ClientSpec spec;
     spec.skill_min = spec.skill_max = static_cast<int>(*r.integer("skill_percent", true, 0, 100));
     if (auto room = r.string("room", false)) spec.room = *room;
     if (auto v = r.integer("start_ms", false, 0, duration_ms)) spec.start_us = *v * kUsPerMs;
+    read_rematches(r, spec, duration_ms);
     if (static_cast<int>(s.clients.size()) >= max_clients) {
       r.fail("skill_percent", "too many clients (at most " + std::to_string(max_clients) +
                                   " with " + std::to_string(s.servers) + " servers)");

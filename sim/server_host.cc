@@ -12,14 +12,14 @@ NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
                            ServicesFactory services) {
   if (!services) services = [] { return pong::pong_services({}); };
   return [mode, timing, replica, cluster_size, services](
-             const HostSpec& spec, const PersistentState& persisted,
-             std::uint64_t seed) -> std::unique_ptr<Node> {
+             const HostSpec& spec, const Disk& disk, std::uint64_t seed) -> std::unique_ptr<Node> {
     ServerConfig config;
     config.id = spec.id;
     config.mode = mode;
     config.timing = timing;
     config.endpoints = spec.endpoints;
-    config.persisted = persisted;
+    config.persisted = disk.state;
+    config.stored = disk.read();
     config.seed = seed;
     config.replica = replica;
     config.cluster_size = cluster_size;

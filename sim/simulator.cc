@@ -69,6 +69,12 @@ bool Simulator::crash(HostIndex h) {
   return true;
 }
 
+void Simulator::wipe_disk(HostIndex h, const NodeId& new_id) {
+  crash(h);
+  hosts_[h].disk.wipe();
+  hosts_[h].spec.id = new_id;
+}
+
 bool Simulator::restart(HostIndex h) {
   if (hosts_[h].up()) return false;
   start_host(h, /*restart=*/true);
@@ -157,6 +163,8 @@ void Simulator::deliver(std::uint64_t slot) {
 void Simulator::drain(HostIndex h) {
   Host& host = hosts_[h];
   Outbox& outbox = host.node->outbox();
+  // On disk (synced) before any datagram of the step leaves, as the real driver does.
+  host.disk.write(outbox);
   for (const NodeEvent& event : outbox.events()) {
     for (SimObserver* o : observers_) o->on_node_event(h, event);
   }
@@ -165,7 +173,6 @@ void Simulator::drain(HostIndex h) {
     for (SimObserver* o : observers_) o->on_send(now_, h, d);
     route(h, d, outbox.bytes(d));
   }
-  if (outbox.persisted()) host.disk = *outbox.persisted();
   outbox.clear();
   schedule_tick(h);
   for (SimObserver* o : observers_) o->after_step(now_, h);

@@ -107,6 +107,9 @@ class Simulator {
   // queues vanished with it. Its persisted state ("disk") survives for restart().
   bool crash(HostIndex h);
   bool restart(HostIndex h);
+  // Replaces a host's machine: crashed (if up), its disk emptied, and the next start runs
+  // under `new_id` (a replaced machine has no identity of its own yet).
+  void wipe_disk(HostIndex h, const NodeId& new_id);
 
   Network& network() { return network_; }
   const Network& network() const { return network_; }

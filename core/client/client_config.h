@@ -20,6 +20,13 @@ struct ClientConfig {
   // The room to join; empty joins the first open room. Longer names are truncated to
   // wire::kRoomNameMax bytes.
   std::string room_name;
+  // The player's name on the leaderboard; empty: the leader names the player after its id.
+  // Longer names are truncated to wire::kPlayerNameMax bytes.
+  std::string player_name;
+  // Matches to play one after another (a bot's rematches): after each game over the client
+  // waits rematch_after_us, then joins a new match, until it has played this many.
+  int matches = 1;
+  TimeUs rematch_after_us = 3 * kUsPerSecond;
 
   // Input and display cadence: 60 Hz, like the server's room tick.
   TimeUs tick_interval_us = 16667;

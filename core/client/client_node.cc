@@ -84,6 +84,12 @@ void ClientNode::on_tick(TimeUs now) {
       if (now >= next_input_us_ && match_running()) send_input();
       break;
     case ClientPhase::kFinished:
+      if (matches_finished_ < config_.matches &&
+          now - finished_at_us_ >= config_.rematch_after_us) {
+        play_again(now);
+        return;
+      }
+      break;
     case ClientPhase::kLeft:
       break;
   }
@@ -103,6 +109,10 @@ TimeUs ClientNode::next_tick_at() const {
     case ClientPhase::kSeated:
       return std::min(next_input_us_, heard_us_ + config_.silence_timeout_us);
     case ClientPhase::kFinished:
+      if (matches_finished_ < config_.matches) {
+        return std::min(next_input_us_, finished_at_us_ + config_.rematch_after_us);
+      }
+      break;
     case ClientPhase::kLeft:
       break;
   }
@@ -279,6 +289,10 @@ void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,
   }
   const bool over = result_.has_value() || m.phase == room_phase::kClosed;
   if (over) {
+    if (phase_ != ClientPhase::kFinished) {
+      ++matches_finished_;
+      finished_at_us_ = now;
+    }
     phase_ = ClientPhase::kFinished;
   } else if (phase_ != ClientPhase::kFinished) {
     phase_ = ClientPhase::kSeated;
@@ -332,6 +346,7 @@ void ClientNode::send_join(TimeUs now) {
   } else {
     join.room_name.assign(config_.room_name);
   }
+  join.player.assign(config_.player_name);
   send(leader_client_, join);
   ++stats_.joins_sent;
   next_join_us_ = now + config_.join_retry_us;

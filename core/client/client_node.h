@@ -134,6 +134,8 @@ class ClientNode final : public Node {
   const std::optional<FinalResult>& result() const { return result_; }
   // input_seq of the last Input sent (0 before the first); increases across re-homes.
   std::uint32_t input_seq() const { return input_seq_; }
+  // Matches finished (a game-over state seen), over every rematch.
+  int matches_finished() const { return matches_finished_; }
   const ClientStats& stats() const { return stats_; }
   const ClientConfig& config() const { return config_; }
 
@@ -209,6 +211,8 @@ class ClientNode final : public Node {
   TimeUs next_input_us_ = 0;
   std::uint32_t input_seq_ = 0;
   InputHistory history_;
+  int matches_finished_ = 0;
+  TimeUs finished_at_us_ = 0;
 };
 
 }  // namespace dp

@@ -41,6 +41,7 @@ struct ServerConfig {
   ClusterTiming timing;
   LocalEndpoints endpoints;
   PersistentState persisted;  // What survived the last crash (zero on first start).
+  DurableState stored;        // The services' durable state found on disk (see durable.h).
   std::uint64_t seed = 1;     // Seeds the node's own jitter generator.
   // Servers in the cluster (this one included), when the operator knows it up front; 0:
   // learn it by discovery only. Known, it bounds from below the cluster size a commit waits

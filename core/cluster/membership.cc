@@ -70,9 +70,11 @@ wire::Heartbeat ServerNode::own_heartbeat() const {
   hb.role = static_cast<std::uint8_t>(role());
   hb.control = config_.endpoints.control;
   hb.client = config_.endpoints.client;
-  hb.applied_seq = replica_.applied_seq();
+  // How far the replica got: its stream position, or the durable state it loaded from disk.
+  const Position position = replica_.position();
+  hb.applied_seq = position.seq;
   hb.commit_seq = replica_.commit_seq();
-  hb.synced_epoch = replica_.synced_epoch();
+  hb.synced_epoch = position.epoch;
   hb.lost_state = replica_.lost_state() ? 1 : 0;
   hb.servers_known = static_cast<std::uint8_t>(
       std::min<std::uint32_t>(peers_known_ + 1, static_cast<std::uint32_t>(wire::kMaxServers)));

@@ -23,8 +23,17 @@ void ServerNode::start(TimeUs now) {
   // The epoch we last led or followed survives a crash, so we never adopt an older one.
   epoch_ = config_.persisted.last_epoch;
   peers_known_ = config_.persisted.peers_known;
-  // Having led or followed an epoch, it may have held state: it is gone with the crash.
-  replica_.set_lost_state(!config_.persisted.last_epoch.is_none());
+  // The durable state on disk: the server vouches for it in a new leader's recovery. Having
+  // led or followed an epoch and found nothing it can load, it knows nothing of what was shown.
+  if (replica_.load(config_.stored)) {
+    if (!config_.stored.empty()) {
+      outbox_.emit(node_event(now, NodeEventKind::kStateLoaded, {}, config_.stored.position.epoch,
+                              config_.stored.position.seq));
+    }
+  } else {
+    emit(now, NodeEventKind::kStateRefused);
+    replica_.set_lost_state(!config_.persisted.last_epoch.is_none());
+  }
   if (config_.cluster_size > peers_known_ + 1) peers_known_ = config_.cluster_size - 1;
   emit(now, NodeEventKind::kStarted);
   send_discovery(now);

@@ -32,6 +32,10 @@ const char* node_event_name(NodeEventKind kind) {
       return "client-rehomed";
     case NodeEventKind::kServiceNote:
       return "service-note";
+    case NodeEventKind::kStateLoaded:
+      return "state-loaded";
+    case NodeEventKind::kStateRefused:
+      return "state-refused";
   }
   return "?";
 }

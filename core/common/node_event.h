@@ -26,6 +26,8 @@ enum class NodeEventKind : std::uint8_t {
   kSnapshotInstalled,  // seq = position of the snapshot installed; peer = its sender.
   kSnapshotSent,       // peer = follower; seq = position of the snapshot.
   kClientRehomed,      // client: peer = new leader; seq = position of its first state.
+  kStateLoaded,        // epoch, seq = the last durable entry of the state loaded from disk.
+  kStateRefused,       // the durable state on disk did not decode; the server starts empty.
   kServiceNote,        // note = a service's own observation.
 };
 

@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "core/common/durable.h"
 #include "core/common/node_event.h"
 #include "core/common/types.h"
 
@@ -29,6 +30,15 @@ struct PersistentState {
   auto operator<=>(const PersistentState&) const = default;
 };
 
+// One record write of a step (see durable.h): a put of `size` bytes at `offset` in the
+// record arena, or an erase.
+struct OutRecord {
+  RecordKey key;
+  bool erase = false;
+  std::uint32_t offset = 0;
+  std::uint32_t size = 0;
+};
+
 struct OutDatagram {
   Channel from = Channel::kControl;  // The socket to send from.
   bool broadcast = false;            // If true, `to.port` is the broadcast port; ip ignored.
@@ -38,7 +48,7 @@ struct OutDatagram {
   std::uint8_t kind = 0;  // Message type, for statistics and traces.
 };
 
-class Outbox {
+class Outbox final : public RecordSink {
  public:
   // Maximum datagram size in bytes; every encoder writes at most this much (tied to
   // wire::kMaxDatagramSize by a static_assert in core/wire/send.h).
@@ -47,6 +57,8 @@ class Outbox {
   // state is 8,192 chunks per follower.
   static constexpr std::size_t kMaxDatagramsPerStep = 32768;
   static constexpr std::size_t kMaxEventsPerStep = 4096;
+  // A snapshot install rewrites a whole durable state: every room of the largest leader.
+  static constexpr std::size_t kMaxRecordsPerStep = 1 << 18;
 
   Outbox() {
     arena_.reserve(64 * 1024);
@@ -85,6 +97,28 @@ class Outbox {
   }
   void persist(const PersistentState& state) { persist_ = state; }
 
+  // Durable state (durable.h). A step that records more than kMaxRecordsPerStep is a bug (the
+  // bound is above any state the services can hold), so it asserts rather than drop.
+  void put(const RecordKey& key, std::span<const std::uint8_t> value) override;
+  void erase(const RecordKey& key) override;
+  // The records of this step replace every record on disk (a snapshot was installed).
+  void replace_records() {
+    records_.clear();
+    record_bytes_.clear();
+    replace_records_ = true;
+  }
+  // The last durable entry the step's records reflect.
+  void durable_position(const Position& position) { durable_position_ = position; }
+  const std::vector<OutRecord>& records() const { return records_; }
+  std::span<const std::uint8_t> record_value(const OutRecord& r) const {
+    return {record_bytes_.data() + r.offset, r.size};
+  }
+  bool records_replace() const { return replace_records_; }
+  const std::optional<Position>& stored_position() const { return durable_position_; }
+  bool has_durable_writes() const {
+    return replace_records_ || !records_.empty() || durable_position_.has_value();
+  }
+
   const std::vector<OutDatagram>& datagrams() const { return datagrams_; }
   std::span<const std::uint8_t> bytes(const OutDatagram& d) const {
     return {arena_.data() + d.offset, d.size};
@@ -96,12 +130,18 @@ class Outbox {
   std::uint64_t dropped_datagrams() const { return dropped_datagrams_; }
   std::uint64_t dropped_events() const { return dropped_events_; }
 
-  bool empty() const { return datagrams_.empty() && events_.empty() && !persist_; }
+  bool empty() const {
+    return datagrams_.empty() && events_.empty() && !persist_ && !has_durable_writes();
+  }
   void clear() {
     arena_.clear();
     datagrams_.clear();
     events_.clear();
     persist_.reset();
+    records_.clear();
+    record_bytes_.clear();
+    replace_records_ = false;
+    durable_position_.reset();
   }
 
  private:
@@ -110,6 +150,10 @@ class Outbox {
   std::vector<OutDatagram> datagrams_;
   std::vector<NodeEvent> events_;
   std::optional<PersistentState> persist_;
+  std::vector<OutRecord> records_;
+  std::vector<std::uint8_t> record_bytes_;
+  bool replace_records_ = false;
+  std::optional<Position> durable_position_;
   std::uint64_t dropped_datagrams_ = 0;
   std::uint64_t dropped_events_ = 0;
 };

@@ -61,7 +61,11 @@ void LogReplica::apply_batch(TimeUs now, const wire::Replicate& m) {
   for (const wire::EntryView& entry : m.entries) {
     if (seq > applied_seq_) {
       if (seq != applied_seq_ + 1) ++stats_.gap_applies;
-      if (!services_.apply(entry).ok()) ++stats_.apply_errors;
+      if (services_.apply(entry).ok()) {
+        store_if_durable(entry, synced_epoch_, seq);
+      } else {
+        ++stats_.apply_errors;
+      }
       applied_seq_ = seq;
       ++stats_.entries_applied;
     }
@@ -101,12 +105,15 @@ void LogReplica::on_snapshot(TimeUs now, const NodeId& from, const wire::Snapsho
     if (!pulled) {
       synced_epoch_ = epoch_;
       lost_state_ = false;
+      from_disk_ = false;
       last_progress_us_ = now;
+      // Written before the ACK below leaves: the driver stores a step's records first.
+      store_whole_state(position());
       send_ack();
     }
   }
   assembler_.clear();
-  if (pulled) finish_recovery(now);
+  if (pulled) finish_recovery(now, /*pulled=*/true);
 }
 
 void LogReplica::follower_tick(TimeUs now) {

@@ -18,7 +18,7 @@ void LogReplica::recovery_tick(TimeUs now, Recovering& recovering) {
     case Recovery::Decision::kWait:
       return;
     case Recovery::Decision::kFinish:
-      finish_recovery(now);
+      finish_recovery(now, /*pulled=*/false);
       return;
     case Recovery::Decision::kPull: {
       ++stats_.recovery_pulls;
@@ -32,10 +32,19 @@ void LogReplica::recovery_tick(TimeUs now, Recovering& recovering) {
   }
 }
 
-void LogReplica::finish_recovery(TimeUs now) {
+void LogReplica::finish_recovery(TimeUs now, bool pulled) {
   transition(ReplicaRole::kLeading);
   synced_epoch_ = epoch_;
   lost_state_ = false;
+  from_disk_ = false;
+  // The state this epoch resumes from is on disk as its base: the pulled state whole, or,
+  // resuming from our own, only its new position (its durable records are already there).
+  if (pulled) {
+    store_whole_state(position());
+  } else {
+    durable_position_ = position();
+    outbox_.durable_position(durable_position_);
+  }
   sequencer_.reset(applied_seq_ + 1);
   // The state we resume from holds every effect clients saw, and perhaps a few entries that
   // were never committed (the tail of an older stream). It is shown, and played on, only once

@@ -124,6 +124,30 @@ void LogReplica::on_tick(TimeUs now) {
   }
 }
 
+bool LogReplica::load(const DurableState& stored) {
+  if (stored.empty()) return true;
+  if (!services_.load_records(stored.records)) return false;
+  applied_seq_ = stored.position.seq;
+  durable_position_ = stored.position;
+  from_disk_ = true;
+  return true;
+}
+
+void LogReplica::store_if_durable(const wire::EntryView& entry, const Epoch& stream,
+                                  std::uint64_t seq) {
+  if (!services_.durable(entry)) return;
+  services_.write_records(entry, outbox_);
+  durable_position_ = Position{stream, seq};
+  outbox_.durable_position(durable_position_);
+}
+
+void LogReplica::store_whole_state(const Position& position) {
+  outbox_.replace_records();
+  services_.write_all_records(outbox_);
+  durable_position_ = position;
+  outbox_.durable_position(durable_position_);
+}
+
 LogWriter::Appended LogReplica::append(const wire::EntryView& entry) {
   DP_ASSERT(hosting(), "only a leader that serves orders entries");
   Appended out;
@@ -132,7 +156,13 @@ LogWriter::Appended LogReplica::append(const wire::EntryView& entry) {
   DP_ASSERT(out.seq == applied_seq_ + 1, "the leader applies every entry it orders, in order");
   applied_seq_ = out.seq;
   out.status = services_.apply(entry);
-  if (!out.status.ok()) ++stats_.apply_errors;
+  if (!out.status.ok()) {
+    ++stats_.apply_errors;
+    return out;
+  }
+  // On the leader's disk before the batch that carries it leaves (the driver writes a step's
+  // records before it sends): the leader counts itself in every commit.
+  store_if_durable(entry, epoch_, out.seq);
   return out;
 }
 

@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "core/common/outbox.h"
+#include "core/common/position.h"
 #include "core/common/types.h"
-#include "core/replication/position.h"
 #include "core/replication/quorum.h"
 #include "core/replication/recovery.h"
 #include "core/replication/sequencer.h"
@@ -85,8 +85,13 @@ class LogReplica final : private LogWriter {
   // held state and has not synced since, so it cannot vouch for what clients saw.
   void on_follower_position(TimeUs now, const NodeId& id, const Position& position,
                             bool lost_state);
-  // Set at start-up when this server held state before (it led or followed an epoch): the
-  // state was in memory only, so until it syncs again it knows nothing of what was shown.
+  // At start-up: the durable state found on disk. Loaded, the replica holds the services'
+  // durable state as of stored.position and vouches for it in a new leader's recovery
+  // (it is not synced: the stream's in-memory entries since are gone, so it takes a snapshot
+  // from its next leader). False when the records do not decode (nothing is loaded).
+  bool load(const DurableState& stored);
+  // Set at start-up when this server held state before (it led or followed an epoch) and
+  // found none it could load: until it syncs again it knows nothing of what was shown.
   void set_lost_state(bool lost) { lost_state_ = lost; }
   bool lost_state() const { return lost_state_; }
 
@@ -114,7 +119,14 @@ class LogReplica final : private LogWriter {
   std::uint64_t commit_seq() const { return commit_seq_; }
   // The epoch whose stream this replica follows (its snapshot base); none until synced.
   const Epoch& synced_epoch() const { return synced_epoch_; }
-  Position position() const { return Position{synced_epoch_, applied_seq_}; }
+  // How far this replica got, as it reports it: its place in the stream it follows, or, until
+  // it syncs after a restart, the last durable entry it loaded from disk.
+  Position position() const {
+    return synced_epoch_.is_none() && from_disk_ ? durable_position_
+                                                 : Position{synced_epoch_, applied_seq_};
+  }
+  // The last durable entry on this replica's disk.
+  const Position& durable_position() const { return durable_position_; }
   const ServiceRegistry& services() const { return services_; }
   const Sequencer& sequencer() const { return sequencer_; }
   const ReplicaStats& stats() const { return stats_; }
@@ -140,7 +152,7 @@ class LogReplica final : private LogWriter {
   // Leading (leader_stream.cc).
   void leader_tick(TimeUs now);
   void recovery_tick(TimeUs now, Recovering& recovering);
-  void finish_recovery(TimeUs now);
+  void finish_recovery(TimeUs now, bool pulled);
   void replicate(TimeUs now);
   void send_snapshot(TimeUs now, const NodeId& to, Endpoint to_control);
   void advance_commit();
@@ -151,6 +163,9 @@ class LogReplica final : private LogWriter {
   void request_snapshot(TimeUs now);
   void apply_batch(TimeUs now, const wire::Replicate& m);
   void send_ack();
+  // Durable state: the records an applied durable entry changed, or the whole state.
+  void store_if_durable(const wire::EntryView& entry, const Epoch& stream, std::uint64_t seq);
+  void store_whole_state(const Position& position);
 
   template <class Msg>
   void send(Endpoint to, const Msg& msg) {
@@ -170,6 +185,8 @@ class LogReplica final : private LogWriter {
   std::uint64_t commit_seq_ = 0;
   Epoch synced_epoch_;
   bool lost_state_ = false;
+  Position durable_position_;  // The last durable entry written (or loaded).
+  bool from_disk_ = false;     // Holds a state loaded from disk, not yet synced.
   TimeUs next_tick_us_ = 0;
 
   // Leader side (Recovering and Leading).

@@ -18,8 +18,8 @@
 #include <cstdint>
 #include <map>
 
+#include "core/common/position.h"
 #include "core/common/types.h"
-#include "core/replication/position.h"
 #include "core/replication/quorum.h"
 
 namespace dp {

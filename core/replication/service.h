@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "core/common/durable.h"
 #include "core/common/outbox.h"
 #include "core/common/types.h"
 #include "core/wire/codec.h"
@@ -78,6 +79,20 @@ class Service {
   virtual bool load_snapshot(std::span<const std::uint8_t> bytes) = 0;
   // Equal digests mean equal states (up to hash collisions).
   virtual std::uint64_t digest() const = 0;
+
+  // --- Durability (core/common/durable.h); a service without durable state keeps these ---
+  // Whether `entry` must be on disk before it is acknowledged, and so before its effects are
+  // shown. Entries that change every tick should not be: the disk sees only what a player
+  // must never lose.
+  virtual bool durable(const wire::EntryView& entry) const;
+  // After a durable `entry` was applied: write the records it changed (table ids and keys
+  // are the service's; the sink adds the service id).
+  virtual void write_records(const wire::EntryView& entry, RecordSink& sink) const;
+  // Every record of the durable state (a snapshot just replaced the state).
+  virtual void write_all_records(RecordSink& sink) const;
+  // At start-up: rebuild the durable state from the service's own records, which are
+  // untrusted; false (state unchanged) when they do not decode.
+  virtual bool load_records(std::span<const StoredRecord> records);
 
   // --- Hosting clients, on the leader only --------------------------------------------------
   // From now on this replica serves clients from the state it holds, all of it committed.

@@ -95,6 +95,69 @@ bool ServiceRegistry::load_snapshot(std::span<const std::uint8_t> bytes) {
   return true;
 }
 
+namespace {
+
+// Stamps a service's id on the records it writes.
+class ServiceSink final : public RecordSink {
+ public:
+  ServiceSink(RecordSink& out, wire::ServiceId id) : out_(out), id_(id) {}
+  void put(const RecordKey& key, std::span<const std::uint8_t> value) override {
+    out_.put(stamped(key), value);
+  }
+  void erase(const RecordKey& key) override { out_.erase(stamped(key)); }
+
+ private:
+  RecordKey stamped(RecordKey key) const {
+    key.service = id_;
+    return key;
+  }
+  RecordSink& out_;
+  wire::ServiceId id_;
+};
+
+}  // namespace
+
+bool ServiceRegistry::durable(const wire::EntryView& entry) const {
+  const Service* service = find(entry.service);
+  return service != nullptr && service->durable(entry);
+}
+
+void ServiceRegistry::write_records(const wire::EntryView& entry, RecordSink& sink) const {
+  const Service* service = find(entry.service);
+  if (service == nullptr) return;
+  ServiceSink stamped(sink, entry.service);
+  service->write_records(entry, stamped);
+}
+
+void ServiceRegistry::write_all_records(RecordSink& sink) const {
+  for (const auto& [id, service] : services_) {
+    ServiceSink stamped(sink, id);
+    service->write_all_records(stamped);
+  }
+}
+
+bool ServiceRegistry::load_records(std::span<const StoredRecord> records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!services_.count(records[i].key.service)) return false;
+    if (i > 0 && !(records[i - 1].key < records[i].key)) return false;  // Unordered or twice.
+  }
+  if (records.empty()) return true;
+  rollback_.clear();
+  save_snapshot(rollback_);
+  for (const auto& [id, service] : services_) {
+    // Records come in key order, so each service's are one run.
+    std::size_t begin = 0;
+    while (begin < records.size() && records[begin].key.service < id) ++begin;
+    std::size_t end = begin;
+    while (end < records.size() && records[end].key.service == id) ++end;
+    if (service->load_records(records.subspan(begin, end - begin))) continue;
+    const bool restored = load_snapshot(std::vector<std::uint8_t>(rollback_));
+    DP_ASSERT(restored, "a registry could not reload its own snapshot");
+    return false;
+  }
+  return true;
+}
+
 std::uint64_t ServiceRegistry::digest() const {
   std::uint64_t hash = 0xcbf29ce484222325ull;
   auto mix = [&hash](std::uint64_t v) {

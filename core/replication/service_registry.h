@@ -28,6 +28,14 @@ class ServiceRegistry {
   bool load_snapshot(std::span<const std::uint8_t> bytes);
   std::uint64_t digest() const;
 
+  // Durability, by the entry's service (see Service). Records carry the service's id.
+  bool durable(const wire::EntryView& entry) const;
+  void write_records(const wire::EntryView& entry, RecordSink& sink) const;
+  void write_all_records(RecordSink& sink) const;
+  // Hands each service its own records (in key order); all or nothing, like load_snapshot.
+  // Records of a service this registry does not carry are refused.
+  bool load_records(std::span<const StoredRecord> records);
+
   Service* find(wire::ServiceId id) const;
   // The service of type S (S::kServiceId), or nullptr.
   template <class S>

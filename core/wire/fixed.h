@@ -75,6 +75,7 @@ class FixedString {
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   bool operator==(const FixedString& o) const { return view() == o.view(); }
+  bool operator<(const FixedString& o) const { return view() < o.view(); }
 
   template <class Archive>
   void save(Archive& ar) const {

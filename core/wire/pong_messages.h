@@ -17,11 +17,14 @@ struct Join {
   static constexpr MsgType kType = MsgType::kJoin;
   std::uint64_t client_id = 0;
   RoomName room_name;
+  PlayerName player;  // Empty: the leader names the player after its client id.
   template <class A>
   void serialize(A& ar) {
-    ar(client_id, room_name);
+    ar(client_id, room_name, player);
   }
-  bool valid() const { return client_id != 0; }
+  bool valid() const {
+    return client_id != 0 && valid_name(room_name.view()) && valid_name(player.view());
+  }
 };
 
 constexpr std::size_t kInputHistory = 8;

@@ -50,6 +50,15 @@ void ScenarioActions::apply(const ScenarioAction& a) {
     case ActionKind::kSetNetwork:
       set_network(now, a.network);
       break;
+    case ActionKind::kCrashAll:
+      crash_all(now);
+      break;
+    case ActionKind::kRestartAll:
+      restart_all(now);
+      break;
+    case ActionKind::kWipeDisk:
+      wipe_disk(now, a.node);
+      break;
   }
   figures_.check_failovers(now);
 }
@@ -132,6 +141,32 @@ void ScenarioActions::crash(TimeUs now, int node) {
 void ScenarioActions::restart(TimeUs now, int node) {
   const HostIndex h = RunContext::host_of(node);
   if (!run_.sim.restart(h)) run_.note(now, run_.name(h) + " is already up");
+}
+
+void ScenarioActions::crash_all(TimeUs now) {
+  int crashed = 0;
+  for (HostIndex h = 0; h < run_.servers(); ++h) crashed += run_.sim.crash(h) ? 1 : 0;
+  run_.note(now, "crash-all: " + std::to_string(crashed) + " servers crashed at once");
+}
+
+void ScenarioActions::restart_all(TimeUs now) {
+  int restarted = 0;
+  for (HostIndex h = 0; h < run_.servers(); ++h) restarted += run_.sim.restart(h) ? 1 : 0;
+  run_.note(now, "restart-all: " + std::to_string(restarted) + " servers restarted");
+}
+
+void ScenarioActions::wipe_disk(TimeUs now, int node) {
+  const HostIndex h = RunContext::host_of(node);
+  const NodeId old_id = run_.sim.host(h).spec.id;
+  // A replaced machine: a new id (the same high word keeps the node's place in the Bully
+  // order), drawn from the run's generator so the run stays deterministic.
+  const NodeId new_id{old_id.hi, run_.sim.setup_rng().next_u64()};
+  run_.sim.wipe_disk(h, new_id);
+  matches_.on_disk_lost(now, h);
+  run_.result.hosts[h].id = new_id;
+  run_.result.hosts[h].former_ids.push_back(old_id);
+  run_.note(now, run_.name(h) + "'s disk is wiped (a replaced machine, new id " +
+                     new_id.short_str() + "); it stays down until restarted");
 }
 
 void ScenarioActions::partition(TimeUs now, const ScenarioAction& a) {

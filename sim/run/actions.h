@@ -42,6 +42,9 @@ class ScenarioActions final : public SimObserver {
   void cut_inbound(TimeUs now, int node);
   void heal(TimeUs now);
   void set_network(TimeUs now, const NetworkSpec& spec);
+  void crash_all(TimeUs now);
+  void restart_all(TimeUs now);
+  void wipe_disk(TimeUs now, int node);
 
   RunContext& run_;
   ClusterFigures& figures_;

@@ -1,5 +1,6 @@
 #include "sim/run/expectations.h"
 
+#include "core/services/pong/book.h"
 #include "sim/run/leader_view.h"
 
 namespace dp::sim {
@@ -22,6 +23,10 @@ void Expectations::schedule() {
       case ExpectKind::kNoLeaderChange:
         run_.sim.schedule_call(e.from_us, [this, i] { no_change_start_[i] = top_epoch(run_); });
         run_.sim.schedule_call(e.to_us, [this, i, &e] { check_no_change(i, e); });
+        break;
+      case ExpectKind::kResultsOnDisk:
+        if (e.at_us > 0)
+          run_.sim.schedule_call(e.at_us, [this, i, &e] { check_results_on_disk(i, e); });
         break;
       default:
         break;  // Evaluated at the end.
@@ -104,6 +109,9 @@ void Expectations::finish() {
       case ExpectKind::kSnapshotInstalled:
         check_snapshot_installed(e, r);
         break;
+      case ExpectKind::kResultsOnDisk:
+        if (e.at_us == 0) check_results_on_disk(i, e);
+        break;
       default:
         if (!evaluated_.count(i)) {
           r.passed = false;
@@ -173,6 +181,27 @@ void Expectations::check_client_failover(const Expectation& e, ExpectationResult
       r.detail += std::to_string(fo.duration_us() / kUsPerMs) + " ms (" +
                   std::to_string(fo.rehomed) + " clients)";
     }
+  }
+}
+
+void Expectations::check_results_on_disk(std::size_t i, const Expectation& e) {
+  ExpectationResult& r = run_.result.expectations[i];
+  evaluated_.insert(i);
+  r.passed = true;
+  r.detail.clear();
+  int checked = 0;
+  for (HostIndex h = 0; h < run_.servers(); ++h) {
+    if (e.node != 0 ? RunContext::number(h) != e.node : !run_.live(h)) continue;
+    const std::size_t held =
+        run_.sim.host(h).disk.record_count(wire::kPongService, pong::RoomBook::kResultTable);
+    r.passed = r.passed && static_cast<std::int64_t>(held) >= e.count;
+    r.detail += (checked++ == 0 ? "" : ", ") + run_.name(h) + ": " + std::to_string(held);
+  }
+  if (checked == 0) {
+    r.passed = false;
+    r.detail = "no live server to look at";
+  } else {
+    r.detail += " results on disk";
   }
 }
 

@@ -10,7 +10,7 @@ PongMatches::PongMatches(RunContext& run, InvariantObserver& invariants)
     : run_(run),
       invariants_(invariants),
       detailed_(static_cast<int>(run.scenario.clients.size()) <= kMaxDetailedClients),
-      last_crash_us_(static_cast<std::size_t>(run.scenario.servers), -1) {
+      last_loss_us_(static_cast<std::size_t>(run.scenario.servers), -1) {
   for (std::size_t i = 0; i < run.scenario.clients.size(); ++i) {
     clients_.emplace_back("client " + std::to_string(i + 1));
   }
@@ -75,10 +75,12 @@ void PongMatches::on_state_shown(HostIndex h, const NodeEvent& e, std::uint32_t 
   if (seated && t.room == room) r.summary.players[c->shown()->your_slot] = n;
   if (t.room != room && seated) {
     // A client re-seated by a new leader (its old room was lost with the old leader's state)
-    // no longer plays in the old room.
+    // no longer plays in the old room; one that finished it and plays again still did.
     if (auto old = rooms_.find(t.room); old != rooms_.end()) {
-      for (int& player : old->second.summary.players) {
-        if (player == n) player = 0;
+      for (int slot = 0; slot < 2; ++slot) {
+        if (old->second.summary.players[slot] == n && !old->second.results[slot]) {
+          old->second.summary.players[slot] = 0;
+        }
       }
     }
     t.room = room;
@@ -122,17 +124,21 @@ void PongMatches::client_step(TimeUs now, HostIndex h) {
     client_failovers_.on_state(now, n, c->shown_position().epoch);
     report_completed_failovers(done_before, c->shown_position().epoch);
   }
-  if (!t.finished && (c->phase() == ClientPhase::kFinished || c->phase() == ClientPhase::kLeft)) {
-    t.finished = true;
+  const bool done = c->phase() == ClientPhase::kFinished || c->phase() == ClientPhase::kLeft;
+  if (done && c->matches_finished() > t.matches_seen) {
+    t.matches_seen = c->matches_finished();
     const std::size_t done_before = completed_client_failovers();
     client_failovers_.on_unseated(now, n);
     report_completed_failovers(done_before, c->shown_position().epoch);
-    if (c->result()) report_game_over(now, *c->result());
+    if (c->result()) report_game_over(now, n, *c->result());
   }
 }
 
-void PongMatches::report_game_over(TimeUs now, const FinalResult& f) {
+void PongMatches::report_game_over(TimeUs now, int client, const FinalResult& f) {
   RoomTrack& r = rooms_[f.room];
+  for (int slot = 0; slot < 2; ++slot) {
+    if (r.summary.players[slot] == client) r.results[slot] = f;
+  }
   if (r.over_reported) return;
   r.over_reported = true;
   const int winner = r.summary.players[f.winner_slot & 1];
@@ -145,16 +151,17 @@ void PongMatches::report_game_over(TimeUs now, const FinalResult& f) {
 
 void PongMatches::on_host_crashing(TimeUs now, HostIndex h) {
   if (run_.is_client(h)) return;
-  forget_lost_scores(now, h);
   if (run_.server(h).is_leader()) client_fault(now, h, "crash");
 }
 
-// Pong state lives in memory only. A score is shown once it is on min_replicas + 1 servers
-// (leader included); once that many servers have crashed since it was scored (every copy was
-// made after that; a follower may crash between its ACK and the commit), every copy may be
-// gone: the cluster's fault tolerance was exceeded, and a fresh room is not a score taken back.
-void PongMatches::forget_lost_scores(TimeUs now, HostIndex crashed) {
-  last_crash_us_[static_cast<std::size_t>(crashed)] = now;
+void PongMatches::on_disk_lost(TimeUs now, HostIndex h) { forget_lost_scores(now, h); }
+
+// A score is shown once it is on the disks of min_replicas + 1 servers (leader included), and
+// a crash loses nothing on disk. Once that many servers have lost their disks since it was
+// scored (every copy was made after that), every copy may be gone: the cluster's fault
+// tolerance was exceeded, and a fresh room is not a score taken back.
+void PongMatches::forget_lost_scores(TimeUs now, HostIndex lost) {
+  last_loss_us_[static_cast<std::size_t>(lost)] = now;
   const int server_count = static_cast<int>(run_.servers());
   const int min_replicas = run_.scenario.min_replicas;
   const int copies =
@@ -166,7 +173,7 @@ void PongMatches::forget_lost_scores(TimeUs now, HostIndex crashed) {
       since = std::min(since, it->second);
     }
     int crashed_since = 0;
-    for (TimeUs at : last_crash_us_) crashed_since += at >= since ? 1 : 0;
+    for (TimeUs at : last_loss_us_) crashed_since += at >= since ? 1 : 0;
     if (crashed_since >= copies) {
       c.view.forget_scores();
       forgot = true;
@@ -174,8 +181,8 @@ void PongMatches::forget_lost_scores(TimeUs now, HostIndex crashed) {
   }
   if (forgot && !total_outage_) {
     total_outage_ = true;
-    run_.note(now, std::to_string(copies) + " servers have crashed since the players saw their " +
-                       "scores: every copy of a room (held in memory only) may be lost");
+    run_.note(now, std::to_string(copies) + " servers have lost their disks since the players " +
+                       "saw their scores: every copy of a room may be lost");
   }
 }
 
@@ -254,9 +261,11 @@ void PongMatches::finish() {
   for (auto& [id, r] : rooms_) {
     MatchSummary m = r.summary;
     m.score = r.shown;
-    std::optional<FinalResult> results[2];
+    // What each player saw at its game over; for a client's last match, what it shows now
+    // (a result may come after the room's closing state ended the match).
+    std::optional<FinalResult> results[2] = {r.results[0], r.results[1]};
     for (int slot = 0; slot < 2; ++slot) {
-      if (m.players[slot] == 0) continue;
+      if (m.players[slot] == 0 || results[slot]) continue;
       const ClientNode* c =
           run_.client(run_.servers() + static_cast<HostIndex>(m.players[slot] - 1));
       if (c != nullptr && c->result() && c->result()->room == id) results[slot] = c->result();

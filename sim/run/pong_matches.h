@@ -29,6 +29,8 @@ class PongMatches final : public SimObserver {
   void on_node_event(HostIndex h, const NodeEvent& e) override;
   void on_host_started(TimeUs now, HostIndex h, bool restart) override;
   void on_host_crashing(TimeUs now, HostIndex h) override;
+  // A server's disk is gone (wipe-disk): copies of what players saw may be gone with it.
+  void on_disk_lost(TimeUs now, HostIndex h);
   void after_step(TimeUs now, HostIndex h) override {
     if (run_.is_client(h)) client_step(now, h);
   }
@@ -39,7 +41,7 @@ class PongMatches final : public SimObserver {
     ClientViewCheck view;
     std::uint64_t states_seen = 0;
     std::uint32_t room = 0;
-    bool finished = false;
+    int matches_seen = 0;  // Game overs this client reached (bots may rematch).
     TimeUs started_us = 0;
     std::uint64_t rx_bytes = 0;
     TimeUs first_rx_us = 0;
@@ -49,13 +51,14 @@ class PongMatches final : public SimObserver {
     MatchSummary summary;
     pong::Score shown;  // Highest score any player was shown.
     bool over_reported = false;
+    std::optional<FinalResult> results[2];  // What each seat's player saw at game over.
   };
 
   void on_client_event(HostIndex h, const NodeEvent& e);
   void on_state_shown(HostIndex h, const NodeEvent& e, std::uint32_t room, pong::Score score);
   void client_step(TimeUs now, HostIndex h);
-  void forget_lost_scores(TimeUs now, HostIndex crashed);
-  void report_game_over(TimeUs now, const FinalResult& f);
+  void forget_lost_scores(TimeUs now, HostIndex lost);
+  void report_game_over(TimeUs now, int client, const FinalResult& f);
   std::size_t completed_client_failovers() const;
   void report_completed_failovers(std::size_t done_before, const Epoch& epoch);
   std::string since_fault(TimeUs now) const;
@@ -66,8 +69,8 @@ class PongMatches final : public SimObserver {
   bool detailed_ = true;
   std::vector<ClientTrack> clients_;  // By client number - 1.
   std::map<std::uint32_t, RoomTrack> rooms_;
-  bool total_outage_ = false;          // Enough servers crashed since a score was shown.
-  std::vector<TimeUs> last_crash_us_;  // By server; -1 until it first crashes.
+  bool total_outage_ = false;         // Enough disks were lost since a score was shown.
+  std::vector<TimeUs> last_loss_us_;  // By server: its last disk loss; -1 until one.
   // When a leader last scored each (room, score): every copy of the point was made after
   // that, so a crash since then may have taken one.
   std::map<std::pair<std::uint32_t, pong::Score>, TimeUs> scored_at_;

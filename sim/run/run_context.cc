@@ -11,19 +11,25 @@ RunContext::RunContext(const Scenario& s, const RunOptions& o)
   result.servers = s.servers;
 }
 
-std::string RunContext::server_name(const NodeId& id) const {
+std::optional<HostIndex> RunContext::server_of(const NodeId& id) const {
   for (HostIndex h = 0; h < servers(); ++h) {
-    if (sim.host(h).spec.id == id) return name(h);
+    if (sim.host(h).spec.id == id) return h;
+    for (const NodeId& former : result.hosts[h].former_ids) {
+      if (former == id) return h;
+    }
   }
-  return "node " + id.short_str();
+  return std::nullopt;
+}
+
+std::string RunContext::server_name(const NodeId& id) const {
+  const auto h = server_of(id);
+  return h ? name(*h) : "node " + id.short_str();
 }
 
 std::string RunContext::epoch_name(const Epoch& e) const {
   if (e.is_none()) return "none";
-  for (HostIndex h = 0; h < servers(); ++h) {
-    if (sim.host(h).spec.id == e.leader) return std::to_string(e.term) + "/" + name(h);
-  }
-  return e.str();
+  const auto h = server_of(e.leader);
+  return h ? std::to_string(e.term) + "/" + name(*h) : e.str();
 }
 
 void RunContext::add_timeline(TimelineEntry t) {

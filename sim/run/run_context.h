@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "core/client/client_node.h"
@@ -34,6 +35,8 @@ class RunContext {
   std::string client_name(HostIndex h) const {
     return "client " + std::to_string(client_number(h));
   }
+  // The server that has (or had, before a wipe-disk) this id.
+  std::optional<HostIndex> server_of(const NodeId& id) const;
   // "node 3" for a server id, else its short id.
   std::string server_name(const NodeId& id) const;
   // "2/node 3" rather than the raw id, so details read like the timeline.

@@ -39,6 +39,15 @@ void TimelineObserver::on_node_event(HostIndex h, const NodeEvent& e) {
     }
     return;
   }
+  if (e.kind == NodeEventKind::kStateLoaded) {
+    run_.note(e.at, run_.name(h) + " loaded its durable state from disk (as of seq " +
+                        std::to_string(e.seq) + ", epoch " + run_.epoch_name(e.epoch) + ")");
+    return;
+  }
+  if (e.kind == NodeEventKind::kStateRefused) {
+    run_.note(e.at, run_.name(h) + " refused the state on its disk (it does not decode)");
+    return;
+  }
   if (!is_cluster_milestone(e.kind)) return;
   TimelineEntry t;
   t.at_us = e.at;
@@ -66,7 +75,7 @@ void TimelineObserver::on_host_started(TimeUs now, HostIndex h, bool restart) {
   t.at_us = now;
   t.what = restart ? TimelineEntry::What::kRestarted : TimelineEntry::What::kStarted;
   t.node = RunContext::number(h);
-  t.disk_term = run_.sim.host(h).disk.highest_term;
+  t.disk_term = run_.sim.host(h).disk.state.highest_term;
   run_.add_timeline(std::move(t));
   run_.instant(now, h, restart ? "restarted" : "started");
 }

@@ -46,6 +46,7 @@ void write_action(std::ostream& out, const ScenarioAction& a) {
     case ActionKind::kCrash:
     case ActionKind::kRestart:
     case ActionKind::kCutInbound:
+    case ActionKind::kWipeDisk:
       out << "node = " << a.node << "\n";
       break;
     case ActionKind::kCut:
@@ -76,6 +77,8 @@ void write_action(std::ostream& out, const ScenarioAction& a) {
     case ActionKind::kCrashLeader:
     case ActionKind::kCrashFollower:
     case ActionKind::kHeal:
+    case ActionKind::kCrashAll:
+    case ActionKind::kRestartAll:
       break;
   }
 }
@@ -117,6 +120,11 @@ void write_expectation(std::ostream& out, const Expectation& e) {
       out << "kind = \"snapshot-installed\"\nnode = " << e.node
           << "\nafter_ms = " << whole_ms(e.from_us, "expect after") << "\n";
       break;
+    case ExpectKind::kResultsOnDisk:
+      out << "kind = \"results-on-disk\"\ncount = " << e.count << "\n";
+      if (e.node != 0) out << "node = " << e.node << "\n";
+      if (e.at_us > 0) out << "at_ms = " << whole_ms(e.at_us, "expect at") << "\n";
+      break;
   }
 }
 
@@ -126,7 +134,13 @@ void write_clients(std::ostream& out, const std::vector<ClientSpec>& clients) {
   if (clients.empty()) return;
   auto same = [](const ClientSpec& a, const ClientSpec& b) {
     return a.skill_min == b.skill_min && a.skill_max == b.skill_max && a.room == b.room &&
-           a.start_us == b.start_us && a.start_spread_us == b.start_spread_us;
+           a.start_us == b.start_us && a.start_spread_us == b.start_spread_us &&
+           a.matches == b.matches && a.rematch_after_us == b.rematch_after_us;
+  };
+  auto rematches = [](std::ostream& o, const ClientSpec& spec) {
+    if (spec.matches == 1) return;
+    o << "matches = " << spec.matches
+      << "\nrematch_after_ms = " << whole_ms(spec.rematch_after_us, "rematch") << "\n";
   };
   std::size_t k = 1;
   while (k < clients.size() && same(clients[k], clients[0])) ++k;
@@ -135,6 +149,7 @@ void write_clients(std::ostream& out, const std::vector<ClientSpec>& clients) {
       << "\nskill_max = " << c.skill_max << "\nroom = " << toml_quote(c.room)
       << "\nstart_ms = " << whole_ms(c.start_us, "client start")
       << "\nstart_spread_ms = " << whole_ms(c.start_spread_us, "client start spread") << "\n";
+  rematches(out, c);
   for (std::size_t i = k; i < clients.size(); ++i) {
     const ClientSpec& b = clients[i];
     if (b.skill_min != b.skill_max || b.start_spread_us != 0) {
@@ -144,6 +159,7 @@ void write_clients(std::ostream& out, const std::vector<ClientSpec>& clients) {
     }
     out << "\n[[client]]\nskill_percent = " << b.skill_min << "\nroom = " << toml_quote(b.room)
         << "\nstart_ms = " << whole_ms(b.start_us, "client start") << "\n";
+    rematches(out, b);
   }
 }
 

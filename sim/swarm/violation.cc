@@ -24,6 +24,8 @@ const char* expect_kind_name(ExpectKind kind) {
       return "max-stall";
     case ExpectKind::kSnapshotInstalled:
       return "snapshot-installed";
+    case ExpectKind::kResultsOnDisk:
+      return "results-on-disk";
   }
   return "?";
 }

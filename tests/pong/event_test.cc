@@ -89,7 +89,7 @@ TEST(PongEvent, PayloadsHaveTheDocumentedSizes) {
     EventKind kind;
     std::size_t size;
   } sizes[] = {
-      {EventKind::kJoin, 4 + 1 + 8 + 4 + 2},
+      {EventKind::kJoin, 4 + 1 + 8 + 4 + 2 + 1},
       {EventKind::kLeave, 5},
       {EventKind::kInput, 6},
       {EventKind::kTick, 4},
@@ -103,7 +103,10 @@ TEST(PongEvent, PayloadsHaveTheDocumentedSizes) {
   Event open = make_event(EventKind::kOpenRoom, 1);
   EXPECT_EQ(encode(open).size(), 5u);
   open.name.assign(std::string(wire::kRoomNameMax, 'x'));
-  EXPECT_EQ(encode(open).size(), Event::kMaxPayload) << "the longest event";
+  EXPECT_EQ(encode(open).size(), 29u);
+  Event longest = make_event(EventKind::kJoin, 1);
+  longest.player.assign(std::string(wire::kPlayerNameMax, 'p'));
+  EXPECT_EQ(encode(longest).size(), Event::kMaxPayload) << "the longest event";
 }
 
 TEST(PongEvent, FieldsAreLittleEndianRoomFirst) {

@@ -39,7 +39,7 @@ void seat(Table& table, std::uint32_t id, std::uint8_t slot, std::uint64_t clien
   TableRoom* room = table.find(id);
   ASSERT_NE(room, nullptr);
   ASSERT_EQ(table.can_seat(*room, slot, client_id), SeatError::kOk);
-  table.seat(*room, slot, client_id, endpoint_of(client_id));
+  table.seat(*room, slot, client_id, endpoint_of(client_id), {});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,8 +152,8 @@ TEST(RoomTable, ReplaceRebuildsTheSeatIndexAndRefusesAClientSeatedTwice) {
   auto make_room = [](std::uint32_t id, std::uint64_t client_a, std::uint64_t client_b) {
     TableRoom room;
     room.id = id;
-    room.seats[0] = Seat{client_a != 0, client_a, endpoint_of(client_a)};
-    room.seats[2] = Seat{client_b != 0, client_b, endpoint_of(client_b)};
+    room.seats[0] = Seat{client_a != 0, client_a, endpoint_of(client_a), {}};
+    room.seats[2] = Seat{client_b != 0, client_b, endpoint_of(client_b), {}};
     return room;
   };
   std::map<std::uint32_t, TableRoom> twice;

@@ -140,7 +140,7 @@ TEST(LogReplica, AClusterOfOneCommitsAlone) {
   EXPECT_EQ(replica.quorum().required_replicas, 0u);
   for (int i = 0; i < 10; ++i) replica.on_tick(now += ReplicaConfig{}.tick_interval_us);
   ASSERT_TRUE(replica.hosting());
-  testing::client_send(replica, now, kClientA, wire::Join{101, {}});
+  testing::client_send(replica, now, kClientA, wire::Join{101, {}, {}});
   replica.on_tick(now += ReplicaConfig{}.tick_interval_us);
   EXPECT_GT(replica.applied_seq(), 0u);
   EXPECT_EQ(replica.commit_seq(), replica.applied_seq());
@@ -152,7 +152,7 @@ TEST(LogReplica, AFollowerServesNoClients) {
   replica.become_following(1000, kEpoch, kLeaderControl);
   deliver_snapshot(replica, 2000, kLeader, pong::RoomBook{}, 1, 0);
   // A follower decodes client requests (so garbage is refused) but does not serve them.
-  EXPECT_FALSE(testing::client_send(replica, 3000, kClientA, wire::Join{101, {}}).has_value());
+  EXPECT_FALSE(testing::client_send(replica, 3000, kClientA, wire::Join{101, {}, {}}).has_value());
   for (TimeUs t = 3000; t < 200000; t += 16667) replica.on_tick(t);
   EXPECT_EQ(replica.applied_seq(), 0u);
   EXPECT_TRUE(book_of(replica).rooms().empty());

@@ -92,7 +92,7 @@ class GenericService : public ::testing::Test {
     }
     const NodeId client_id{0, 0x55};
     client_ = sim_.add_host(sim::client_host_spec(1, client_id),
-                            [client_id, client_ports](const sim::HostSpec&, const PersistentState&,
+                            [client_id, client_ports](const sim::HostSpec&, const sim::Disk&,
                                                       std::uint64_t) -> std::unique_ptr<Node> {
                               return std::make_unique<CounterClient>(client_id, client_ports);
                             });

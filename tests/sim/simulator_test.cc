@@ -28,12 +28,11 @@ class EchoCluster : public SimObserver {
     scripts.resize(hosts);
     for (std::size_t i = 0; i < hosts; ++i) {
       const int number = static_cast<int>(i) + 1;
-      sim.add_host(
-          server_host_spec(number, NodeId{static_cast<std::uint64_t>(number), 0}),
-          [this, i, echo](const HostSpec&, const PersistentState& persisted, std::uint64_t) {
-            seen_persisted[i].push_back(persisted.highest_term);
-            return std::make_unique<EchoNode>(&logs[i], echo, scripts[i], persisted);
-          });
+      sim.add_host(server_host_spec(number, NodeId{static_cast<std::uint64_t>(number), 0}),
+                   [this, i, echo](const HostSpec&, const Disk& disk, std::uint64_t) {
+                     seen_persisted[i].push_back(disk.state.highest_term);
+                     return std::make_unique<EchoNode>(&logs[i], echo, scripts[i], disk.state);
+                   });
     }
     sim.add_observer(this);
   }
@@ -155,7 +154,7 @@ TEST(Simulator, CrashDropsInFlightDeliveriesAndRestartKeepsPersistedState) {
   EXPECT_EQ(c.drops[0].second, DropReason::kHostDown);
   // First start saw an empty disk, the restart saw what the first incarnation persisted.
   EXPECT_EQ(c.seen_persisted[1], (std::vector<std::uint64_t>{0, 1}));
-  EXPECT_EQ(c.sim.host(1).disk.highest_term, 2u);
+  EXPECT_EQ(c.sim.host(1).disk.state.highest_term, 2u);
 }
 
 TEST(Simulator, CrashDropsWhatTheCrashedHostHadInFlight) {

@@ -97,8 +97,15 @@ ApplyResult RoomBook::apply(const Event& e) {
       return result;
     }
     case EventKind::kPoint:
-    case EventKind::kMatchOver:
       return check(room, e);
+    case EventKind::kMatchOver: {
+      result = check(room, e);
+      if (result.ok()) {
+        const wire::PlayerName players[2] = {room.seats[0].name, room.seats[1].name};
+        last_change_ = leaderboard_.record(room.id, room.name, players, e.score, e.slot);
+      }
+      return result;
+    }
     case EventKind::kClose:
       table_.close(e.room);
       return result;
@@ -121,7 +128,7 @@ ApplyResult RoomBook::join(Room& room, const Event& e) {
   }
   result.error = from_seat_error(table_.can_seat(room, e.slot, e.client_id));
   if (!result.ok()) return result;
-  table_.seat(room, e.slot, e.client_id, e.client);
+  table_.seat(room, e.slot, e.client_id, e.client, e.player);
   if (room.player_count() == 2) start_match(room.match);
   return result;
 }

@@ -15,9 +15,11 @@
 #include <span>
 #include <vector>
 
+#include "core/common/durable.h"
 #include "core/common/result.h"
 #include "core/common/types.h"
 #include "core/services/pong/event.h"
+#include "core/services/pong/leaderboard.h"
 #include "core/services/pong/rules.h"
 #include "core/services/rooms/room_table.h"
 
@@ -94,6 +96,19 @@ class RoomBook {
   // unchanged. Allocation is bounded by the input size.
   Result<Loaded, SnapshotError> load_snapshot(std::span<const std::uint8_t> bytes);
 
+  const Leaderboard& leaderboard() const { return leaderboard_; }
+
+  // Durable records (book_records.cc). Tables: meta (key 0: target score, next room id,
+  // results recorded), rooms (key: room id), results (key: number), players (key: a hash
+  // of the name, which the value repeats).
+  enum Table : std::uint8_t { kMetaTable = 0, kRoomTable = 1, kResultTable = 2, kPlayerTable = 3 };
+  // After `event` (durable) was applied: the records it changed.
+  void write_records(const Event& event, RecordSink& sink) const;
+  void write_all_records(RecordSink& sink) const;
+  // Rebuilds the book from its records; false, and the book unchanged, when they do not
+  // decode or do not fit together (the same checks as a snapshot's).
+  bool load_records(std::span<const StoredRecord> records);
+
  private:
   ApplyResult open_room(const Event& e);
   ApplyResult join(Room& room, const Event& e);
@@ -102,6 +117,8 @@ class RoomBook {
 
   std::uint8_t target_score_;
   rooms::RoomTable<MatchState, 2> table_;
+  Leaderboard leaderboard_;
+  Leaderboard::Change last_change_;  // Of the latest match-over applied (for its records).
 };
 
 }  // namespace dp::pong

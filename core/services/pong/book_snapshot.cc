@@ -8,15 +8,20 @@
 
 #include "core/common/byte_io.h"
 #include "core/services/pong/book.h"
+#include "core/services/pong/book_codec.h"
 
 namespace dp::pong {
 namespace {
 
 constexpr std::uint32_t kSnapshotMagic = 0x42525044;  // "DPRB" read little-endian.
-constexpr std::uint8_t kSnapshotVersion = 1;
+constexpr std::uint8_t kSnapshotVersion = 2;          // 2: players' names.
 constexpr std::size_t kMatchBytes = 42;
-constexpr std::size_t kPlayerBytes = 15;
+constexpr std::size_t kPlayerBytes = 16;  // Without the name's bytes.
 constexpr std::size_t kMinRoomBytes = 4 + 1 + kMatchBytes + 2 * kPlayerBytes;
+
+}  // namespace
+
+namespace codec {
 
 void put_room(ByteWriter& w, const Room& room) {
   const MatchState& m = room.match;
@@ -46,10 +51,11 @@ void put_room(ByteWriter& w, const Room& room) {
     w.put(p.client_id);
     w.put(p.client.ip);
     w.put(p.client.port);
+    w.put(static_cast<std::uint8_t>(p.name.size()));
+    for (const char c : p.name.view()) w.put(static_cast<std::uint8_t>(c));
   }
 }
 
-// Reads one room; returns false on truncation or any out-of-range field.
 bool get_room(ByteReader& r, Room& room) {
   room.id = r.get<std::uint32_t>();
   const auto name_size = r.get<std::uint8_t>();
@@ -83,7 +89,16 @@ bool get_room(ByteReader& r, Room& room) {
     p.client_id = r.get<std::uint64_t>();
     p.client.ip = r.get<std::uint32_t>();
     p.client.port = r.get<std::uint16_t>();
-    if (present > 1 || (p.present && p.client_id == 0)) return false;
+    const auto name_bytes = r.get<std::uint8_t>();
+    if (name_bytes > wire::kPlayerNameMax) return false;
+    const auto player = r.get_bytes(name_bytes);
+    p.name = wire::PlayerName{};
+    if (!player.empty()) {
+      p.name.assign({reinterpret_cast<const char*>(player.data()), player.size()});
+    }
+    if (present > 1 || (p.present && p.client_id == 0) || !wire::valid_name(p.name.view())) {
+      return false;
+    }
   }
   if (r.failed() || phase > kMaxPhaseValue || !valid_match_state(m)) return false;
   // Players and phase must agree: a match runs only with both players seated.
@@ -92,6 +107,10 @@ bool get_room(ByteReader& r, Room& room) {
   if (m.phase == Phase::kCountdown || m.phase == Phase::kPlaying) return players == 2;
   return true;
 }
+
+}  // namespace codec
+
+namespace {
 
 std::uint64_t fnv1a(std::span<const std::uint8_t> bytes) {
   std::uint64_t hash = 0xcbf29ce484222325ull;
@@ -131,7 +150,8 @@ void RoomBook::save_snapshot(std::vector<std::uint8_t>& out) const {
   w.put(target_score_);
   w.put(table_.next_room_id());
   w.put(static_cast<std::uint32_t>(table_.rooms().size()));
-  for (const auto& [id, room] : table_.rooms()) put_room(w, room);
+  for (const auto& [id, room] : table_.rooms()) codec::put_room(w, room);
+  leaderboard_.save(w);
 }
 
 Result<Loaded, SnapshotError> RoomBook::load_snapshot(std::span<const std::uint8_t> bytes) {
@@ -157,7 +177,7 @@ Result<Loaded, SnapshotError> RoomBook::load_snapshot(std::span<const std::uint8
   std::uint32_t previous_id = 0;
   for (std::uint32_t i = 0; i < room_count; ++i) {
     Room room;
-    if (!get_room(r, room)) {
+    if (!codec::get_room(r, room)) {
       return R::failure(r.failed() ? SnapshotError::kTruncated : SnapshotError::kOutOfRange);
     }
     // Ids are strictly increasing, non-zero, and below the next id to hand out (which is 0
@@ -168,6 +188,10 @@ Result<Loaded, SnapshotError> RoomBook::load_snapshot(std::span<const std::uint8
     previous_id = room.id;
     rooms.emplace_hint(rooms.end(), room.id, room);
   }
+  Leaderboard leaderboard;
+  if (!leaderboard.load(r)) {
+    return R::failure(r.failed() ? SnapshotError::kTruncated : SnapshotError::kOutOfRange);
+  }
   if (r.remaining() != 0) return R::failure(SnapshotError::kTrailingBytes);
 
   // A client seated twice is refused; the table is then unchanged.
@@ -175,6 +199,7 @@ Result<Loaded, SnapshotError> RoomBook::load_snapshot(std::span<const std::uint8
     return R::failure(SnapshotError::kInconsistent);
   }
   target_score_ = target_score;
+  leaderboard_ = std::move(leaderboard);
   return Loaded{};
 }
 
@@ -189,7 +214,7 @@ std::uint64_t RoomBook::room_digest(const Room& room) {
   std::vector<std::uint8_t> bytes;
   bytes.reserve(kMinRoomBytes + wire::kRoomNameMax);
   ByteWriter w(bytes);
-  put_room(w, room);
+  codec::put_room(w, room);
   return fnv1a(bytes);
 }
 

@@ -52,6 +52,8 @@ std::size_t Event::encode(std::span<std::uint8_t, kMaxPayload> out) const {
       put(client_id);
       put(client.ip);
       put(client.port);
+      put(static_cast<std::uint8_t>(player.size()));
+      for (char c : player.view()) put(static_cast<std::uint8_t>(c));
       break;
     case EventKind::kLeave:
       put(slot);
@@ -92,12 +94,20 @@ std::optional<Event> Event::decode(const wire::EntryView& entry) {
       }
       break;
     }
-    case EventKind::kJoin:
+    case EventKind::kJoin: {
       e.slot = r.get<std::uint8_t>();
       e.client_id = r.get<std::uint64_t>();
       e.client.ip = r.get<std::uint32_t>();
       e.client.port = r.get<std::uint16_t>();
+      const auto size = r.get<std::uint8_t>();
+      if (size > wire::kPlayerNameMax) return std::nullopt;
+      const auto bytes = r.get_bytes(size);
+      if (!bytes.empty()) {
+        e.player.assign({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+      }
+      if (!wire::valid_name(e.player.view())) return std::nullopt;
       break;
+    }
     case EventKind::kLeave:
       e.slot = r.get<std::uint8_t>();
       break;

@@ -2,7 +2,8 @@
 //
 // Entry kinds and payloads (little-endian; every payload starts with the room id u32):
 //   1 open-room   name length u8, name bytes (at most wire::kRoomNameMax)
-//   2 join        slot u8, client id u64, client ip u32, client port u16
+//   2 join        slot u8, client id u64, client ip u32, client port u16, player name
+//                 length u8 and bytes (at most wire::kPlayerNameMax)
 //   3 leave       slot u8 (a leave or a forfeit)
 //   4 input       slot u8, paddle direction i8 (-1, 0, 1)
 //   5 tick        (nothing)
@@ -12,6 +13,7 @@
 // decode() is strict: an unknown kind, a wrong length or a field out of range is refused.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -46,9 +48,12 @@ struct Event {
   std::uint64_t client_id = 0;  // join.
   Endpoint client;              // join.
   wire::RoomName name;          // open-room.
+  wire::PlayerName player;      // join.
 
-  // The largest payload any event has (an open-room with the longest name).
-  static constexpr std::size_t kMaxPayload = 4 + 1 + wire::kRoomNameMax;
+  // The largest payload any event has (an open-room with the longest name, or a join with the
+  // longest player name).
+  static constexpr std::size_t kMaxPayload = std::max<std::size_t>(
+      4 + 1 + wire::kRoomNameMax, 4 + 1 + 8 + 4 + 2 + 1 + wire::kPlayerNameMax);
   static_assert(kMaxPayload <= wire::kMaxEntryPayload);
 
   // Writes the payload into `out`; returns its size.

@@ -13,8 +13,16 @@ std::uint8_t free_slot(const Room& room) {
 
 }  // namespace
 
+wire::PlayerName default_player_name(std::uint64_t client_id) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char name[11] = {'p', 'l', 'a', 'y', 'e', 'r', '-', 0, 0, 0, 0};
+  for (int i = 0; i < 4; ++i) name[7 + i] = kHex[(client_id >> (12 - 4 * i)) & 0xfu];
+  return wire::PlayerName(std::string_view(name, sizeof name));
+}
+
 void plan_join(const RoomBook& book, std::uint64_t client_id, Endpoint client,
-               std::string_view room_name, std::vector<Event>& out) {
+               std::string_view room_name, std::vector<Event>& out,
+               const wire::PlayerName& player) {
   if (client_id == 0) return;
   if (book.seat_of(client_id)) return;
   // Truncated to the wire's capacity. An empty view may carry a null pointer, which
@@ -32,6 +40,7 @@ void plan_join(const RoomBook& book, std::uint64_t client_id, Endpoint client,
   join.slot = place.slot;
   join.client_id = client_id;
   join.client = client;
+  join.player = player.empty() ? default_player_name(client_id) : player;
   out.push_back(join);
 }
 

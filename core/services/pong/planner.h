@@ -31,8 +31,13 @@ constexpr std::uint32_t kDefaultGameOverLingerTicks = 2 * kTicksPerSecond;
 // Join is a re-attach after a failover, and it must still see its result (a client that
 // wants another match joins under a fresh id). Appends at most 2 events (nothing if the book
 // is full).
+// `player` is the name the player gave; without one it is default_player_name(client_id).
 void plan_join(const RoomBook& book, std::uint64_t client_id, Endpoint client,
-               std::string_view room_name, std::vector<Event>& out);
+               std::string_view room_name, std::vector<Event>& out,
+               const wire::PlayerName& player = {});
+
+// "player-1a2b": what a player who gave no name is called (the low 16 bits of its id).
+wire::PlayerName default_player_name(std::uint64_t client_id);
 
 // A client leaves or has been silent past the forfeit timeout: kLeave for its seat, if any.
 void plan_leave(const RoomBook& book, std::uint64_t client_id, std::vector<Event>& out);

@@ -38,6 +38,26 @@ bool PongService::load_snapshot(std::span<const std::uint8_t> bytes) {
   return book_.load_snapshot(bytes).ok();
 }
 
+bool PongService::durable(const wire::EntryView& entry) const {
+  switch (static_cast<EventKind>(entry.kind)) {
+    case EventKind::kOpenRoom:
+    case EventKind::kJoin:
+    case EventKind::kLeave:
+    case EventKind::kPoint:
+    case EventKind::kMatchOver:
+    case EventKind::kClose:
+      return true;
+    case EventKind::kInput:
+    case EventKind::kTick:
+      return false;
+  }
+  return false;
+}
+
+void PongService::write_records(const wire::EntryView& entry, RecordSink& sink) const {
+  if (const std::optional<Event> event = Event::decode(entry)) book_.write_records(*event, sink);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hosting
 
@@ -78,7 +98,7 @@ std::optional<wire::DecodeError> PongService::on_client_datagram(
   }
   if (!hosting_) return std::nullopt;
   if (const auto* join = std::get_if<wire::Join>(&message_)) {
-    sessions_.on_join(now, join->client_id, from, join->room_name);
+    sessions_.on_join(now, join->client_id, from, join->room_name, join->player);
   } else if (const auto* input = std::get_if<wire::Input>(&message_)) {
     if (!input->recent.empty()) {
       sessions_.on_input(now, input->client_id, input->input_seq, input->recent[0]);
@@ -106,7 +126,8 @@ void PongService::plan(TimeUs now, LogWriter& log) {
   });
   sessions_.take_joins(now, [&](const auto& request) {
     planned_.clear();
-    plan_join(book_, request.client_id, request.from, request.name.view(), planned_);
+    plan_join(book_, request.client_id, request.from, request.name.view(), planned_,
+              request.player);
     for (const Event& e : planned_) order(now, log, e);
     return book_.seat_of(request.client_id).has_value();
   });

@@ -54,6 +54,15 @@ class PongService final : public Service {
   bool load_snapshot(std::span<const std::uint8_t> bytes) override;
   std::uint64_t digest() const override { return book_.digest(); }
 
+  // Durable: rooms opening and closing, seats, points and results (what a player must never
+  // lose); ticks and inputs stay in memory.
+  bool durable(const wire::EntryView& entry) const override;
+  void write_records(const wire::EntryView& entry, RecordSink& sink) const override;
+  void write_all_records(RecordSink& sink) const override { book_.write_all_records(sink); }
+  bool load_records(std::span<const StoredRecord> records) override {
+    return book_.load_records(records);
+  }
+
   void begin_hosting(TimeUs now) override;
   void end_hosting() override;
   std::optional<wire::DecodeError> on_client_datagram(TimeUs now, Endpoint from,

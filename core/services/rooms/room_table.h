@@ -25,6 +25,7 @@ struct Seat {
   bool present = false;
   std::uint64_t client_id = 0;  // Kept after a leave so the final state can still be addressed.
   Endpoint client;
+  wire::PlayerName name;
   bool operator==(const Seat&) const = default;
 };
 
@@ -86,8 +87,9 @@ class RoomTable {
     if (seats_.count(client_id) != 0) return SeatError::kAlreadySeated;
     return SeatError::kOk;
   }
-  void seat(RoomT& room, std::uint8_t slot, std::uint64_t client_id, Endpoint client) {
-    room.seats[slot] = Seat{true, client_id, client};
+  void seat(RoomT& room, std::uint8_t slot, std::uint64_t client_id, Endpoint client,
+            const wire::PlayerName& name) {
+    room.seats[slot] = Seat{true, client_id, client, name};
     seats_[client_id] = SeatRef{room.id, slot};
   }
   SeatError unseat(RoomT& room, std::uint8_t slot) {

@@ -32,6 +32,7 @@ class Sessions {
     std::uint64_t client_id = 0;
     Endpoint from;
     wire::RoomName name;
+    wire::PlayerName player;
   };
 
   void clear() {
@@ -40,7 +41,8 @@ class Sessions {
     leaves_.clear();
   }
 
-  void on_join(TimeUs now, std::uint64_t client_id, Endpoint from, const wire::RoomName& name) {
+  void on_join(TimeUs now, std::uint64_t client_id, Endpoint from, const wire::RoomName& name,
+               const wire::PlayerName& player = {}) {
     if (auto it = clients_.find(client_id); it != clients_.end()) {
       it->second.last_heard_us = now;  // Already seated (a re-attach after failover).
     }
@@ -51,7 +53,7 @@ class Sessions {
       ++refused_;
       return;
     }
-    joins_.push_back(JoinRequest{client_id, from, name});
+    joins_.push_back(JoinRequest{client_id, from, name, player});
   }
 
   void on_input(TimeUs now, std::uint64_t client_id, std::uint32_t input_seq, const Input& input) {
