@@ -26,6 +26,14 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
     return R::failure("--room: at most " + std::to_string(wire::kRoomNameMax) + " bytes");
   }
   setup.node.room_name = options.room;
+  if (!wire::valid_name(options.room)) {
+    return R::failure("--room: printable ASCII only");
+  }
+  if (options.name.size() > wire::kPlayerNameMax || !wire::valid_name(options.name)) {
+    return R::failure("--name: at most " + std::to_string(wire::kPlayerNameMax) +
+                      " printable ASCII characters");
+  }
+  setup.node.player_name = options.name;
 
   if (options.discovery_port == 0) return R::failure("--discovery-port: must not be 0");
   const auto discovery_ip = parse_ipv4(options.discovery_address);

@@ -1,5 +1,7 @@
 #include "transport/node_driver.h"
 
+#include "core/common/assert.h"
+
 #include <algorithm>
 #include <exception>
 #include <memory>
@@ -34,6 +36,8 @@ void NodeDriver::start() {
   running_ = true;
   try {
     node_.start(now());
+  } catch (const AssertionFailure&) {
+    throw;  // The node broke its own invariant: stop (see node_driver.h).
   } catch (...) {
     ++stats_.node_exceptions;
   }
@@ -58,6 +62,8 @@ void NodeDriver::apply(const std::function<void(TimeUs now)>& input) {
   if (!running_) return;
   try {
     input(now());
+  } catch (const AssertionFailure&) {
+    throw;  // The node broke its own invariant: stop (see node_driver.h).
   } catch (...) {
     ++stats_.node_exceptions;
   }
@@ -70,6 +76,8 @@ void NodeDriver::on_datagram(Channel channel, Endpoint from, std::span<const std
   ++stats_.datagrams_in;
   try {
     node_.on_datagram(now(), channel, from, bytes);
+  } catch (const AssertionFailure&) {
+    throw;  // The node broke its own invariant: stop (see node_driver.h).
   } catch (...) {
     // The node is meant to reject bad input as a value; reaching here is a bug in the node,
     // but one hostile datagram must still not take the server down.
@@ -90,6 +98,8 @@ void NodeDriver::on_timer(TimeUs armed_for) {
     ++stats_.ticks;
     try {
       node_.on_tick(t);
+    } catch (const AssertionFailure&) {
+      throw;  // The node broke its own invariant: stop (see node_driver.h).
     } catch (...) {
       ++stats_.node_exceptions;
     }
@@ -100,8 +110,10 @@ void NodeDriver::on_timer(TimeUs armed_for) {
 
 void NodeDriver::flush() {
   Outbox& outbox = node_.outbox();
-  // Persist first: a term must be durable before any message announcing it leaves.
-  if (outbox.persisted() && callbacks_.on_persist) callbacks_.on_persist(*outbox.persisted());
+  // Durable first: a term or an entry must be on disk before any message announcing it leaves.
+  if ((outbox.persisted() || outbox.has_durable_writes()) && callbacks_.on_durable) {
+    callbacks_.on_durable(outbox);
+  }
   const std::size_t failed = send_outbox(transport_, outbox);
   stats_.send_errors += failed;
   stats_.datagrams_out += outbox.datagrams().size() - failed;

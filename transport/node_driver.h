@@ -5,13 +5,15 @@
 //   - start(now), once, from start();
 //   - on_datagram(now, channel, from, bytes) for every datagram the transport receives;
 //   - on_tick(now) when a steady_timer armed at node.next_tick_at() fires.
-// After each input it drains the node's outbox: datagrams go out through the transport,
-// events to the observer, persisted state to the persistence callback; then the outbox is
+// After each input it drains the node's outbox: durable writes to the storage callback first,
+// then datagrams out through the transport, events to the observer; then the outbox is
 // cleared and the timer re-armed.
 //
 // A hostile datagram must never stop the loop: an exception out of the node is caught,
-// counted (node_exceptions) and the datagram dropped. Several drivers may share one
-// io_context. Everything runs on the io_context's thread.
+// counted (node_exceptions) and the datagram dropped. A failed assertion of the node's own
+// invariants (AssertionFailure) is not: it stops the loop, since the node's state can no
+// longer be trusted. Several drivers may share one io_context. Everything runs on the
+// io_context's thread.
 #pragma once
 
 #include <chrono>
@@ -32,9 +34,11 @@ namespace dp {
 struct DriverCallbacks {
   // Every event the node emits, in order (for logs). May be empty.
   std::function<void(const NodeEvent&)> on_event;
-  // State the node asks to persist; called before the datagrams of the same step are sent,
-  // so a promised term is on disk before anyone hears of it. May be empty.
-  std::function<void(const PersistentState&)> on_persist;
+  // The step's durable writes (its persisted state, durable records and position; see
+  // Outbox), called before the datagrams of the same step are sent, so a promised term or an
+  // acknowledged entry is on disk before anyone hears of it. May be empty. It throws when it
+  // cannot write: the process must stop rather than acknowledge what is not on disk.
+  std::function<void(const Outbox&)> on_durable;
 };
 
 struct DriverStats {

@@ -84,7 +84,7 @@ std::string format_rejections(const ServerStats& stats) {
 
 void ServerLog::startup(const ServerNode& node, const LocalEndpoints& endpoints,
                         std::uint32_t discovery_ip, const std::string& log_file,
-                        const std::string& state_file) {
+                        const std::string& database) {
   const ServerConfig& c = node.config();
   logger_.info("pong-server id=" + c.id.str() + " (" + c.id.short_str() +
                ") mode=" + (c.mode == ElectionMode::kClassic ? "classic" : "sticky") +
@@ -94,8 +94,14 @@ void ServerLog::startup(const ServerNode& node, const LocalEndpoints& endpoints,
                " (broadcast to " + ipv4_str(discovery_ip) + ":" +
                std::to_string(endpoints.discovery_port) + ") control=" + endpoints.control.str() +
                " client=" + endpoints.client.str());
-  logger_.info("log file " + log_file + ", state file " + state_file + ", highest term so far " +
+  logger_.info("log file " + log_file + ", database " + database + ", highest term so far " +
                std::to_string(c.persisted.highest_term));
+  const DurableState& stored = c.stored;
+  if (!stored.empty()) {
+    logger_.info("durable state on disk: " + std::to_string(stored.records.size()) +
+                 " records, as of seq " + std::to_string(stored.position.seq) + " of epoch " +
+                 stored.position.epoch.str());
+  }
 }
 
 void ServerLog::event(const NodeEvent& e) {

@@ -33,7 +33,7 @@ class ServerLog {
   explicit ServerLog(Logger& logger) : logger_(logger) {}
 
   void startup(const ServerNode& node, const LocalEndpoints& endpoints, std::uint32_t discovery_ip,
-               const std::string& log_file, const std::string& state_file);
+               const std::string& log_file, const std::string& database);
   void event(const NodeEvent& event);
   // The periodic line: role, epoch, live peers, datagrams in and rejected, send errors.
   void status(const ServerNode& node, const DriverStats& driver, const TransportStats& transport);

@@ -55,6 +55,7 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
     const auto id = parse_node_id(options.id);
     if (!id) return R::failure("--id: " + id.error());
     setup.node.id = *id;
+    setup.id_given = true;
   }
   setup.node.seed = seed;
 
@@ -116,10 +117,9 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
   if (!level) return R::failure("--log-level: " + level.error());
   setup.log_level = *level;
 
-  const std::string dir = options.log_dir.empty() ? std::string(".") : options.log_dir;
-  setup.log_file = dir + "/pong-server-" + setup.node.id.short_str() + ".log";
-  setup.state_file =
-      options.state_file.empty() ? dir + "/" + setup.node.id.str() + ".state" : options.state_file;
+  setup.log_dir = options.log_dir.empty() ? std::string(".") : options.log_dir;
+  setup.data_dir = options.data_dir;
+  setup.state_file = options.state_file;
 
   // Written as !(a >= b) so that NaN is rejected too.
   if (!(options.run_for_s >= 0) || options.run_for_s > kRunForSecondsMax) {

@@ -36,7 +36,8 @@ struct ServerOptions {
   std::int64_t forfeit_timeout_ms = 5000;  // A silent player forfeits after this long.
   std::string log_level = "info";
   std::string log_dir = "logs";
-  std::string state_file;  // Empty: <log_dir>/<id>.state
+  std::string data_dir;    // Empty: the default (storage/data_dir.h).
+  std::string state_file;  // An older server's state file, taken into the database once.
   double run_for_s = 0;    // 0: run until signalled.
 };
 
@@ -53,8 +54,10 @@ struct ServerSetup {
   pong::PongConfig pong;
   UdpTransportConfig udp;
   LogLevel log_level = LogLevel::kInfo;
-  std::string log_file;    // <log_dir>/pong-server-<short id>.log
-  std::string state_file;  // Where the persistent term lives.
+  std::string log_dir;     // The log file is <log_dir>/pong-server-<short id>.log.
+  std::string data_dir;    // Empty: the default, keyed by the control port.
+  std::string state_file;  // Empty, or an older server's state file to import.
+  bool id_given = false;   // --id was given: the data directory's id must be the same.
   std::optional<TimeUs> run_for_us;
 };
 
@@ -64,7 +67,8 @@ Result<NodeId, std::string> parse_node_id(std::string_view hex);
 Result<ElectionMode, std::string> parse_election_mode(std::string_view text);
 const char* election_mode_flag(ElectionMode mode);  // "sticky" or "classic"
 
-// Checks the options and builds the setup. `random_id` is used when options.id is empty and
+// Checks the options and builds the setup. `random_id` is used when options.id is empty (and
+// the data directory holds no id yet) and
 // `seed` seeds the node's jitter generator; both come from the caller (the app owns
 // randomness). The error message names the flag.
 Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,

@@ -4,6 +4,8 @@
 #include <csignal>
 #include <exception>
 #include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string>
 
 #include <asio.hpp>
@@ -14,21 +16,73 @@
 #include "transport/node_driver.h"
 #include "transport/server_log.h"
 #include "transport/state_file.h"
+#include "transport/storage/data_dir.h"
+#include "transport/storage/sqlite_store.h"
 
 namespace dp {
 
+namespace {
+
+// The data directory, its database and what the node starts from. Errors name the file.
+struct Storage {
+  std::unique_ptr<storage::DataDir> dir;
+  std::unique_ptr<storage::Store> store;
+};
+
+Result<Storage, std::string> open_storage(const ServerSetup& setup, ServerConfig& config) {
+  using R = Result<Storage, std::string>;
+  Storage s;
+  auto dir = setup.data_dir.empty() ? storage::DataDir::claim_default(setup.udp.control_port)
+                                    : storage::DataDir::claim(setup.data_dir);
+  if (!dir) return R::failure(dir.error());
+  s.dir = std::move(*dir);
+  auto store = storage::Store::open(s.dir->path());
+  if (!store) return R::failure(store.error());
+  s.store = std::move(*store);
+  // The id is the data directory's: generated on the first start, the same ever after.
+  const auto stored_id = s.store->server_id();
+  if (!stored_id) return R::failure(stored_id.error());
+  if (*stored_id) {
+    if (setup.id_given && **stored_id != config.id) {
+      return R::failure("--id " + config.id.str() +
+                        " differs from the id of the server whose data is in " + s.dir->path() +
+                        " (" + (*stored_id)->str() + "): drop --id, or give another --data-dir");
+    }
+    config.id = **stored_id;
+  } else if (std::string e = s.store->set_server_id(config.id); !e.empty()) {
+    return R::failure(e);
+  }
+  if (!setup.state_file.empty()) {
+    // An older server kept its terms in a state file: take them in once.
+    const auto old = load_state_file(setup.state_file);
+    if (!old) return R::failure(old.error());
+    if (std::string e = s.store->import_state(*old); !e.empty()) return R::failure(e);
+  }
+  const auto persisted = s.store->persistent_state();
+  if (!persisted) return R::failure(persisted.error());
+  config.persisted = *persisted;
+  auto durable = s.store->durable_state();
+  if (!durable) return R::failure(durable.error());
+  config.stored = std::move(*durable);
+  return s;
+}
+
+}  // namespace
+
 int run_server_process(const ServerSetup& setup) {
   Logger logger(setup.log_level);
-  if (const std::string error = logger.open_file(setup.log_file); !error.empty()) {
+  ServerConfig config = setup.node;
+  auto storage = open_storage(setup, config);
+  if (!storage) {
+    logger.error(storage.error());
+    return 1;
+  }
+  storage::Store& store = *storage->store;
+  const std::string log_file = setup.log_dir + "/pong-server-" + config.id.short_str() + ".log";
+  if (const std::string error = logger.open_file(log_file); !error.empty()) {
     logger.warn(error + "; logging to stdout only");
   }
   ServerLog log(logger);
-
-  const auto persisted = load_state_file(setup.state_file);
-  if (!persisted) {
-    logger.error(persisted.error());
-    return 1;
-  }
 
   asio::io_context io;
   auto opened = AsioUdpTransport::open(io, setup.udp);
@@ -38,20 +92,19 @@ int run_server_process(const ServerSetup& setup) {
   }
   AsioUdpTransport& transport = **opened;
 
-  ServerConfig config = setup.node;
   config.endpoints = transport.local_endpoints();
-  config.persisted = *persisted;
   ServerNode node(config, pong::pong_services(setup.pong));
 
   DriverCallbacks callbacks;
   callbacks.on_event = [&log](const NodeEvent& event) { log.event(event); };
-  callbacks.on_persist = [&logger, &setup](const PersistentState& state) {
-    if (const std::string error = save_state_file(setup.state_file, state); !error.empty()) {
-      logger.error("cannot persist term " + std::to_string(state.highest_term) + ": " + error);
+  callbacks.on_durable = [&store](const Outbox& outbox) {
+    if (const std::string error = store.write(outbox); !error.empty()) {
+      // Nothing may be acknowledged that is not on disk: stop (the cluster tolerates it).
+      throw std::runtime_error("cannot write to the database: " + error);
     }
   };
   NodeDriver driver(io, node, transport, callbacks);
-  log.startup(node, config.endpoints, transport.discovery_ip(), setup.log_file, setup.state_file);
+  log.startup(node, config.endpoints, transport.discovery_ip(), log_file, store.path());
 
   asio::steady_timer status_timer(io);
   asio::steady_timer run_timer(io);

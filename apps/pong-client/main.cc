@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
       "Distributed Pong client: finds the cluster by broadcast, joins a room on the leader and "
       "plays (W/S, arrow keys or a game controller). --headless --bot plays without a window."};
   app.add_option("--room", options.room, "Room to join (default: the first open room)");
+  app.add_option("--name", options.name,
+                 "Your name on the leaderboard, up to 16 printable characters (default: "
+                 "player-XXXX after your id)");
   app.add_option("--discovery-address", options.discovery_address,
                  "Broadcast address for discovery (127.255.255.255 for one host)")
       ->capture_default_str();

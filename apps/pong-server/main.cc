@@ -1,5 +1,8 @@
 // pong-server: one server of the Distributed Pong cluster on real UDP sockets.
 //
+//   pong-server [flags]                                   run a server
+//   pong-server leaderboard [--data-dir D] [--json] [--top N] [--results N]
+//
 // Thin front end: CLI11 flags into ServerOptions, a random id and seed (the only randomness
 // the process owns), then transport/server_process.h does the rest. Bad flags exit 2.
 #include <cstdint>
@@ -11,8 +14,10 @@
 #include "apps/app_flags.h"
 #include "transport/process_entropy.h"
 
+#include "transport/leaderboard_command.h"
 #include "transport/server_options.h"
 #include "transport/server_process.h"
+#include "transport/storage/data_dir.h"
 
 namespace {
 
@@ -57,11 +62,31 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
   app.add_option("--log-dir", options.log_dir, "Directory for the log file")->capture_default_str();
+  app.add_option("--data-dir", options.data_dir,
+                 "Where the server keeps its id, terms and results (default: " +
+                     dp::storage::DataDir::default_base() +
+                     "/server-<control port>, or server-any-N for an ephemeral port)");
   app.add_option("--state-file", options.state_file,
-                 "Where the highest term is kept (default: <log-dir>/<id>.state)");
+                 "An older server's state file: its terms are taken into the database once");
   app.add_option("--run-for-s", options.run_for_s, "Exit cleanly after this many seconds");
 
+  dp::LeaderboardOptions board;
+  CLI::App* leaderboard = app.add_subcommand(
+      "leaderboard",
+      "Print the leaderboard and the last results kept in a server's data directory");
+  leaderboard->add_option("--data-dir", board.data_dir,
+                          "The server's data directory (default: " +
+                              dp::storage::DataDir::default_base() + "/server-50010)");
+  leaderboard->add_flag("--json", board.json, "Print one JSON object");
+  leaderboard->add_option("--top", board.top, "Players to list")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  leaderboard->add_option("--results", board.results, "Last results to list")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+
   if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
+  if (leaderboard->parsed()) return dp::print_leaderboard(board, std::cout, std::cerr);
 
   std::random_device device;
   const dp::NodeId random_id{random_u64(device), random_u64(device)};

@@ -69,7 +69,8 @@ def main():
     server_outs = [os.path.join(temp_dir, f"s{i + 1}.out") for i in range(3)]
     try:
         servers = [procs.start([args.server, *common, "--control-port", "0", "--client-port",
-                                "0", "--log-dir", os.path.join(temp_dir, f"s{i + 1}")],
+                                "0", "--log-dir", os.path.join(temp_dir, f"s{i + 1}"), "--data-dir",
+                                os.path.join(temp_dir, f"s{i + 1}", "data")],
                                server_outs[i]) for i in range(3)]
         real = capture_real_datagram(port, 3.0)
         if real is None:

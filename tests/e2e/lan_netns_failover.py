@@ -26,6 +26,7 @@ import tempfile
 import time
 
 import e2e_lib as e2e
+from netns_lan import BROADCAST, Lan, Server, cannot_run, run
 
 KILLS_WANTED = 5
 MATCHES_MAX = 4
@@ -34,82 +35,6 @@ RESTART_AFTER_S = 0.5
 REHOME_TIMEOUT_S = 5.0
 MATCH_TIMEOUT_S = 90
 TEST_DEADLINE_S = 150
-SUBNET = "10.77.0"
-BROADCAST = SUBNET + ".255"
-
-
-def run(*argv, check=True):
-    r = subprocess.run(list(argv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)}: {r.stdout.strip()}")
-    return r
-
-
-class Lan:
-    def __init__(self, suffix):
-        self.bridge = f"dp-br-{suffix}"
-        self.hosts = {name: f"dp-{name}-{suffix}" for name in ("s1", "s2", "s3", "c1")}
-        self.created = []
-
-    def create(self):
-        run("ip", "netns", "add", self.bridge)
-        self.created.append(self.bridge)
-        run("ip", "-n", self.bridge, "link", "set", "lo", "up")
-        run("ip", "-n", self.bridge, "link", "add", "br0", "type", "bridge")
-        run("ip", "-n", self.bridge, "link", "set", "br0", "up")
-        for i, (name, ns) in enumerate(self.hosts.items()):
-            run("ip", "netns", "add", ns)
-            self.created.append(ns)
-            veth = f"v-{name}"
-            # Both ends are created inside our namespaces; nothing appears in the host's.
-            run("ip", "-n", self.bridge, "link", "add", veth, "type", "veth", "peer", "name",
-                "eth0", "netns", ns)
-            run("ip", "-n", self.bridge, "link", "set", veth, "master", "br0")
-            run("ip", "-n", self.bridge, "link", "set", veth, "up")
-            run("ip", "-n", ns, "link", "set", "lo", "up")
-            run("ip", "-n", ns, "addr", "add", f"{self.ip(name)}/24", "broadcast", BROADCAST,
-                "dev", "eth0")
-            run("ip", "-n", ns, "link", "set", "eth0", "up")
-
-    @staticmethod
-    def ip(name):
-        return {"s1": f"{SUBNET}.11", "s2": f"{SUBNET}.12", "s3": f"{SUBNET}.13",
-                "c1": f"{SUBNET}.21"}[name]
-
-    def destroy(self):
-        for ns in reversed(self.created):
-            run("ip", "netns", "del", ns, check=False)
-        self.created = []
-
-
-def cannot_run(reason):
-    if os.environ.get("CI", "").lower() == "true":
-        e2e.log(f"FAILED: network namespaces are required in CI: {reason}")
-        sys.exit(1)
-    e2e.log(f"SKIPPED: cannot create network namespaces ({reason})")
-    sys.exit(e2e.SKIP)
-
-
-class Server:
-    def __init__(self, procs, args, lan, name, temp_dir):
-        self.name = name
-        self.id_hex = secrets.token_hex(16)
-        self.short = self.id_hex[-8:]
-        self.argv = ["ip", "netns", "exec", lan.hosts[name], args.server, "--id", self.id_hex,
-                     "--discovery-address", BROADCAST, "--cluster-size", "3", "--log-dir",
-                     os.path.join(temp_dir, name)]
-        self.out = os.path.join(temp_dir, f"{name}.out")
-        self.procs = procs
-        self.proc = None
-        self.start()
-
-    def start(self):
-        self.proc = self.procs.start(self.argv, self.out)
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-
 def shown_leader(client_logs):
     """The short id of the leader whose state a client showed last (newest line wins)."""
     best = None

@@ -29,7 +29,8 @@ def main():
         for i in range(3):
             d = os.path.join(temp_dir, f"s{i + 1}")
             servers.append(procs.start([args.server, *common, "--control-port", "0",
-                                        "--client-port", "0", "--log-dir", d],
+                                        "--client-port", "0", "--log-dir", d, "--data-dir",
+                                        os.path.join(d, "data")],
                                        os.path.join(temp_dir, f"s{i + 1}.out")))
         time.sleep(0.5)
         client_logs = [os.path.join(temp_dir, f"c{i + 1}.log") for i in range(2)]

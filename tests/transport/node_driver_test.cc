@@ -67,7 +67,9 @@ struct Harness {
     node.discovery_port = port;
     DriverCallbacks callbacks;
     callbacks.on_event = [this](const NodeEvent& e) { events.push_back(e.kind); };
-    callbacks.on_persist = [this](const PersistentState& s) { persisted.push_back(s); };
+    callbacks.on_durable = [this](const Outbox& out) {
+      if (out.persisted()) persisted.push_back(*out.persisted());
+    };
     driver = std::make_unique<NodeDriver>(io, node, *transport, callbacks);
   }
   std::unique_ptr<AsioUdpTransport> transport;

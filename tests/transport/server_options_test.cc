@@ -50,8 +50,10 @@ TEST(ServerSetup, DefaultsMatchTheSeedPortsAndUseTheRandomId) {
   EXPECT_TRUE(setup->udp.server);
   EXPECT_EQ(setup->node.timing.heartbeat_interval_us, 50 * kUsPerMs);
   EXPECT_EQ(setup->node.timing.heartbeat_timeout_us, 200 * kUsPerMs);
-  EXPECT_EQ(setup->log_file, "logs/pong-server-" + kRandomId.short_str() + ".log");
-  EXPECT_EQ(setup->state_file, "logs/" + kRandomId.str() + ".state");
+  EXPECT_EQ(setup->log_dir, "logs");
+  EXPECT_EQ(setup->data_dir, "") << "the default data directory, chosen when the server starts";
+  EXPECT_EQ(setup->state_file, "") << "no older state file to import";
+  EXPECT_FALSE(setup->id_given);
   EXPECT_FALSE(setup->run_for_us.has_value());
 }
 
@@ -81,7 +83,8 @@ TEST(ServerSetup, FlagsReachTheConfig) {
   EXPECT_EQ(setup->node.timing.heartbeat_interval_us, 20 * kUsPerMs);
   EXPECT_EQ(setup->node.timing.heartbeat_timeout_us, 90 * kUsPerMs);
   EXPECT_EQ(setup->log_level, LogLevel::kDebug);
-  EXPECT_EQ(setup->state_file, "/tmp/x/" + (NodeId{0, 0xabc}).str() + ".state");
+  EXPECT_EQ(setup->log_dir, "/tmp/x");
+  EXPECT_TRUE(setup->id_given);
   EXPECT_EQ(setup->run_for_us, 1500 * kUsPerMs);
   EXPECT_EQ(setup->node.cluster_size, 3u);
 }

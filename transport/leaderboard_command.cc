@@ -1,0 +1,88 @@
+#include "transport/leaderboard_command.h"
+
+#include <filesystem>
+
+#include "transport/storage/data_dir.h"
+#include "transport/storage/sqlite_store.h"
+
+namespace dp {
+namespace {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+int print_leaderboard(const LeaderboardOptions& options, std::ostream& out, std::ostream& err) {
+  const std::string dir = options.data_dir.empty()
+                              ? storage::DataDir::default_base() + "/server-50010"
+                              : options.data_dir;
+  if (!std::filesystem::exists(dir + "/" + storage::Store::kFileName)) {
+    err << "pong-server leaderboard: no database in " << dir << " (give the server's --data-dir)\n";
+    return 1;
+  }
+  const auto store = storage::Store::open(dir, /*read_only=*/true);
+  if (!store) {
+    err << "pong-server leaderboard: " << store.error() << "\n";
+    return 1;
+  }
+  const auto players = (*store)->top_players(options.top);
+  const auto results = (*store)->last_results(options.results);
+  if (!players || !results) {
+    err << "pong-server leaderboard: " << (!players ? players.error() : results.error()) << "\n";
+    return 1;
+  }
+  if (options.json) {
+    out << "{\"database\":" << json_string((*store)->path()) << ",\"players\":[";
+    for (std::size_t i = 0; i < players->size(); ++i) {
+      const storage::PlayerRow& p = (*players)[i];
+      out << (i ? "," : "") << "{\"name\":" << json_string(p.name) << ",\"matches\":" << p.matches
+          << ",\"wins\":" << p.wins << ",\"points\":" << p.points << ",\"best\":" << p.best << "}";
+    }
+    out << "],\"results\":[";
+    for (std::size_t i = 0; i < results->size(); ++i) {
+      const storage::ResultRow& r = (*results)[i];
+      out << (i ? "," : "") << "{\"number\":" << r.number << ",\"game\":" << json_string(r.game)
+          << ",\"room\":" << r.room << ",\"room_name\":" << json_string(r.room_name)
+          << ",\"players\":[" << json_string(r.player_left) << "," << json_string(r.player_right)
+          << "],\"score\":[" << r.score_left << "," << r.score_right
+          << "],\"winner\":" << json_string(r.winner)
+          << ",\"recorded_at\":" << json_string(r.recorded_at) << "}";
+    }
+    out << "]}\n";
+    return 0;
+  }
+  out << "Leaderboard (" << (*store)->path() << ")\n";
+  if (players->empty()) out << "  no player has finished a match yet\n";
+  int rank = 0;
+  for (const storage::PlayerRow& p : *players) {
+    out << "  " << ++rank << ". " << p.name << ": " << p.wins << " wins in " << p.matches
+        << " matches, " << p.points << " points, best " << p.best << "\n";
+  }
+  if (options.results > 0) {
+    out << "\nLast results\n";
+    if (results->empty()) out << "  none yet\n";
+    for (const storage::ResultRow& r : *results) {
+      out << "  #" << r.number << " " << r.recorded_at << "  " << r.game << " room " << r.room;
+      if (!r.room_name.empty()) out << " (" << r.room_name << ")";
+      out << ": " << r.player_left << " " << r.score_left << "-" << r.score_right << " "
+          << r.player_right << ", " << (r.winner == "left" ? r.player_left : r.player_right)
+          << " wins\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace dp

@@ -1,0 +1,86 @@
+// Every SQL statement of a server's database, in one place: the schema with its migrations,
+// and the statements the store runs. See sqlite_store.h for how they are used.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace dp::storage::sql {
+
+// The schema, one migration per version: the database's user_version says how many ran.
+// Never edit a shipped migration; append a new one.
+inline constexpr std::array<std::string_view, 1> kMigrations = {
+    // Version 1.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+-- The services' durable state (core/common/durable.h): (service, table, key) -> value. A key
+-- is the record's unsigned 64-bit key stored with the same bits as a signed integer.
+CREATE TABLE records (
+  service INTEGER NOT NULL,
+  tbl     INTEGER NOT NULL,
+  key     INTEGER NOT NULL,
+  value   BLOB NOT NULL,
+  PRIMARY KEY (service, tbl, key)
+) WITHOUT ROWID;
+-- Every match result this server stored, for people and tools (sqlite3, the leaderboard
+-- command); never deleted. The replicated leaderboard keeps only the last results.
+CREATE TABLE results (
+  number       INTEGER PRIMARY KEY,
+  game         TEXT NOT NULL,
+  room         INTEGER NOT NULL,
+  room_name    TEXT NOT NULL,
+  player_left  TEXT NOT NULL,
+  player_right TEXT NOT NULL,
+  score_left   INTEGER NOT NULL,
+  score_right  INTEGER NOT NULL,
+  winner       TEXT NOT NULL,
+  recorded_at  TEXT NOT NULL
+);
+-- Each player's record as the replicated leaderboard last held it.
+CREATE TABLE players (
+  name    TEXT PRIMARY KEY,
+  matches INTEGER NOT NULL,
+  wins    INTEGER NOT NULL,
+  points  INTEGER NOT NULL,
+  best    INTEGER NOT NULL
+);
+)sql",
+};
+
+// WAL: readers (the leaderboard command) never block the server. synchronous = FULL: a
+// transaction is on the disk when COMMIT returns, which the server needs, since it
+// acknowledges an entry right after storing it (NORMAL may lose the last transactions on a
+// power cut). busy_timeout: a reader may briefly hold the write lock during a checkpoint.
+inline constexpr std::string_view kOpenPragmas =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 2000;";
+
+inline constexpr std::string_view kGetMeta = "SELECT value FROM meta WHERE key = ?1";
+inline constexpr std::string_view kPutMeta =
+    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+inline constexpr std::string_view kAllRecords = "SELECT service, tbl, key, value FROM records";
+inline constexpr std::string_view kPutRecord =
+    "INSERT INTO records (service, tbl, key, value) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (service, tbl, key) DO UPDATE SET value = excluded.value";
+inline constexpr std::string_view kEraseRecord =
+    "DELETE FROM records WHERE service = ?1 AND tbl = ?2 AND key = ?3";
+inline constexpr std::string_view kEraseAllRecords = "DELETE FROM records";
+inline constexpr std::string_view kPutResult =
+    "INSERT OR IGNORE INTO results (number, game, room, room_name, player_left, player_right, "
+    "score_left, score_right, winner, recorded_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+inline constexpr std::string_view kPutPlayer =
+    "INSERT INTO players (name, matches, wins, points, best) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (name) DO UPDATE SET matches = excluded.matches, wins = excluded.wins, "
+    "points = excluded.points, best = excluded.best";
+inline constexpr std::string_view kLastResults =
+    "SELECT number, game, room, room_name, player_left, player_right, score_left, score_right, "
+    "winner, recorded_at FROM results ORDER BY number DESC LIMIT ?1";
+inline constexpr std::string_view kTopPlayers =
+    "SELECT name, matches, wins, points, best FROM players "
+    "ORDER BY wins DESC, points DESC, name ASC LIMIT ?1";
+
+}  // namespace dp::storage::sql
