@@ -44,7 +44,12 @@ struct Disk {
 
   void write(const Outbox& outbox);
   DurableState read() const;  // Records in key order.
-  void wipe() { *this = Disk{}; }
+  // The replacement's operator says so (pong-server --replace): it vouches for nothing
+  // before it syncs (see Standing::kJoining).
+  void wipe() {
+    *this = Disk{};
+    state.replacement = true;
+  }
   std::size_t record_count(std::uint8_t service, std::uint8_t table) const;
 };
 

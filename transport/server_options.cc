@@ -120,6 +120,7 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
   setup.log_dir = options.log_dir.empty() ? std::string(".") : options.log_dir;
   setup.data_dir = options.data_dir;
   setup.state_file = options.state_file;
+  setup.replace = options.replace;
 
   // Written as !(a >= b) so that NaN is rejected too.
   if (!(options.run_for_s >= 0) || options.run_for_s > kRunForSecondsMax) {

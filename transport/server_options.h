@@ -38,6 +38,7 @@ struct ServerOptions {
   std::string log_dir = "logs";
   std::string data_dir;    // Empty: the default (storage/data_dir.h).
   std::string state_file;  // An older server's state file, taken into the database once.
+  bool replace = false;    // It replaces a server whose data was lost (Standing::kJoining).
   double run_for_s = 0;    // 0: run until signalled.
 };
 
@@ -58,6 +59,7 @@ struct ServerSetup {
   std::string data_dir;    // Empty: the default, keyed by the control port.
   std::string state_file;  // Empty, or an older server's state file to import.
   bool id_given = false;   // --id was given: the data directory's id must be the same.
+  bool replace = false;    // --replace (see Standing::kJoining).
   std::optional<TimeUs> run_for_us;
 };
 

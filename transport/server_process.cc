@@ -27,6 +27,7 @@ namespace {
 struct Storage {
   std::unique_ptr<storage::DataDir> dir;
   std::unique_ptr<storage::Store> store;
+  std::string note;  // Worth a line in the log.
 };
 
 Result<Storage, std::string> open_storage(const ServerSetup& setup, ServerConfig& config) {
@@ -64,6 +65,14 @@ Result<Storage, std::string> open_storage(const ServerSetup& setup, ServerConfig
   auto durable = s.store->durable_state();
   if (!durable) return R::failure(durable.error());
   config.stored = std::move(*durable);
+  if (setup.replace && config.stored.empty()) {
+    // Until it syncs, it may lack what the lost machine acknowledged.
+    config.persisted.replacement = true;
+    if (std::string e = s.store->mark_replacement(); !e.empty()) return R::failure(e);
+    s.note = "--replace: this server vouches for nothing until it has caught up";
+  } else if (setup.replace) {
+    s.note = "--replace has no effect: " + s.dir->path() + " holds this server's synced state";
+  }
   return s;
 }
 
@@ -83,6 +92,7 @@ int run_server_process(const ServerSetup& setup) {
     logger.warn(error + "; logging to stdout only");
   }
   ServerLog log(logger);
+  if (!storage->note.empty()) logger.info(storage->note);
 
   asio::io_context io;
   auto opened = AsioUdpTransport::open(io, setup.udp);

@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
                      "/server-<control port>, or server-any-N for an ephemeral port)");
   app.add_option("--state-file", options.state_file,
                  "An older server's state file: its terms are taken into the database once");
+  app.add_flag("--replace", options.replace,
+               "This server replaces one whose data directory was lost: it vouches for nothing "
+               "until it has caught up from the cluster (has no effect once it has)");
   app.add_option("--run-for-s", options.run_for_s, "Exit cleanly after this many seconds");
 
   dp::LeaderboardOptions board;

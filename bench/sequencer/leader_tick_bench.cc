@@ -38,7 +38,8 @@ void BM_LeaderTick(benchmark::State& state) {
     links[NodeId{f, 0}] = Endpoint{static_cast<std::uint32_t>(0x7f010000 + f), 50010};
   }
   leader.set_followers(now, links, links.size());
-  for (const auto& [id, ep] : links) leader.on_follower_position(now, id, Position{}, false);
+  for (const auto& [id, ep] : links)
+    leader.on_follower_position(now, id, Position{}, Standing::kFresh);
 
   std::uint64_t datagrams = 0;
   auto tick = [&] {

@@ -22,7 +22,8 @@ void ServerNode::observe_term(std::uint64_t term) {
 }
 
 void ServerNode::persist() {
-  outbox_.persist(PersistentState{highest_term_, epoch_, peers_known_});
+  outbox_.persist(
+      PersistentState{highest_term_, epoch_, peers_known_, config_.persisted.replacement});
 }
 
 void ServerNode::follow(TimeUs now, const Epoch& epoch) {

@@ -37,6 +37,9 @@ void ServerNode::update_peers_known() {
   std::uint32_t counted = 0;
   for (const auto& [id, info] : peers_)
     counted += info.datagrams_heard >= kDatagramsToCount ? 1 : 0;
+  // The operator's count is exact: more ids than that means machines were replaced (a new
+  // id for an old seat), not that the cluster grew.
+  if (config_.cluster_size > 0) counted = std::min(counted, config_.cluster_size - 1);
   if (counted > peers_known_) {
     peers_known_ = counted;
     persist();
@@ -50,6 +53,7 @@ void ServerNode::note_leader_size_claim(std::uint32_t servers_known) {
     leader_size_claim_ = servers_known;
     leader_size_claims_ = 1;
   }
+  if (config_.cluster_size > 0) servers_known = std::min(servers_known, config_.cluster_size);
   if (leader_size_claims_ >= kDatagramsToCount && servers_known > peers_known_ + 1) {
     peers_known_ = servers_known - 1;
     persist();
@@ -75,7 +79,7 @@ wire::Heartbeat ServerNode::own_heartbeat() const {
   hb.applied_seq = position.seq;
   hb.commit_seq = replica_.commit_seq();
   hb.synced_epoch = position.epoch;
-  hb.lost_state = replica_.lost_state() ? 1 : 0;
+  hb.standing = static_cast<std::uint8_t>(replica_.standing());
   hb.servers_known = static_cast<std::uint8_t>(
       std::min<std::uint32_t>(peers_known_ + 1, static_cast<std::uint32_t>(wire::kMaxServers)));
   return hb;

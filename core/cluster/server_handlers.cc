@@ -31,7 +31,7 @@ void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire:
   const bool from_leader = m.role == static_cast<std::uint8_t>(Role::kLeader);
   if (!from_leader && is_leader()) {
     replica_.on_follower_position(now, h.sender, Position{m.synced_epoch, m.applied_seq},
-                                  m.lost_state != 0);
+                                  static_cast<Standing>(m.standing));
     // A follower on our stream says how far it applied it: as good as an ACK, and it comes
     // every heartbeat, so a lost ACK cannot leave an entry (or a new epoch's base) unconfirmed.
     if (m.synced_epoch == epoch_) {

@@ -23,16 +23,16 @@ void ServerNode::start(TimeUs now) {
   // The epoch we last led or followed survives a crash, so we never adopt an older one.
   epoch_ = config_.persisted.last_epoch;
   peers_known_ = config_.persisted.peers_known;
-  // The durable state on disk: the server vouches for it in a new leader's recovery. Having
-  // led or followed an epoch and found nothing it can load, it knows nothing of what was shown.
-  if (replica_.load(config_.stored)) {
-    if (!config_.stored.empty()) {
-      outbox_.emit(node_event(now, NodeEventKind::kStateLoaded, {}, config_.stored.position.epoch,
-                              config_.stored.position.seq));
-    }
-  } else {
+  // The durable state on disk: the server vouches for it in a new leader's recovery (see
+  // Standing). Never having synced, it vouches unless it replaces a lost machine.
+  if (!replica_.load(config_.stored)) {
     emit(now, NodeEventKind::kStateRefused);
-    replica_.set_lost_state(!config_.persisted.last_epoch.is_none());
+    replica_.set_standing(Standing::kLost);
+  } else if (!config_.stored.empty()) {
+    outbox_.emit(node_event(now, NodeEventKind::kStateLoaded, {}, config_.stored.position.epoch,
+                            config_.stored.position.seq));
+  } else {
+    replica_.set_standing(config_.persisted.replacement ? Standing::kJoining : Standing::kFresh);
   }
   if (config_.cluster_size > peers_known_ + 1) peers_known_ = config_.cluster_size - 1;
   emit(now, NodeEventKind::kStarted);

@@ -14,6 +14,7 @@
 
 #include "core/common/durable.h"
 #include "core/common/node_event.h"
+#include "core/common/position.h"
 #include "core/common/types.h"
 
 namespace dp {
@@ -27,6 +28,8 @@ struct PersistentState {
   // The most other servers this node has known at once: after a restart it does not take
   // itself for a cluster of one (and show scores nobody else holds) before it finds them.
   std::uint32_t peers_known = 0;
+  // It replaces a machine whose disk was lost (see Standing::kJoining).
+  bool replacement = false;
   auto operator<=>(const PersistentState&) const = default;
 };
 

@@ -104,7 +104,7 @@ void LogReplica::on_snapshot(TimeUs now, const NodeId& from, const wire::Snapsho
     outbox_.emit(node_event(now, NodeEventKind::kSnapshotInstalled, from, epoch_, applied_seq_));
     if (!pulled) {
       synced_epoch_ = epoch_;
-      lost_state_ = false;
+      standing_ = Standing::kHolds;
       from_disk_ = false;
       last_progress_us_ = now;
       // Written before the ACK below leaves: the driver stores a step's records first.

@@ -14,7 +14,7 @@ bool LogReplica::base_pending() const {
 
 void LogReplica::recovery_tick(TimeUs now, Recovering& recovering) {
   Recovery::Pull pull;
-  switch (recovering.recovery.step(now, position(), lost_state_, quorum_, followers_, pull)) {
+  switch (recovering.recovery.step(now, position(), standing_, quorum_, followers_, pull)) {
     case Recovery::Decision::kWait:
       return;
     case Recovery::Decision::kFinish:
@@ -35,7 +35,7 @@ void LogReplica::recovery_tick(TimeUs now, Recovering& recovering) {
 void LogReplica::finish_recovery(TimeUs now, bool pulled) {
   transition(ReplicaRole::kLeading);
   synced_epoch_ = epoch_;
-  lost_state_ = false;
+  standing_ = Standing::kHolds;
   from_disk_ = false;
   // The state this epoch resumes from is on disk as its base: the pulled state whole, or,
   // resuming from our own, only its new position (its durable records are already there).
@@ -139,7 +139,7 @@ void LogReplica::on_nack(TimeUs now, const NodeId& from, Endpoint from_control,
   if (!leading()) {
     // Our (new) leader pulls our state during its recovery. Not if we restarted since our
     // last report: it would get an empty state in place of the one it asked for.
-    if (m.want_snapshot && from == epoch_.leader && !lost_state_) {
+    if (m.want_snapshot && from == epoch_.leader && vouches(standing_)) {
       snapshot_bytes_.clear();
       services_.save_snapshot(snapshot_bytes_);
       send_snapshot(now, from, from_control);

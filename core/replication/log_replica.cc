@@ -99,9 +99,9 @@ void LogReplica::set_followers(TimeUs now, const FollowerSet& followers,
 }
 
 void LogReplica::on_follower_position(TimeUs now, const NodeId& id, const Position& position,
-                                      bool lost_state) {
+                                      Standing standing) {
   if (auto* r = std::get_if<Recovering>(&state_)) {
-    r->recovery.on_report(now, id, Recovery::Report{position, lost_state}, followers_);
+    r->recovery.on_report(now, id, Recovery::Report{position, standing}, followers_);
   }
 }
 
@@ -130,6 +130,7 @@ bool LogReplica::load(const DurableState& stored) {
   applied_seq_ = stored.position.seq;
   durable_position_ = stored.position;
   from_disk_ = true;
+  standing_ = Standing::kHolds;
   return true;
 }
 

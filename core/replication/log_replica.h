@@ -81,19 +81,18 @@ class LogReplica final : private LogWriter {
   // Leader: the live followers and how many other servers are known, live or not (the
   // replicas a commit can wait for).
   void set_followers(TimeUs now, const FollowerSet& followers, std::size_t known_servers);
-  // A follower's heartbeat: how far its replica got. `lost_state`: it restarted since it last
-  // held state and has not synced since, so it cannot vouch for what clients saw.
+  // A follower's heartbeat: how far its replica got, and what that report is worth.
   void on_follower_position(TimeUs now, const NodeId& id, const Position& position,
-                            bool lost_state);
+                            Standing standing);
   // At start-up: the durable state found on disk. Loaded, the replica holds the services'
   // durable state as of stored.position and vouches for it in a new leader's recovery
   // (it is not synced: the stream's in-memory entries since are gone, so it takes a snapshot
   // from its next leader). False when the records do not decode (nothing is loaded).
   bool load(const DurableState& stored);
-  // Set at start-up when this server held state before (it led or followed an epoch) and
-  // found none it could load: until it syncs again it knows nothing of what was shown.
-  void set_lost_state(bool lost) { lost_state_ = lost; }
-  bool lost_state() const { return lost_state_; }
+  // Set at start-up: kLost when this server led or followed an epoch before and found no
+  // state it could load; kFresh when it never did (see Standing). Syncing makes it kHolds.
+  void set_standing(Standing standing) { standing_ = standing; }
+  Standing standing() const { return standing_; }
 
   // Replication messages (already epoch-checked by ServerNode).
   void on_replicate(TimeUs now, const wire::Replicate& m);
@@ -184,7 +183,7 @@ class LogReplica final : private LogWriter {
   std::uint64_t applied_seq_ = 0;
   std::uint64_t commit_seq_ = 0;
   Epoch synced_epoch_;
-  bool lost_state_ = false;
+  Standing standing_ = Standing::kJoining;
   Position durable_position_;  // The last durable entry written (or loaded).
   bool from_disk_ = false;     // Holds a state loaded from disk, not yet synced.
   TimeUs next_tick_us_ = 0;

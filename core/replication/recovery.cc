@@ -19,7 +19,7 @@ void Recovery::on_report(TimeUs now, const NodeId& id, const Report& report,
   }
 }
 
-Recovery::Decision Recovery::step(TimeUs now, const Position& own, bool own_lost_state,
+Recovery::Decision Recovery::step(TimeUs now, const Position& own, Standing own_standing,
                                   const Quorum& quorum, const FollowerSet& live, Pull& pull) {
   if (!pull_from_.is_nil()) {
     if (now < deadline_us_) return Decision::kWait;  // Still pulling.
@@ -30,14 +30,14 @@ Recovery::Decision Recovery::step(TimeUs now, const Position& own, bool own_lost
   for (const auto& [id, report] : reports_) {
     if (!live.count(id)) continue;
     ++reported;
-    vouching += report.lost_state ? 0 : 1;
+    vouching += vouches(report.standing) ? 1 : 0;
   }
-  // A server that lost its state in a restart (it lives in memory only) cannot vouch for
-  // anything, the leader included; one that never held any can (it confirmed nothing). When
-  // every server we know has reported, the best of them is the best there is. A leader that
-  // hears too few (it may be deaf) never serves stale state; its followers will notice and
-  // elect another.
-  const std::size_t needed = quorum.reports_needed + (own_lost_state ? 1 : 0);
+  // A server that cannot load its state, or that may replace a lost disk and has not synced
+  // yet, vouches for nothing, the leader included (see Standing). When every server we know
+  // has reported, the best of them is the best there is: whoever confirmed an entry, one of
+  // them kept its disk. A leader that hears too few (it may be deaf) never serves stale
+  // state; its followers will notice and elect another.
+  const std::size_t needed = quorum.reports_needed + (vouches(own_standing) ? 0 : 1);
   if (vouching < needed && reported < quorum.known_servers) return Decision::kWait;
   if (now < deadline_us_) return Decision::kWait;
   NodeId best;

@@ -2,10 +2,13 @@
 // if one of them is ahead, pulls that follower's state.
 //
 // The procedure, step by step (Step() is called every leader tick while recovering):
-//   1. Wait for reports (followers' heartbeats carry their Position and whether they lost
-//      their state in a restart) until enough servers vouch that they overlap every group
-//      which could have confirmed an entry (Quorum::reports_needed; one more when the leader
-//      itself lost its state), or until every known server has reported.
+//   1. Wait for reports (followers' heartbeats carry their Position and their Standing) until
+//      enough servers vouch that they overlap every group which could have confirmed an entry
+//      (Quorum::reports_needed; one more when the leader itself does not vouch), or until
+//      every known server has reported. A server that lost its state vouches for nothing; a
+//      fresh one (it never led or followed: a replaced machine with a new id) was in no
+//      group that confirmed anything, so it vouches only in a brand-new cluster, where
+//      nobody in the recovery holds a history.
 //   2. Wait out the recovery window (ended early once every live follower has reported).
 //   3. Choose the most advanced live follower ahead of the leader's own Position. None:
 //      finish, resuming from the leader's own state. Else pull its state (a NACK asking for a
@@ -41,7 +44,7 @@ class Recovery {
 
   struct Report {
     Position position;
-    bool lost_state = false;
+    Standing standing = Standing::kHolds;
   };
   enum class Decision : std::uint8_t { kWait, kFinish, kPull };
   struct Pull {
@@ -54,7 +57,7 @@ class Recovery {
 
   void on_report(TimeUs now, const NodeId& id, const Report& report, const FollowerSet& live);
   // One step of the procedure; on kPull, `pull` says what to ask of whom.
-  Decision step(TimeUs now, const Position& own, bool own_lost_state, const Quorum& quorum,
+  Decision step(TimeUs now, const Position& own, Standing own_standing, const Quorum& quorum,
                 const FollowerSet& live, Pull& pull);
   // Whether a snapshot from `id` answers the pull in progress.
   bool pulling_from(const NodeId& id) const { return !pull_from_.is_nil() && id == pull_from_; }

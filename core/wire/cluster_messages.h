@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "core/common/position.h"
 #include "core/common/types.h"
 #include "core/wire/fixed.h"
 #include "core/wire/header.h"
@@ -64,17 +65,17 @@ struct Heartbeat {
   // compares followers by (this, applied_seq): a longer stream of an older epoch may hold
   // events no one committed, while the newer epoch's may hold points the players saw.
   Epoch synced_epoch;
-  // 1: the sender restarted since it last held rooms and has not synced since (they were in
-  // memory only), so its position vouches for nothing.
-  std::uint8_t lost_state = 0;
+  // A Standing value: what the sender's position is worth to a recovering leader (it holds
+  // its state, lost it, or never held any).
+  std::uint8_t standing = 0;
   template <class A>
   void serialize(A& ar) {
     ar(role, control, client, applied_seq, commit_seq, hears, servers_known, synced_epoch,
-       lost_state);
+       standing);
   }
   bool valid() const {
     return role <= kMaxRoleValue && commit_seq <= (1ull << 62) && servers_known >= 1 &&
-           servers_known <= kMaxServers && lost_state <= 1;
+           servers_known <= kMaxServers && standing <= kMaxStandingValue;
   }
 };
 

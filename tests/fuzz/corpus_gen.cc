@@ -166,7 +166,7 @@ void wire_corpus(const fs::path& dir) {
   hb.hears.push_back(dp::NodeId{3, 4});
   hb.servers_known = 3;
   hb.synced_epoch = dp::Epoch{2, dp::NodeId{3, 4}};
-  hb.lost_state = 1;
+  hb.standing = 1;
   write_file(dir, "heartbeat", datagram(hb));
   write_file(dir, "election", datagram(Election{}, 4));
   Answer answer;

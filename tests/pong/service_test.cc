@@ -288,7 +288,8 @@ TEST(PongService, AFinishedRoomResumedAfterAFailoverStaysOpenForItsPlayers) {
   leader.replica.become_recovering(leader.now, PongLeader::kEpoch);
   leader.replica.set_followers(leader.now, {{PongLeader::kFollower, PongLeader::kFollowerControl}},
                                1);
-  leader.replica.on_follower_position(leader.now, PongLeader::kFollower, {old_epoch, seq}, false);
+  leader.replica.on_follower_position(leader.now, PongLeader::kFollower, {old_epoch, seq},
+                                      Standing::kHolds);
   for (int i = 0; i < 100 && !leader.replica.hosting(); ++i) leader.tick();
   ASSERT_TRUE(leader.replica.hosting());
   leader.tick();

@@ -105,8 +105,8 @@ FollowerSet live_of(std::initializer_list<NodeId> ids) {
   return live;
 }
 
-Recovery::Report report(const Position& position, bool lost_state = false) {
-  return Recovery::Report{position, lost_state};
+Recovery::Report report(const Position& position, Standing standing = Standing::kHolds) {
+  return Recovery::Report{position, standing};
 }
 
 TEST(Recovery, WaitsForEnoughVouchingReportsThenTheWindow) {
@@ -115,16 +115,18 @@ TEST(Recovery, WaitsForEnoughVouchingReportsThenTheWindow) {
   const FollowerSet live = live_of({kA, kB, kC, kD});
   Recovery r(kStart, kTiming);
   Recovery::Pull pull;
-  EXPECT_EQ(r.step(kAfterWindow + 1'000'000, {}, false, q, live, pull), Recovery::Decision::kWait)
+  EXPECT_EQ(r.step(kAfterWindow + 1'000'000, {}, Standing::kHolds, q, live, pull),
+            Recovery::Decision::kWait)
       << "nobody reported: however long it waits";
   r.on_report(kStart, kA, report({}), live);
-  r.on_report(kStart, kB, report({}, /*lost_state=*/true), live);
-  EXPECT_EQ(r.step(kAfterWindow, {}, false, q, live, pull), Recovery::Decision::kWait)
+  r.on_report(kStart, kB, report({}, Standing::kLost), live);
+  EXPECT_EQ(r.step(kAfterWindow, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kWait)
       << "B restarted and lost its state: it vouches for nothing";
   r.on_report(kStart, kC, report({}), live);
-  EXPECT_EQ(r.step(kAfterWindow - 1, {}, false, q, live, pull), Recovery::Decision::kWait)
+  EXPECT_EQ(r.step(kAfterWindow - 1, {}, Standing::kHolds, q, live, pull),
+            Recovery::Decision::kWait)
       << "enough reports, but the window is still open";
-  EXPECT_EQ(r.step(kAfterWindow, {}, false, q, live, pull), Recovery::Decision::kFinish)
+  EXPECT_EQ(r.step(kAfterWindow, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kFinish)
       << "nobody is ahead of the leader";
   EXPECT_EQ(r.pulls(), 0u);
 }
@@ -136,16 +138,15 @@ TEST(Recovery, ALeaderThatLostItsStateNeedsOneReportMore) {
   Recovery::Pull pull;
   r.on_report(kStart, kA, report({}), live);
   r.on_report(kStart, kB, report({}), live);
-  EXPECT_EQ(r.step(kAfterWindow, {}, /*own_lost_state=*/true, q, live, pull),
-            Recovery::Decision::kWait);
-  EXPECT_EQ(r.step(kAfterWindow, {}, /*own_lost_state=*/false, q, live, pull),
-            Recovery::Decision::kFinish)
+  EXPECT_EQ(r.step(kAfterWindow, {}, Standing::kLost, q, live, pull), Recovery::Decision::kWait);
+  EXPECT_EQ(r.step(kAfterWindow, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kFinish)
       << "the same reports are enough for a leader that kept its state";
   Recovery again(kStart, kTiming);
   again.on_report(kStart, kA, report({}), live);
   again.on_report(kStart, kB, report({}), live);
   again.on_report(kStart, kC, report({}), live);
-  EXPECT_EQ(again.step(kAfterWindow, {}, true, q, live, pull), Recovery::Decision::kFinish);
+  EXPECT_EQ(again.step(kAfterWindow, {}, Standing::kLost, q, live, pull),
+            Recovery::Decision::kFinish);
 }
 
 TEST(Recovery, WhenEveryKnownServerReportedTheBestOfThemIsTheBestThereIs) {
@@ -153,12 +154,31 @@ TEST(Recovery, WhenEveryKnownServerReportedTheBestOfThemIsTheBestThereIs) {
   const FollowerSet live = live_of({kA, kB});
   Recovery r(kStart, kTiming);
   Recovery::Pull pull;
-  r.on_report(kStart, kA, report({}, true), live);
-  EXPECT_EQ(r.step(kAfterWindow, {}, true, q, live, pull), Recovery::Decision::kWait)
+  r.on_report(kStart, kA, report({}, Standing::kLost), live);
+  EXPECT_EQ(r.step(kAfterWindow, {}, Standing::kLost, q, live, pull), Recovery::Decision::kWait)
       << "B may still hold the state";
-  r.on_report(kStart, kB, report({}, true), live);
-  EXPECT_EQ(r.step(kAfterWindow, {}, true, q, live, pull), Recovery::Decision::kFinish)
+  r.on_report(kStart, kB, report({}, Standing::kLost), live);
+  EXPECT_EQ(r.step(kAfterWindow, {}, Standing::kLost, q, live, pull), Recovery::Decision::kFinish)
       << "everyone reported and nobody vouches: the cluster starts fresh";
+}
+
+TEST(Recovery, AJoiningServerVouchesForNothingAFounderDoes) {
+  // Found by the swarm: a replaced machine (new disk, new id) reported "nothing" and, counted
+  // as a vouch, let a new leader resume without a point a majority had confirmed (the lost
+  // disk held it). Five servers: a new leader waits for two vouching reports.
+  const Quorum q = Quorum::of(4, Quorum::kMajority);
+  const FollowerSet live = live_of({kA, kB, kC, kD});
+  Recovery::Pull pull;
+  Recovery r(kStart, kTiming);
+  r.on_report(kStart, kA, report({}, Standing::kJoining), live);
+  r.on_report(kStart, kB, report({kOld, 4}, Standing::kHolds), live);
+  EXPECT_EQ(r.step(kAfterWindow, {kOld, 4}, Standing::kHolds, q, live, pull),
+            Recovery::Decision::kWait)
+      << "A may replace a machine that acknowledged what nobody here holds";
+  r.on_report(kStart, kC, report({}, Standing::kFresh), live);
+  EXPECT_EQ(r.step(kAfterWindow, {kOld, 4}, Standing::kHolds, q, live, pull),
+            Recovery::Decision::kFinish)
+      << "C founded the cluster and never synced: it acknowledged nothing, truthfully";
 }
 
 TEST(Recovery, FinishesEarlyWhenEveryLiveFollowerReported) {
@@ -167,24 +187,26 @@ TEST(Recovery, FinishesEarlyWhenEveryLiveFollowerReported) {
   Recovery r(kStart, kTiming);
   Recovery::Pull pull;
   r.on_report(kStart + 1000, kA, report({}), live);
-  EXPECT_EQ(r.step(kStart + 1000, {}, false, q, live, pull), Recovery::Decision::kWait)
+  EXPECT_EQ(r.step(kStart + 1000, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kWait)
       << "enough reports, but B might be ahead: wait for it, or for the window";
   r.on_report(kStart + 2000, kB, report({}), live);
-  EXPECT_EQ(r.step(kStart + 2000, {}, false, q, live, pull), Recovery::Decision::kFinish);
+  EXPECT_EQ(r.step(kStart + 2000, {}, Standing::kHolds, q, live, pull),
+            Recovery::Decision::kFinish);
 
   // A report from a server that is not live ends nothing early, and counts for nothing.
   Recovery s(kStart, kTiming);
   s.on_report(kStart, kC, report({kOld, 50}), live);
   s.on_report(kStart, kA, report({}), live);
-  EXPECT_EQ(s.step(kStart, {}, false, q, live, pull), Recovery::Decision::kWait);
-  EXPECT_EQ(s.step(kAfterWindow, {}, false, q, live, pull), Recovery::Decision::kFinish)
+  EXPECT_EQ(s.step(kStart, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kWait);
+  EXPECT_EQ(s.step(kAfterWindow, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kFinish)
       << "C is ahead but not live: it cannot be pulled";
 
   // With no live follower at all the window is never cut short.
   Recovery alone(kStart, kTiming);
   const Quorum none = Quorum::of(0, Quorum::kMajority);
-  EXPECT_EQ(alone.step(kStart, {}, false, none, {}, pull), Recovery::Decision::kWait);
-  EXPECT_EQ(alone.step(kAfterWindow, {}, false, none, {}, pull), Recovery::Decision::kFinish);
+  EXPECT_EQ(alone.step(kStart, {}, Standing::kHolds, none, {}, pull), Recovery::Decision::kWait);
+  EXPECT_EQ(alone.step(kAfterWindow, {}, Standing::kHolds, none, {}, pull),
+            Recovery::Decision::kFinish);
 }
 
 TEST(Recovery, PullsTheMostAdvancedFollowerByEpochThenSeq) {
@@ -197,7 +219,7 @@ TEST(Recovery, PullsTheMostAdvancedFollowerByEpochThenSeq) {
   r.on_report(kStart, kB, report({Epoch{2, kB}, 50}), live);
   r.on_report(kStart, kC, report({kOld, 12}), live);
   Recovery::Pull pull;
-  ASSERT_EQ(r.step(kStart, {kOld, 5}, false, q, live, pull), Recovery::Decision::kPull);
+  ASSERT_EQ(r.step(kStart, {kOld, 5}, Standing::kHolds, q, live, pull), Recovery::Decision::kPull);
   EXPECT_EQ(pull.from, kA);
   EXPECT_EQ(pull.from_seq, 6u) << "what the leader lacks";
   EXPECT_EQ(pull.to_seq, 20u);
@@ -210,7 +232,7 @@ TEST(Recovery, PullsTheMostAdvancedFollowerByEpochThenSeq) {
   s.on_report(kStart, kA, report({kNew, 4}), live);
   s.on_report(kStart, kB, report({kOld, 40}), live);
   s.on_report(kStart, kC, report({kOld, 40}), live);
-  ASSERT_EQ(s.step(kStart, {kOld, 30}, false, q, live, pull), Recovery::Decision::kPull);
+  ASSERT_EQ(s.step(kStart, {kOld, 30}, Standing::kHolds, q, live, pull), Recovery::Decision::kPull);
   EXPECT_EQ(pull.from, kA);
   EXPECT_EQ(pull.from_seq, 4u) << "a newer stream may be shorter than the leader's own";
   EXPECT_EQ(pull.to_seq, 4u);
@@ -220,7 +242,8 @@ TEST(Recovery, PullsTheMostAdvancedFollowerByEpochThenSeq) {
   t.on_report(kStart, kA, report({kOld, 30}), live);
   t.on_report(kStart, kB, report({kOld, 30}), live);
   t.on_report(kStart, kC, report({}), live);
-  EXPECT_EQ(t.step(kStart, {kOld, 30}, false, q, live, pull), Recovery::Decision::kFinish);
+  EXPECT_EQ(t.step(kStart, {kOld, 30}, Standing::kHolds, q, live, pull),
+            Recovery::Decision::kFinish);
 }
 
 TEST(Recovery, ATimedOutPullChoosesAgain) {
@@ -230,20 +253,20 @@ TEST(Recovery, ATimedOutPullChoosesAgain) {
   r.on_report(kStart, kA, report({kOld, 20}), live);
   r.on_report(kStart, kB, report({kOld, 10}), live);
   Recovery::Pull pull;
-  ASSERT_EQ(r.step(kStart, {}, false, q, live, pull), Recovery::Decision::kPull);
+  ASSERT_EQ(r.step(kStart, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kPull);
   EXPECT_EQ(pull.from, kA);
   const TimeUs timeout = kStart + kTiming.pull_timeout_us;
-  EXPECT_EQ(r.step(timeout - 1, {}, false, q, live, pull), Recovery::Decision::kWait);
+  EXPECT_EQ(r.step(timeout - 1, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kWait);
   // A fresh report during the pull neither ends it early nor restarts it.
   r.on_report(timeout - 1, kB, report({kOld, 10}), live);
-  EXPECT_EQ(r.step(timeout - 1, {}, false, q, live, pull), Recovery::Decision::kWait);
+  EXPECT_EQ(r.step(timeout - 1, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kWait);
   // A is still live and still the best: ask it again.
-  ASSERT_EQ(r.step(timeout, {}, false, q, live, pull), Recovery::Decision::kPull);
+  ASSERT_EQ(r.step(timeout, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kPull);
   EXPECT_EQ(pull.from, kA);
   EXPECT_EQ(r.pulls(), 2u);
   // A went silent: B is chosen next.
   const FollowerSet only_b = live_of({kB});
-  ASSERT_EQ(r.step(timeout + kTiming.pull_timeout_us, {}, false, q, only_b, pull),
+  ASSERT_EQ(r.step(timeout + kTiming.pull_timeout_us, {}, Standing::kHolds, q, only_b, pull),
             Recovery::Decision::kPull);
   EXPECT_EQ(pull.from, kB);
   EXPECT_EQ(pull.to_seq, 10u);
@@ -258,21 +281,21 @@ TEST(Recovery, AcceptPulledRefusesAnOlderStateAndForgetsThatReport) {
   r.on_report(kStart, kA, report({kOld, 20}), live);
   r.on_report(kStart, kB, report({kOld, 10}), live);
   Recovery::Pull pull;
-  ASSERT_EQ(r.step(kStart, {}, false, q, live, pull), Recovery::Decision::kPull);
+  ASSERT_EQ(r.step(kStart, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kPull);
   ASSERT_EQ(pull.from, kA);
   // A restarted since its report: its state is older than it said.
   EXPECT_FALSE(r.accept_pulled(kStart + 10, 19));
   EXPECT_FALSE(r.reports().count(kA));
   EXPECT_FALSE(r.pulling_from(kA));
   // The next best is chosen at once, without waiting out the pull timeout.
-  ASSERT_EQ(r.step(kStart + 10, {}, false, q, live, pull), Recovery::Decision::kPull);
+  ASSERT_EQ(r.step(kStart + 10, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kPull);
   EXPECT_EQ(pull.from, kB);
   EXPECT_TRUE(r.accept_pulled(kStart + 20, 10)) << "the state it reported";
 
   Recovery s(kStart, kTiming);
   s.on_report(kStart, kA, report({kOld, 20}), live);
   s.on_report(kStart, kB, report({kOld, 10}), live);
-  ASSERT_EQ(s.step(kStart, {}, false, q, live, pull), Recovery::Decision::kPull);
+  ASSERT_EQ(s.step(kStart, {}, Standing::kHolds, q, live, pull), Recovery::Decision::kPull);
   EXPECT_TRUE(s.accept_pulled(kStart, 25)) << "a state further on is as good";
 }
 
@@ -295,7 +318,10 @@ TEST(Recovery, KeepsAtMostMaxReports) {
 
 class LogReplicaRecovery : public ::testing::Test {
  protected:
-  LogReplicaRecovery() : leader_(testing::make_pong_replica(kLeader, out_)) {}
+  // The leader held the old epoch's state (it followed it): it vouches for it.
+  LogReplicaRecovery() : leader_(testing::make_pong_replica(kLeader, out_)) {
+    leader_.set_standing(Standing::kHolds);
+  }
 
   std::vector<testing::Sent> drain() { return testing::drain(out_); }
   void tick() {
@@ -352,10 +378,10 @@ class LogReplicaRecovery : public ::testing::Test {
 
 TEST_F(LogReplicaRecovery, ARestartedFollowerVouchesForNothing) {
   lead(kNew);
-  leader_.on_follower_position(now_, kA, {}, /*lost_state=*/true);
+  leader_.on_follower_position(now_, kA, {}, Standing::kLost);
   for (int i = 0; i < 60; ++i) tick();
   EXPECT_TRUE(leader_.recovering()) << "A lost its rooms in a restart: it cannot say what B saw";
-  leader_.on_follower_position(now_, kB, {kOld, 12}, false);
+  leader_.on_follower_position(now_, kB, {kOld, 12}, Standing::kHolds);
   for (int i = 0; i < 5; ++i) tick();  // Less than the pull timeout.
   EXPECT_TRUE(leader_.recovering()) << "B is ahead: its state is pulled first";
   const auto nacks = nacks_sent();
@@ -366,9 +392,10 @@ TEST_F(LogReplicaRecovery, ARestartedFollowerVouchesForNothing) {
   EXPECT_EQ(leader_.stats().recovery_pulls, 1u);
 }
 
-TEST_F(LogReplicaRecovery, AFollowerThatNeverHeldRoomsCounts) {
+TEST_F(LogReplicaRecovery, InABrandNewClusterAFollowerThatNeverHeldRoomsCounts) {
+  leader_.set_standing(Standing::kFresh);
   lead(kNew);
-  leader_.on_follower_position(now_, kA, {}, /*lost_state=*/false);
+  leader_.on_follower_position(now_, kA, {}, Standing::kFresh);
   for (int i = 0; i < 10 && leader_.recovering(); ++i) tick();
   EXPECT_FALSE(leader_.recovering());
   EXPECT_TRUE(leader_.hosting());
@@ -376,23 +403,23 @@ TEST_F(LogReplicaRecovery, AFollowerThatNeverHeldRoomsCounts) {
 }
 
 TEST_F(LogReplicaRecovery, WhenEveryServerLostItsRoomsTheClusterStartsFresh) {
-  leader_.set_lost_state(true);
+  leader_.set_standing(Standing::kLost);
   lead(kNew);
-  leader_.on_follower_position(now_, kA, {}, true);
+  leader_.on_follower_position(now_, kA, {}, Standing::kLost);
   for (int i = 0; i < 30; ++i) tick();
   EXPECT_TRUE(leader_.recovering()) << "B may still hold the rooms";
-  leader_.on_follower_position(now_, kB, {}, true);
+  leader_.on_follower_position(now_, kB, {}, Standing::kLost);
   for (int i = 0; i < 10 && leader_.recovering(); ++i) tick();
   EXPECT_FALSE(leader_.recovering()) << "everyone reported: nobody holds anything";
-  EXPECT_FALSE(leader_.lost_state()) << "it leads this epoch's state now";
+  EXPECT_EQ(leader_.standing(), Standing::kHolds) << "it leads this epoch's state now";
 }
 
 TEST_F(LogReplicaRecovery, ANewerEpochsShorterStreamBeatsAnOlderLongerOne) {
   lead(kNew);
   // A followed epoch 3 to seq 10; B an older epoch's stream to seq 50 (entries nobody
   // confirmed, perhaps): A's is the state to resume.
-  leader_.on_follower_position(now_, kA, {kOld, 10}, false);
-  leader_.on_follower_position(now_, kB, {Epoch{2, kB}, 50}, false);
+  leader_.on_follower_position(now_, kA, {kOld, 10}, Standing::kHolds);
+  leader_.on_follower_position(now_, kB, {Epoch{2, kB}, 50}, Standing::kHolds);
   for (int i = 0; i < 5; ++i) tick();
   auto nacks = nacks_sent();
   EXPECT_EQ(pulls(nacks[kAControl]), 1);
@@ -401,7 +428,7 @@ TEST_F(LogReplicaRecovery, ANewerEpochsShorterStreamBeatsAnOlderLongerOne) {
 
 TEST_F(LogReplicaRecovery, APulledStateIsInstalledAndServedFrom) {
   lead(kNew);
-  leader_.on_follower_position(now_, kA, {kOld, 12}, false);
+  leader_.on_follower_position(now_, kA, {kOld, 12}, Standing::kHolds);
   for (int i = 0; i < 5; ++i) tick();
   ASSERT_EQ(pulls(nacks_sent()[kAControl]), 1);
   pong::RoomBook book;
@@ -426,7 +453,7 @@ TEST_F(LogReplicaRecovery, APulledStateIsInstalledAndServedFrom) {
 // reported seq 12 (accept_pulled() had already accepted the transfer by its seq alone).
 TEST_F(LogReplicaRecovery, APulledStateThatDoesNotLoadIsNotServedPast) {
   lead(kNew);
-  leader_.on_follower_position(now_, kA, {kOld, 12}, false);
+  leader_.on_follower_position(now_, kA, {kOld, 12}, Standing::kHolds);
   for (int i = 0; i < 5; ++i) tick();
   ASSERT_EQ(pulls(nacks_sent()[kAControl]), 1);
   std::vector<std::uint8_t> state = testing::replica_state_of(pong::RoomBook{});
@@ -442,15 +469,15 @@ TEST_F(LogReplicaRecovery, AFollowerThatRestartedSinceItsReportIsNotInstalled) {
   // Found by the swarm: A reported seq 10, restarted, and answered the pull with its empty
   // rooms; the new leader installed them and the players' points were gone.
   lead(kNew);
-  leader_.on_follower_position(now_, kA, {kOld, 10}, false);
+  leader_.on_follower_position(now_, kA, {kOld, 10}, Standing::kHolds);
   for (int i = 0; i < 5; ++i) tick();
   drain();
   testing::deliver_snapshot(leader_, now_, kA, pong::RoomBook{}, 1, /*seq=*/0);
   EXPECT_TRUE(leader_.recovering()) << "installed a state older than the one A reported";
   EXPECT_EQ(leader_.stats().snapshots_installed, 0u);
   // A's fresh report says it lost its rooms; B holds them.
-  leader_.on_follower_position(now_, kA, {}, true);
-  leader_.on_follower_position(now_, kB, {kOld, 9}, false);
+  leader_.on_follower_position(now_, kA, {}, Standing::kLost);
+  leader_.on_follower_position(now_, kB, {kOld, 9}, Standing::kHolds);
   for (int i = 0; i < 5; ++i) tick();
   EXPECT_GT(pulls(nacks_sent()[kBControl]), 0);
 }
@@ -459,8 +486,8 @@ TEST_F(LogReplicaRecovery, TheResumedStateIsShownOnlyOnceReplicated) {
   // Epoch 3: two players, and play until the leader's own book has a point that no follower
   // has confirmed.
   lead(kOld);
-  leader_.on_follower_position(now_, kA, {}, false);
-  leader_.on_follower_position(now_, kB, {}, false);
+  leader_.on_follower_position(now_, kA, {}, Standing::kFresh);
+  leader_.on_follower_position(now_, kB, {}, Standing::kFresh);
   for (int i = 0; i < 10 && leader_.recovering(); ++i) tick();
   ASSERT_FALSE(leader_.recovering());
   tick();  // Sends the followers their snapshots.
@@ -476,8 +503,8 @@ TEST_F(LogReplicaRecovery, TheResumedStateIsShownOnlyOnceReplicated) {
 
   // Epoch 4, same leader: its state (with the unconfirmed point) is the most advanced.
   lead(kNew);
-  leader_.on_follower_position(now_, kA, {kOld, confirmed}, false);
-  leader_.on_follower_position(now_, kB, {kOld, confirmed}, false);
+  leader_.on_follower_position(now_, kA, {kOld, confirmed}, Standing::kHolds);
+  leader_.on_follower_position(now_, kB, {kOld, confirmed}, Standing::kHolds);
   for (int i = 0; i < 10 && leader_.recovering(); ++i) tick();
   ASSERT_FALSE(leader_.recovering());
   EXPECT_EQ(leader_.stats().recovery_pulls, 0u);

@@ -101,7 +101,7 @@ class PongLeader {
   bool start_with_follower() {
     replica.become_recovering(now, kEpoch);
     replica.set_followers(now, {{kFollower, kFollowerControl}}, 1);
-    replica.on_follower_position(now, kFollower, {}, false);
+    replica.on_follower_position(now, kFollower, {}, Standing::kFresh);
     // Its only follower has reported: the leader need not wait out the recovery window.
     for (int i = 0; i < 100 && replica.recovering(); ++i) tick();
     EXPECT_TRUE(replica.hosting());

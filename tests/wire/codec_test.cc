@@ -76,7 +76,7 @@ TEST(Codec, HeartbeatCarriesHeardListAndPosition) {
   hb.hears.push_back(NodeId{3, 4});
   hb.servers_known = 3;
   hb.synced_epoch = Epoch{2, NodeId{3, 4}};
-  hb.lost_state = 1;
+  hb.standing = 1;
   auto out = round_trip(hb);
   ASSERT_EQ(out.hears.size(), 2u);
   EXPECT_EQ(out.hears[1], (NodeId{3, 4}));
@@ -84,7 +84,7 @@ TEST(Codec, HeartbeatCarriesHeardListAndPosition) {
   EXPECT_EQ(out.commit_seq, 99u);
   EXPECT_EQ(out.servers_known, 3);
   EXPECT_EQ(out.synced_epoch, hb.synced_epoch);
-  EXPECT_EQ(out.lost_state, 1);
+  EXPECT_EQ(out.standing, 1);
 }
 
 TEST(Codec, ElectionMessagesRoundTrip) {

@@ -142,12 +142,19 @@ Result<PersistentState, std::string> Store::persistent_state() const {
     return {};
   };
   std::uint64_t peers = 0;
+  std::uint64_t replacement = 0;
   for (auto [key, out] :
        {std::pair{"highest_term", &state.highest_term},
-        std::pair{"last_epoch_term", &state.last_epoch.term}, std::pair{"peers_known", &peers}}) {
+        std::pair{"last_epoch_term", &state.last_epoch.term}, std::pair{"peers_known", &peers},
+        std::pair{"replacement", &replacement}}) {
     if (std::string e = number(key, *out); !e.empty()) return R::failure(e);
   }
   state.peers_known = static_cast<std::uint32_t>(std::min<std::uint64_t>(peers, 1u << 20));
+  if (replacement > 1) {
+    return R::failure(path_ + ": meta replacement is " + std::to_string(replacement) +
+                      ", not 0 or 1");
+  }
+  state.replacement = replacement == 1;
   const auto leader = meta("last_epoch_leader");
   if (!leader) return R::failure(leader.error());
   if (*leader) {
@@ -208,7 +215,8 @@ std::string Store::put_persistent_state(const PersistentState& state) {
   for (auto [key, value] : {std::pair{"highest_term", std::to_string(state.highest_term)},
                             std::pair{"last_epoch_term", std::to_string(state.last_epoch.term)},
                             std::pair{"last_epoch_leader", id_hex(state.last_epoch.leader)},
-                            std::pair{"peers_known", std::to_string(state.peers_known)}}) {
+                            std::pair{"peers_known", std::to_string(state.peers_known)},
+                            std::pair{"replacement", std::string(state.replacement ? "1" : "0")}}) {
     if (std::string e = put_meta(key, value); !e.empty()) return e;
   }
   return {};
@@ -220,6 +228,8 @@ std::string Store::import_state(const PersistentState& state) {
   if (current->highest_term >= state.highest_term) return {};
   return put_persistent_state(state);
 }
+
+std::string Store::mark_replacement() { return put_meta("replacement", "1"); }
 
 std::string Store::put_record(const OutRecord& r, std::span<const std::uint8_t> value) {
   Statement s(db_, r.erase ? sql::kEraseRecord : sql::kPutRecord);

@@ -67,6 +67,8 @@ class Store {
   std::string write(const Outbox& outbox);
   // An older server's terms (its state file), taken once into a database that has none.
   std::string import_state(const PersistentState& state);
+  // The operator says this server replaces one whose data was lost (pong-server --replace).
+  std::string mark_replacement();
 
   Result<std::vector<ResultRow>, std::string> last_results(int count) const;
   Result<std::vector<PlayerRow>, std::string> top_players(int count) const;
