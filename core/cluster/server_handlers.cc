@@ -42,8 +42,12 @@ void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire:
   }
   const bool lists_us = std::find(m.hears.begin(), m.hears.end(), config_.id) != m.hears.end();
   // A leader we gave up on wins us back with the same epoch only once it hears us again (it
-  // lists us): a leader that is deaf to us must not pull us back and forth.
-  if (from_leader && !has_leader() && lists_us) follow(now, h.epoch);
+  // lists us): a leader that is deaf to us must not pull us back and forth. In classic mode a
+  // candidate taking over from a lower leader goes on: pulled back at each heartbeat, it never
+  // finished its election (found by the swarm).
+  const bool taking_over = config_.mode == ElectionMode::kClassic && election_in_progress() &&
+                           h.epoch.leader < config_.id;
+  if (from_leader && !has_leader() && lists_us && !taking_over) follow(now, h.epoch);
   if (!from_leader || !has_leader()) return;
   // A heartbeat from our own leader.
   replica_.set_leader_control(m.control);
