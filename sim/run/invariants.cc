@@ -20,8 +20,7 @@ const char* invariant_description(Invariant invariant) {
   return "?";
 }
 
-InvariantObserver::InvariantObserver(RunContext& run)
-    : run_(run), last_epoch_(static_cast<std::size_t>(run.scenario.servers)) {
+InvariantObserver::InvariantObserver(RunContext& run) : run_(run) {
   const int checked = run.scenario.clients.empty() ? 4 : 6;
   for (int i = 0; i < checked; ++i) {
     run_.result.invariants.push_back({invariant_description(static_cast<Invariant>(i)), true, ""});
@@ -78,7 +77,7 @@ void InvariantObserver::check_single_leader(HostIndex h, const NodeEvent& e) {
 
 void InvariantObserver::check_monotonic(HostIndex h, const NodeEvent& e) {
   if (e.epoch.is_none()) return;
-  Epoch& last = last_epoch_[h];
+  Epoch& last = last_epoch_[run_.sim.host(h).spec.id];
   if (e.epoch < last) {
     violate(Invariant::kEpochsMonotonic,
             run_.name(h) + " went from epoch " + run_.epoch_name(last) + " back to " +

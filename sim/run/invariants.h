@@ -54,7 +54,9 @@ class InvariantObserver final : public SimObserver {
   void check_monotonic(HostIndex h, const NodeEvent& e);
 
   RunContext& run_;
-  std::vector<Epoch> last_epoch_;  // Per host: highest epoch adopted so far.
+  // Per server identity (a wiped disk is a new machine with a new id): the highest epoch it
+  // adopted so far. Bounded by the servers and the wipes of one run.
+  std::map<NodeId, Epoch> last_epoch_;
   std::map<Epoch, HostIndex> leader_of_epoch_;
   ReplicaAgreementCheck replicas_;
   std::vector<ReplicaSample> samples_;  // Scratch.

@@ -66,6 +66,7 @@ bool names_server_above(const ScenarioAction& a, int servers) {
     case ActionKind::kCrash:
     case ActionKind::kRestart:
     case ActionKind::kCutInbound:
+    case ActionKind::kWipeDisk:
       return a.node > servers;
     case ActionKind::kCut:
     case ActionKind::kConnect:
@@ -87,7 +88,8 @@ Scenario without_servers_above(const Scenario& scenario, int servers) {
     std::erase_if(a.groups, [](const std::vector<int>& g) { return g.empty(); });
   }
   std::erase_if(s.expectations, [&](const Expectation& e) {
-    return (e.kind == ExpectKind::kLeaderIs || e.kind == ExpectKind::kSnapshotInstalled) &&
+    return (e.kind == ExpectKind::kLeaderIs || e.kind == ExpectKind::kSnapshotInstalled ||
+            e.kind == ExpectKind::kResultsOnDisk) &&
            e.node > servers;
   });
   return s;

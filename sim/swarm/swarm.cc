@@ -78,6 +78,7 @@ RunOutcome run_one(const SwarmOptions& options, std::uint64_t seed) {
     // A liveness violation only means something after the heal: keep that phase whole.
     if (f.shrunk_for.rfind("liveness", 0) == 0) {
       shrink.keep_from_us = std::min(shrink.keep_from_us, swarm_heal_at(seed, options.shape));
+      shrink.valid = swarm_within_guarantee;
     }
     if (f.shrunk_for == "liveness: every-match-finishes") {
       shrink.valid = swarm_matches_can_finish;

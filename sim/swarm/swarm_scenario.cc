@@ -22,6 +22,8 @@ enum Fault : int {
   kFaultHeal,
   kFaultNetwork,  // set-network: loss, duplication, reordering, latency levels
   kFaultCrashFollower,
+  kFaultCrashAll,         // every server at once, all restarted a little later (from their disks)
+  kFaultWipeDisk,         // a replaced machine: within what the guarantee covers (a minority)
   kFaultCrashAfterPoint,  // crash the leader just around a point (only with clients)
   kFaultCount,
 };
@@ -55,8 +57,37 @@ ScenarioAction at(TimeUs t, ActionKind kind) {
   return a;
 }
 
-void add_fault(Rng& rng, int fault, TimeUs t, int servers, std::vector<ScenarioAction>& out) {
+// What the faults drawn so far have spent of the run's budgets.
+struct FaultBudget {
+  std::vector<int> wiped;  // Servers whose disks were wiped (at most a minority).
+
+  bool lost(int node) const { return std::find(wiped.begin(), wiped.end(), node) != wiped.end(); }
+  // The guarantee covers a minority losing its disks over the whole run.
+  bool may_lose(int node, int servers) const {
+    return lost(node) || static_cast<int>(wiped.size()) < (servers - 1) / 2;
+  }
+  void lose(int node) {
+    if (!lost(node)) wiped.push_back(node);
+  }
+};
+
+void add_fault(Rng& rng, int fault, TimeUs t, TimeUs safety_us, int servers,
+               std::vector<ScenarioAction>& out, FaultBudget& budget) {
   switch (fault) {
+    case kFaultCrashAll:
+      out.push_back(at(t, ActionKind::kCrashAll));
+      // Within the safety phase: the liveness phase decides who is up after the heal.
+      out.push_back(at(std::min(t + ms(rng.range(50, 2000)), safety_us), ActionKind::kRestartAll));
+      break;
+    case kFaultWipeDisk: {
+      const int node = random_node(rng, servers);
+      if (!budget.may_lose(node, servers)) break;
+      budget.lose(node);
+      ScenarioAction a = at(t, ActionKind::kWipeDisk);
+      a.node = node;
+      out.push_back(a);
+      break;
+    }
     case kFaultCrashLeader:
       out.push_back(at(t, ActionKind::kCrashLeader));
       break;
@@ -171,22 +202,44 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   }
   if (enabled.empty()) enabled.push_back(static_cast<int>(rng.uniform(fault_kinds)));
   const int event_count = static_cast<int>(rng.range(0, shape.events_max));
+  FaultBudget budget;
   for (int i = 0; i < event_count; ++i) {
     const int fault = enabled[rng.uniform(enabled.size())];
-    add_fault(rng, fault, ms(rng.range(0, safety_us / kUsPerMs)), s.servers, s.actions);
+    add_fault(rng, fault, ms(rng.range(0, safety_us / kUsPerMs)), safety_us, s.servers, s.actions,
+              budget);
   }
 
-  // Liveness phase: heal everything, calm the network, restart whoever is down.
+  // Liveness phase: heal everything, calm the network, restart whoever is down; or, in half
+  // the runs of three servers or more (TigerBeetle's VOPR), restart only a majority core and
+  // leave the others down, some of them wiped, for good: the core alone must converge and
+  // finish every match.
   s.actions.push_back(at(safety_us, ActionKind::kHeal));
   ScenarioAction calm = at(safety_us, ActionKind::kSetNetwork);
   calm.network.link = LinkParams{};
   calm.network.present = kNetLatencyMin | kNetLatencyMax | kNetJitter | kNetLoss | kNetDuplicate |
                          kNetReorder | kNetReorderDelay;
   s.actions.push_back(calm);
-  for (int n = 1; n <= s.servers; ++n) {
-    ScenarioAction r = at(safety_us, ActionKind::kRestart);
-    r.node = n;
-    s.actions.push_back(r);
+  // The core comes from the servers that kept their disks (a majority, by the budget): a
+  // replaced machine may lack what the lost disk alone confirmed.
+  std::vector<int> order;
+  std::vector<int> replaced;
+  for (int n = 1; n <= s.servers; ++n) (budget.lost(n) ? replaced : order).push_back(n);
+  for (std::size_t i = order.size(); i-- > 1;) {  // A seeded shuffle picks the core.
+    std::swap(order[i], order[rng.uniform(static_cast<std::uint64_t>(i) + 1)]);
+  }
+  order.insert(order.end(), replaced.begin(), replaced.end());
+  const bool core_only = s.servers >= 3 && rng.uniform(2) == 0;
+  const std::size_t core = core_only ? static_cast<std::size_t>(s.servers / 2 + 1) : order.size();
+  std::sort(order.begin(), order.begin() + static_cast<long>(core));
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const int node = order[i];
+    const bool wipe = i >= core && rng.uniform(2) == 0 && budget.may_lose(node, s.servers);
+    if (wipe) budget.lose(node);
+    ScenarioAction a =
+        at(safety_us,
+           i < core ? ActionKind::kRestart : (wipe ? ActionKind::kWipeDisk : ActionKind::kCrash));
+    a.node = node;
+    s.actions.push_back(a);
   }
   std::stable_sort(
       s.actions.begin(), s.actions.end(),
@@ -228,13 +281,46 @@ void add_liveness_expectations(Scenario& s, TimeUs stable_from, int matches) {
   }
 }
 
-bool swarm_matches_can_finish(const Scenario& s) {
-  int crashes = 0;
+bool swarm_within_guarantee(const Scenario& s) {
+  std::vector<bool> up(static_cast<std::size_t>(s.servers) + 1, true);
+  std::vector<bool> wiped(up.size(), false);
+  auto valid = [&](int node) { return node >= 1 && node <= s.servers; };
   for (const ScenarioAction& a : s.actions) {
-    crashes += a.kind == ActionKind::kCrash || a.kind == ActionKind::kCrashLeader ||
-               a.kind == ActionKind::kCrashFollower || a.kind == ActionKind::kCrashLeaderAfterPoint;
+    const auto n = static_cast<std::size_t>(a.node);
+    switch (a.kind) {
+      case ActionKind::kCrash:
+        if (valid(a.node)) up[n] = false;
+        break;
+      case ActionKind::kWipeDisk:
+        if (valid(a.node)) up[n] = false, wiped[n] = true;
+        break;
+      case ActionKind::kRestart:
+        if (valid(a.node)) up[n] = true;
+        break;
+      case ActionKind::kCrashAll:
+        std::fill(up.begin(), up.end(), false);
+        break;
+      case ActionKind::kRestartAll:
+        std::fill(up.begin(), up.end(), true);
+        break;
+      default:
+        break;  // The crash kinds that pick their target at run time strike before the heal.
+    }
   }
-  return s.servers >= 2 && crashes < s.servers;
+  int lost = 0;
+  int holding = 0;
+  for (int n = 1; n <= s.servers; ++n) {
+    const auto i = static_cast<std::size_t>(n);
+    lost += wiped[i] ? 1 : 0;
+    holding += up[i] && !wiped[i] ? 1 : 0;
+  }
+  return lost <= (s.servers - 1) / 2 && holding >= s.servers / 2 + 1;
+}
+
+bool swarm_matches_can_finish(const Scenario& s) {
+  // Rooms are on the servers' disks: crashes lose none, and within the guarantee a majority
+  // that kept its disks is up at the end.
+  return s.servers >= 2 && swarm_within_guarantee(s);
 }
 
 TimeUs swarm_heal_at(std::uint64_t seed, const SwarmShape& shape) {

@@ -3,9 +3,14 @@
 // strike, the base network), so a seed alone reproduces a run. Each scenario has two phases:
 //   safety:   faults from the enabled kinds at random times; only the always-on invariants
 //             are judged;
-//   liveness: at `heal_at` every link comes up, the network turns clean and every crashed
-//             server restarts; within `settle` the cluster must agree on one leader and keep
-//             it to the end (expectations one-leader and no-leader-change).
+//   liveness: at `heal_at` every link comes up and the network turns clean; every crashed
+//             server restarts, or (half the runs of three servers or more) only a majority
+//             core does and the others stay down or wiped for good (TigerBeetle's VOPR);
+//             within `settle` the cluster must agree on one leader and keep it to the end
+//             (expectations one-leader and no-leader-change).
+// The faults include crashing every server at once (all restart from their disks) and wiping
+// a disk (a replaced machine), for at most a minority of servers over the run: what the
+// durability guarantee covers.
 // With clients, bots play matches throughout and the crash kinds that aim at rooms
 // (crash-follower, crash-leader-after-point) join the fault menu.
 // Every time is a whole millisecond, so each scenario can be written as a TOML file.
@@ -44,8 +49,13 @@ constexpr const char* kSwarmTitlePrefix = "swarm seed ";
 // The scenario of run `seed`.
 Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape = {});
 
-// True if the matches of `s` can be expected to finish: it has at least two servers and fewer
-// crash events than servers, so some replica of every room survives the safety phase.
+// True if `s` stays within what the durability guarantee covers: at most a minority of
+// servers ever lose their disks, and at the end a majority that kept theirs is up. The
+// shrinker keeps liveness reproductions within it.
+bool swarm_within_guarantee(const Scenario& s);
+
+// True if the matches of `s` can be expected to finish: it has at least two servers and stays
+// within the guarantee (rooms are durable).
 bool swarm_matches_can_finish(const Scenario& s);
 
 // The liveness phase's expectations, appended to `s`: exactly one leader at the end, no
