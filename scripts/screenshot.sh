@@ -4,12 +4,20 @@
 # headless bot as the opponent. The window client plays with --bot too, so the picture shows
 # a live rally. Everything this script starts is stopped when it exits.
 #
-# Usage: scripts/screenshot.sh [build-dir] [output.png]   (defaults: build, docs/screenshot.png)
+# Usage: scripts/screenshot.sh [build-dir] [output.png] [playing|game-over]
+#        (defaults: build, docs/screenshot.png, playing; game-over waits for the end of a match
+#        and shows the result with the leaderboard)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 out=${2:-$root/docs/screenshot.png}
+at=${3:-playing}
+case $at in
+  playing) match=() ;;
+  game-over) match=(--target-score 3) ;;  # A shorter match.
+  *) echo "screenshot.sh: third argument must be playing or game-over, not '$at'" >&2; exit 2 ;;
+esac
 bin=$build/bin
 for exe in pong-server pong-client; do
   [[ -x $bin/$exe ]] || { echo "screenshot.sh: $bin/$exe not built" >&2; exit 1; }
@@ -29,17 +37,19 @@ port=$((20000 + RANDOM % 20000))
 net=(--discovery-address 127.255.255.255 --discovery-port "$port")
 for i in 1 2 3; do
   "$bin/pong-server" "${net[@]}" --control-port 0 --client-port 0 --log-dir "$work/s$i" \
+    --data-dir "$work/data$i" "${match[@]}" \
     >"$work/s$i.out" 2>&1 &
   pids+=($!)
 done
 sleep 1
-"$bin/pong-client" --headless --bot --skill 35 "${net[@]}" --timeout-s 120 >"$work/bot.out" 2>&1 &
+"$bin/pong-client" --headless --bot --skill 35 --name rival "${net[@]}" --timeout-s 120 >"$work/bot.out" 2>&1 &
 pids+=($!)
 
 # The window client saves a BMP once a match is in play (at least 8 s in, so the score moved).
 xvfb-run -a -s "-screen 0 1280x720x24" \
-  "$bin/pong-client" --bot --skill 90 "${net[@]}" --timeout-s 60 \
-  --screenshot "$work/shot.bmp" --screenshot-after-s 8 >"$work/window.out" 2>&1 ||
+  "$bin/pong-client" --bot --skill 90 --name you "${net[@]}" --timeout-s 90 \
+  --screenshot "$work/shot.bmp" --screenshot-after-s 8 --screenshot-at "$at" \
+  >"$work/window.out" 2>&1 ||
   { cat "$work/window.out" >&2; exit 1; }
 [[ -s $work/shot.bmp ]] || { echo "screenshot.sh: no BMP written" >&2; cat "$work/window.out" >&2; exit 1; }
 

@@ -57,6 +57,18 @@ void ClientLog::observe(const ClientNode& node, TimeUs mono_us) {
          std::string("phase=") + client_phase_name(node.phase()) +
              " leader=" + node.leader_epoch().str());
   }
+  if (const auto& board = node.leaderboard(); board && board->result != board_logged_) {
+    board_logged_ = board->result;
+    std::string top;
+    for (const wire::BoardEntry& e : board->top) {
+      top += (top.empty() ? "" : ",") + std::string(e.name.view()) + ":" + std::to_string(e.wins);
+    }
+    line(mono_us, "leaderboard",
+         "room=" + std::to_string(board->room) + " result=" + std::to_string(board->result) +
+             " you=" + std::string(board->you.name.view()) + " matches=" +
+             std::to_string(board->you.matches) + " wins=" + std::to_string(board->you.wins) +
+             " best=" + std::to_string(board->you.best) + " top=" + top);
+  }
   const wire::RoomState* shown = node.shown();
   if (shown == nullptr || node.shown_position() == position_) return;
   const Epoch previous_epoch = position_.epoch;

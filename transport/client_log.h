@@ -39,6 +39,7 @@ class ClientLog {
   std::uint8_t score_left_ = 0;
   std::uint8_t score_right_ = 0;
   bool result_logged_ = false;
+  std::uint64_t board_logged_ = 0;  // The result number of the last leaderboard logged.
 };
 
 // "waiting", "countdown", "playing", "game-over", "closed" or "?".

@@ -60,6 +60,11 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
   if (!valid_seconds(options.screenshot_after_s)) {
     return R::failure("--screenshot-after-s: must be in [0, 86400]");
   }
+  if (options.screenshot_at != "playing" && options.screenshot_at != "game-over") {
+    return R::failure("--screenshot-at: must be playing or game-over, not '" +
+                      options.screenshot_at + "'");
+  }
+  setup.screenshot_game_over = options.screenshot_at == "game-over";
   setup.screenshot = options.screenshot;
   setup.screenshot_after_us = seconds_to_us(options.screenshot_after_s);
 

@@ -32,6 +32,7 @@ struct ClientOptions {
   // Hidden flags for scripts/screenshot.sh.
   std::string screenshot;
   double screenshot_after_s = 3;
+  std::string screenshot_at = "playing";  // "playing", or "game-over" (with its leaderboard).
   int window_width = 1000;
   int window_height = 500;
 };
@@ -53,6 +54,7 @@ struct ClientSetup {
   std::optional<TimeUs> timeout_us;
   std::string screenshot;
   TimeUs screenshot_after_us = 0;
+  bool screenshot_game_over = false;  // Else a match in play.
   int window_width = 1000;
   int window_height = 500;
 };

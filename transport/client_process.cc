@@ -78,11 +78,14 @@ struct ClientSession::Impl {
       if (view.phase != node->phase() || view.leader_epoch != node->leader_epoch() ||
           view.leader_client != node->leader_client() ||
           view.result.has_value() != node->result().has_value() ||
-          view.rehomes != node->stats().rehomes) {
+          view.rehomes != node->stats().rehomes ||
+          view.leaderboard.has_value() != node->leaderboard().has_value() ||
+          (view.leaderboard && view.leaderboard->result != node->leaderboard()->result)) {
         view.phase = node->phase();
         view.leader_epoch = node->leader_epoch();
         view.leader_client = node->leader_client();
         view.result = node->result();
+        view.leaderboard = node->leaderboard();
         view.rehomes = node->stats().rehomes;
         changed = true;
       }

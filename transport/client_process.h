@@ -37,6 +37,7 @@ struct ClientView {
   Epoch leader_epoch;
   Endpoint leader_client;
   std::optional<FinalResult> result;
+  std::optional<wire::LeaderboardState> leaderboard;  // Sent when our match ended.
   // The newest accepted states, oldest first; at most kRecentStatesMax.
   std::vector<TimedState> recent;
   std::uint64_t rehomes = 0;

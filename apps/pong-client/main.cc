@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   // For scripts/screenshot.sh: save one frame of a match in progress as BMP, then exit.
   app.add_option("--screenshot", options.screenshot)->group("");
   app.add_option("--screenshot-after-s", options.screenshot_after_s)->group("");
+  app.add_option("--screenshot-at", options.screenshot_at)->group("");
   app.add_option("--window-width", options.window_width, "Initial window width in pixels")
       ->capture_default_str();
   app.add_option("--window-height", options.window_height, "Initial window height in pixels")

@@ -181,8 +181,12 @@ class PongWindow {
 
   bool screenshot_due(const ClientView& view, TimeUs elapsed_us) const {
     if (elapsed_us < setup_.screenshot_after_us) return false;
-    return newest_phase(view) == room_phase::kPlaying ||
-           elapsed_us > setup_.screenshot_after_us + kScreenshotGraceUs;
+    const bool ready = setup_.screenshot_game_over
+                           ? view.result.has_value() && view.leaderboard.has_value()
+                           : newest_phase(view) == room_phase::kPlaying;
+    // A whole match takes longer than the start of one.
+    const TimeUs grace = setup_.screenshot_game_over ? 4 * kScreenshotGraceUs : kScreenshotGraceUs;
+    return ready || elapsed_us > setup_.screenshot_after_us + grace;
   }
 
   bool save_screenshot() {
@@ -257,6 +261,37 @@ class PongWindow {
     text_->draw(line, 8, kLogicalHeight - 22, TextSize::kSmall, Align::kLeft, kDim);
   }
 
+  // The game-over leaderboard: the player's record, then the best ten, the player's own row
+  // highlighted. It comes from the leader once the result is committed.
+  void draw_leaderboard(const std::optional<wire::LeaderboardState>& board, std::uint32_t room) {
+    if (!board || board->room != room) {
+      say("leaderboard: waiting for the server...", 140, TextSize::kSmall, kDim);
+      return;
+    }
+    const wire::BoardEntry& you = board->you;
+    char line[96];
+    auto plural = [](unsigned n, const char* one, const char* many) {
+      return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    std::snprintf(line, sizeof line, "%s: best %s, %s in %s", std::string(you.name.view()).c_str(),
+                  plural(you.best, "point", "points").c_str(),
+                  plural(you.wins, "win", "wins").c_str(),
+                  plural(you.matches, "match", "matches").c_str());
+    say(line, 132, TextSize::kSmall, kWhite);
+    std::snprintf(line, sizeof line, "%-20s %4s  %6s  %4s", "top players", "wins", "played",
+                  "best");
+    say(line, 160, TextSize::kSmall, kDim);
+    int y = 180;
+    int rank = 1;
+    for (const wire::BoardEntry& e : board->top) {
+      std::snprintf(line, sizeof line, "%2d. %-16s %4u  %6u  %4u", rank++,
+                    std::string(e.name.view()).c_str(), static_cast<unsigned>(e.wins),
+                    static_cast<unsigned>(e.matches), static_cast<unsigned>(e.best));
+      say(line, y, TextSize::kSmall, e.name == you.name ? kAccent : kWhite);
+      y += 14;
+    }
+  }
+
   void draw(const ClientView& view, TimeUs now_us) {
     SDL_SetRenderDrawColor(renderer_, kBackground.r, kBackground.g, kBackground.b, 255);
     SDL_RenderClear(renderer_);
@@ -303,10 +338,12 @@ class PongWindow {
       const std::uint8_t right = view.result ? view.result->score_right : newest->score_right;
       std::string headline = winner == 0 ? "Left wins" : "Right wins";
       if (newest->your_slot <= 1) headline = winner == newest->your_slot ? "You win!" : "You lose";
-      say(headline, 110, TextSize::kLarge, kAccent);
-      say("final score " + std::to_string(left) + " : " + std::to_string(right), 180,
+      fill(140, 4, kLogicalWidth - 280, 356, SDL_Color{14, 18, 28, 245});
+      say(headline, 40, TextSize::kLarge, kAccent);
+      say("final score " + std::to_string(left) + " : " + std::to_string(right), 92,
           TextSize::kMedium, kWhite);
-      say("Play again (Enter) or quit (Esc)", 230, TextSize::kSmall, kDim);
+      draw_leaderboard(view.leaderboard, newest->room);
+      say("Play again (Enter) or quit (Esc)", 330, TextSize::kSmall, kDim);
       return;
     }
     const bool running =

@@ -130,6 +130,7 @@ void ClientNode::play_again(TimeUs now) {
   if (room_ != 0) left_room_ = room_;
   room_ = 0;
   result_.reset();
+  leaderboard_.reset();
   score_baseline_valid_ = false;
   history_.clear();
   if (!leader_epoch_.is_none() && !leader_client_.is_unset()) {
@@ -241,6 +242,19 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
   }
   if (reseated) room_ = 0;  // accept_state takes the new room.
   accept_state(now, from, h, m);
+}
+
+void ClientNode::handle(TimeUs, Endpoint, const wire::Header& h, const wire::LeaderboardState& m) {
+  // Only a leader sends it, for the room we played in, and a newer result replaces an older.
+  const bool ours = room_ != 0 && m.room == room_;
+  const bool newer = !leaderboard_ || m.result > leaderboard_->result;
+  if (h.epoch.is_none() || h.epoch.leader != h.sender || h.epoch < shown_epoch() || !ours ||
+      !newer) {
+    ++stats_.boards_ignored;
+    return;
+  }
+  leaderboard_ = m;
+  ++stats_.boards_accepted;
 }
 
 void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,

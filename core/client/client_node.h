@@ -78,6 +78,8 @@ struct ClientStats {
   std::uint64_t states_not_leader = 0;  // Sender is not the leader its header epoch names.
   std::uint64_t rehomes = 0;            // Accepted a state from a newer epoch than the last.
   std::uint64_t rediscoveries = 0;      // Silence timeouts that sent us back to discovery.
+  std::uint64_t boards_accepted = 0;    // Leaderboards of our finished matches.
+  std::uint64_t boards_ignored = 0;     // Not from a leader, not our room, or not newer.
 };
 
 class ClientNode final : public Node {
@@ -132,6 +134,8 @@ class ClientNode final : public Node {
   // When the newest state was accepted; 0 before the first.
   TimeUs last_state_at_us() const { return last_state_at_us_; }
   const std::optional<FinalResult>& result() const { return result_; }
+  // The leaderboard the leader sent when our match ended (kept until the next match).
+  const std::optional<wire::LeaderboardState>& leaderboard() const { return leaderboard_; }
   // input_seq of the last Input sent (0 before the first); increases across re-homes.
   std::uint32_t input_seq() const { return input_seq_; }
   // Matches finished (a game-over state seen), over every rematch.
@@ -149,12 +153,13 @@ class ClientNode final : public Node {
 
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::DiscoverResponse& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::LeaderboardState& m);
   template <class Other>
   void handle(TimeUs, Endpoint, const wire::Header&, const Other&) {}
   // What a Pong client decodes: discovery answers and its room's states. Requests a server
   // would take (a Join looped back) decode, but nothing handles them.
-  using Message =
-      std::variant<wire::DiscoverResponse, wire::RoomState, wire::Join, wire::Input, wire::Leave>;
+  using Message = std::variant<wire::DiscoverResponse, wire::RoomState, wire::LeaderboardState,
+                               wire::Join, wire::Input, wire::Leave>;
 
   void accept_state(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
   void rediscover(TimeUs now);
@@ -207,6 +212,7 @@ class ClientNode final : public Node {
   TimeUs longest_stall_us_ = 0;
   TimeUs last_state_at_us_ = 0;
   std::optional<FinalResult> result_;
+  std::optional<wire::LeaderboardState> leaderboard_;
 
   TimeUs next_input_us_ = 0;
   std::uint32_t input_seq_ = 0;

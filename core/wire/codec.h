@@ -48,11 +48,11 @@ using ReplicationMessage = std::variant<Replicate, Ack, Nack, Snapshot>;
 // What a server decodes from its discovery and control sockets.
 using ServerMessage = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
                                    Coordinator, Resign, Replicate, Ack, Nack, Snapshot>;
-using PongMessage = std::variant<Join, Input, Leave, RoomState>;
+using PongMessage = std::variant<Join, Input, Leave, RoomState, LeaderboardState>;
 // Every message this version ships (tests, fuzzers and tools decode into it).
-using Message =
-    std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
-                 Resign, Replicate, Ack, Nack, Snapshot, Join, Input, RoomState, Leave>;
+using Message = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
+                             Coordinator, Resign, Replicate, Ack, Nack, Snapshot, Join, Input,
+                             RoomState, Leave, LeaderboardState>;
 
 // Encodes `body` with the given sender and epoch into `out`; returns the datagram size.
 template <class Msg>

@@ -36,6 +36,8 @@ const char* name_or_null(std::uint8_t type) {
       return "room-state";
     case MsgType::kLeave:
       return "leave";
+    case MsgType::kLeaderboardState:
+      return "leaderboard-state";
   }
   return nullptr;
 }

@@ -38,6 +38,7 @@ enum class MsgType : std::uint8_t {
   kInput = 21,
   kRoomState = 22,
   kLeave = 23,
+  kLeaderboardState = 24,
 };
 
 enum class Family : std::uint8_t { kUnknown = 0, kCluster, kReplication, kService };

@@ -86,4 +86,36 @@ struct RoomState {
   bool valid() const;
 };
 
+// One player's record on a leaderboard.
+struct BoardEntry {
+  PlayerName name;
+  std::uint32_t matches = 0;
+  std::uint32_t wins = 0;
+  std::uint32_t points = 0;
+  std::uint8_t best = 0;  // Most points in one match.
+  template <class A>
+  void serialize(A& ar) {
+    ar(name, matches, wins, points, best);
+  }
+  bool valid() const { return valid_name(name.view()) && wins <= matches && best <= 99; }
+  bool operator==(const BoardEntry&) const = default;
+};
+
+constexpr std::size_t kBoardTop = 10;
+
+// Leader -> the two players of a finished match, once its result is committed: the player's
+// own record and the best players, as the replicated leaderboard holds them.
+struct LeaderboardState {
+  static constexpr MsgType kType = MsgType::kLeaderboardState;
+  std::uint32_t room = 0;    // The room whose match just ended.
+  std::uint64_t result = 0;  // The number of that match's result (1, 2, ...).
+  BoardEntry you;
+  FixedVec<BoardEntry, kBoardTop> top;  // Most wins, then most points, then name.
+  template <class A>
+  void serialize(A& ar) {
+    ar(room, result, you, top);
+  }
+  bool valid() const;
+};
+
 }  // namespace dp::wire

@@ -415,6 +415,40 @@ TEST_F(ClientNodeTest, RecordsGameOverAndStopsSendingInputs) {
   EXPECT_EQ(node_.phase(), ClientPhase::kFinished);
 }
 
+TEST_F(ClientNodeTest, KeepsTheLeaderboardOfItsOwnMatchFromItsLeaderOnly) {
+  const TimeUs t = seat_playing();
+  auto over = make_state(kRoom, 90, room_phase::kGameOver, 3, 5);
+  over.winner = 2;
+  deliver(t + 1, kS2, kEpoch3, kS2Client, over);
+  wire::LeaderboardState board;
+  board.room = kRoom;
+  board.result = 4;
+  board.you.name.assign("ada");
+  board.you.matches = 2;
+  board.you.wins = 1;
+  board.top.push_back(board.you);
+
+  wire::LeaderboardState other = board;
+  other.room = kRoom + 1;
+  deliver(t + 2, kS2, kEpoch3, kS2Client, other);
+  EXPECT_FALSE(node_.leaderboard().has_value()) << "another room's board";
+  deliver(t + 3, kS2, Epoch{3, kS1}, kS2Client, board);
+  EXPECT_FALSE(node_.leaderboard().has_value()) << "not sent by the epoch's leader";
+  deliver(t + 4, kS2, kEpoch3, kS2Client, board);
+  ASSERT_TRUE(node_.leaderboard().has_value());
+  EXPECT_EQ(node_.leaderboard()->you.wins, 1u);
+  wire::LeaderboardState older = board;
+  older.result = 3;
+  older.you.wins = 0;
+  deliver(t + 5, kS2, kEpoch3, kS2Client, older);
+  EXPECT_EQ(node_.leaderboard()->result, 4u) << "an older board (a late duplicate) is ignored";
+  EXPECT_EQ(node_.stats().boards_accepted, 1u);
+  EXPECT_EQ(node_.stats().boards_ignored, 3u);
+
+  node_.play_again(t + 6);
+  EXPECT_FALSE(node_.leaderboard().has_value()) << "the next match starts without one";
+}
+
 TEST_F(ClientNodeTest, PlayAgainJoinsANewMatchWithAFreshClientId) {
   const TimeUs t = seat_playing();
   auto over = make_state(kRoom, 90, room_phase::kGameOver, 5, 1);

@@ -259,6 +259,15 @@ void wire_corpus(const fs::path& dir) {
   rs.ball_vx = -3 * 256;
   rs.leader_control = ep(0x7f010003, 50010);
   write_file(dir, "room_state", datagram(rs));
+  LeaderboardState board;
+  board.room = 1;
+  board.result = 4;
+  board.you.name.assign("ada");
+  board.you.matches = 4;
+  board.you.wins = 3;
+  board.you.best = 5;
+  board.top.push_back(board.you);
+  write_file(dir, "leaderboard_state", datagram(board));
   Leave leave;
   leave.client_id = 5;
   leave.room = 1;

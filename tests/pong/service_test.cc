@@ -128,6 +128,47 @@ TEST(PongService, AResultIsShownOnlyOnceCommitted) {
   EXPECT_GT(dp::testing::pong_of(leader.replica).stats().states_sent, 0u);
 }
 
+// The leaderboards each client was sent since the last call.
+std::map<Endpoint, std::vector<wire::LeaderboardState>> boards_to(PongLeader& leader) {
+  std::map<Endpoint, std::vector<wire::LeaderboardState>> boards;
+  for (const auto& s : dp::testing::drain(leader.out)) {
+    if (const auto* b = std::get_if<wire::LeaderboardState>(&s.message.body)) {
+      boards[s.to].push_back(*b);
+    }
+  }
+  return boards;
+}
+
+TEST(PongService, BothPlayersGetTheLeaderboardOnceTheResultIsCommitted) {
+  PongLeader leader(first_point_wins());
+  start_match(leader);
+  play_unacked_until(leader, [&] { return phase_of(leader) == Phase::kGameOver; });
+  const std::uint32_t room = only_room(leader)->id;
+  const std::uint8_t winner = only_room(leader)->match.winner;
+  leader.tick();
+  EXPECT_TRUE(boards_to(leader).empty()) << "a leaderboard with a result nobody else holds";
+
+  leader.ack_all();
+  leader.tick();
+  auto boards = boards_to(leader);
+  ASSERT_EQ(boards[kClientA].size(), 1u);
+  ASSERT_EQ(boards[kClientB].size(), 1u);
+  const wire::LeaderboardState& a = boards[kClientA].front();
+  const wire::LeaderboardState& b = boards[kClientB].front();
+  EXPECT_EQ(a.room, room);
+  EXPECT_EQ(a.result, 1u);
+  EXPECT_EQ(a.you.name.view(), default_player_name(kA).view());
+  EXPECT_EQ(b.you.name.view(), default_player_name(kB).view());
+  EXPECT_EQ(a.you.matches, 1u);
+  EXPECT_EQ(a.you.wins, winner == 0 ? 1u : 0u);
+  EXPECT_EQ(b.you.wins, winner == 1 ? 1u : 0u);
+  ASSERT_EQ(a.top.size(), 2u);
+  EXPECT_EQ(a.top[0].wins, 1u) << "the winner leads the board";
+  EXPECT_EQ(a.top[0].name, winner == 0 ? a.you.name : b.you.name);
+  leader.tick();
+  EXPECT_TRUE(boards_to(leader).empty()) << "sent once";
+}
+
 TEST(PongService, AFinishedRoomStaysOpenUntilItsResultIsShown) {
   PongLeader leader(first_point_wins());
   start_match(leader);
@@ -259,6 +300,11 @@ TEST(PongService, AServerRefusesStatesOnItsClientSocket) {
   start_match(leader);
   const std::uint64_t applied = leader.replica.applied_seq();
   EXPECT_EQ(dp::testing::client_send(leader.replica, leader.now, kClientA, wire::RoomState{}),
+            wire::DecodeError::kWrongChannel);
+  wire::LeaderboardState board;
+  board.room = 1;
+  board.result = 1;
+  EXPECT_EQ(dp::testing::client_send(leader.replica, leader.now, kClientA, board),
             wire::DecodeError::kWrongChannel);
   EXPECT_EQ(leader.replica.applied_seq(), applied);
 }

@@ -295,6 +295,37 @@ TEST(Codec, PongClientMessagesRoundTrip) {
   EXPECT_EQ(st2.score_left, 3);
   EXPECT_EQ(st2.name.view(), "finals");
   EXPECT_EQ(st2.leader_control, st.leader_control);
+  LeaderboardState board;
+  board.room = 2;
+  board.result = 7;
+  board.you.name.assign("ada");
+  board.you.matches = 3;
+  board.you.wins = 2;
+  board.you.best = 5;
+  for (const char* name : {"ada", "bob"}) {
+    BoardEntry e;
+    e.name.assign(name);
+    board.top.push_back(e);
+  }
+  const LeaderboardState board2 = round_trip(board);
+  EXPECT_EQ(board2.result, 7u);
+  EXPECT_EQ(board2.you, board.you);
+  ASSERT_EQ(board2.top.size(), 2u);
+  EXPECT_EQ(board2.top[1].name.view(), "bob");
+}
+
+TEST(Codec, ALeaderboardWithImpossibleRecordsIsRefused) {
+  LeaderboardState board;
+  board.room = 1;
+  board.result = 1;
+  board.you.matches = 1;
+  board.you.wins = 2;  // More wins than matches.
+  std::array<std::uint8_t, kMaxDatagramSize> buf{};
+  const auto size = encode(NodeId{1, 1}, Epoch{1, NodeId{1, 1}}, board, buf);
+  ASSERT_TRUE(size.ok());
+  const auto decoded = decode(std::span<const std::uint8_t>(buf.data(), *size));
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error(), DecodeError::kOutOfRange);
 }
 
 TEST(Codec, DecodeMessageIntoAFamilyVariant) {
@@ -389,6 +420,7 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
       {MsgType::kInput, Family::kService, "input"},
       {MsgType::kRoomState, Family::kService, "room-state"},
       {MsgType::kLeave, Family::kService, "leave"},
+      {MsgType::kLeaderboardState, Family::kService, "leaderboard-state"},
   };
   int known = 0;
   for (unsigned t = 0; t <= 255; ++t) known += is_known_msg_type(static_cast<std::uint8_t>(t));
@@ -404,7 +436,7 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
     }
   }
   // Types in a family but not shipped, and types in none.
-  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{14}, std::uint8_t{24},
+  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{14}, std::uint8_t{25},
                          std::uint8_t{100}, std::uint8_t{255}}) {
     EXPECT_FALSE(is_known_msg_type(t)) << int{t};
     EXPECT_STREQ(msg_type_name(t), "unknown");
@@ -451,7 +483,11 @@ TEST(MessageTypes, EveryMessageOfTheVariantMatchesItsType) {
   check(in);
   check(RoomState{});
   check(l);
-  EXPECT_EQ(std::variant_size_v<Message>, 15u);
+  LeaderboardState board;
+  board.room = 1;
+  board.result = 1;
+  check(board);
+  EXPECT_EQ(std::variant_size_v<Message>, 16u);
 }
 
 }  // namespace

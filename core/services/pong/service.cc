@@ -70,6 +70,8 @@ void PongService::begin_hosting(TimeUs now) {
     for (const Seat& seat : room.seats) {
       if (seat.present) sessions_.resume(now, seat.client_id);
     }
+    // The old leader may have ended the match without sending its players the leaderboard.
+    if (room.match.phase == Phase::kGameOver) boards_for(room, board_notices_);
   }
 }
 
@@ -78,6 +80,8 @@ void PongService::end_hosting() {
   sessions_.clear();
   gate_.clear();
   closed_notices_.clear();
+  boards_.clear();
+  board_notices_.clear();
 }
 
 void PongService::show_committed_state_of_book() {
@@ -93,7 +97,8 @@ void PongService::show_committed_state_of_book() {
 std::optional<wire::DecodeError> PongService::on_client_datagram(
     TimeUs now, Endpoint from, const wire::Header& header, std::span<const std::uint8_t> body) {
   if (auto error = wire::decode_message(header.type, body, message_)) return error;
-  if (std::holds_alternative<wire::RoomState>(message_)) {
+  if (std::holds_alternative<wire::RoomState>(message_) ||
+      std::holds_alternative<wire::LeaderboardState>(message_)) {
     return wire::DecodeError::kWrongChannel;  // States go to clients, never to a server.
   }
   if (!hosting_) return std::nullopt;
@@ -180,6 +185,13 @@ void PongService::order(TimeUs now, LogWriter& log, const Event& event) {
         event.kind == EventKind::kMatchOver ? static_cast<std::uint8_t>(event.slot + 1) : 0;
     gate_.hold(appended.seq, Result{event.room, event.score, winner});
   }
+  if (event.kind == EventKind::kMatchOver) {
+    if (const Room* room = book_.find(event.room)) {
+      std::vector<BoardNotice> boards;
+      boards_for(*room, boards);
+      boards_.hold(appended.seq, boards);
+    }
+  }
   if (event.kind == EventKind::kClose) shown_.erase(event.room);
   note_event(now, event, appended.seq);
   std::vector<Event> checks;
@@ -209,7 +221,26 @@ void PongService::note_event(TimeUs now, const Event& event, std::uint64_t seq) 
 // ---------------------------------------------------------------------------------------------
 // What clients are shown (leader)
 
+void PongService::boards_for(const Room& room, std::vector<BoardNotice>& out) const {
+  const Leaderboard& board = book_.leaderboard();
+  std::uint64_t result = board.results_recorded();
+  for (auto it = board.results().rbegin(); it != board.results().rend(); ++it) {
+    if (it->room == room.id) {
+      result = it->number;
+      break;
+    }
+  }
+  if (result == 0) return;
+  for (const Seat& seat : room.seats) {
+    if (seat.client_id == 0) continue;
+    out.push_back({seat.client, leaderboard_state_for(board, room.id, result, seat.name)});
+  }
+}
+
 void PongService::on_commit(std::uint64_t commit_seq) {
+  boards_.release(commit_seq, [&](const std::vector<BoardNotice>& boards) {
+    board_notices_.insert(board_notices_.end(), boards.begin(), boards.end());
+  });
   gate_.release(commit_seq, [&](const Result& r) {
     auto it = shown_.find(r.room);
     if (it == shown_.end()) return;
@@ -244,6 +275,8 @@ void PongService::publish(TimeUs, const ClientLink& link, std::uint64_t applied_
     link.send(notice.client, state);
   }
   closed_notices_.clear();
+  for (const BoardNotice& notice : board_notices_) link.send(notice.client, notice.board);
+  board_notices_.clear();
 }
 
 }  // namespace dp::pong

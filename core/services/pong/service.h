@@ -90,11 +90,17 @@ class PongService final : public Service {
     Endpoint client;
     wire::RoomState state;  // The room's final state with phase Closed.
   };
+  struct BoardNotice {  // A finished match's players and the leaderboard they are sent.
+    Endpoint client;
+    wire::LeaderboardState board;
+  };
 
   // Orders and applies one event, then the checks it reveals.
   void order(TimeUs now, LogWriter& log, const Event& event);
   void note_event(TimeUs now, const Event& event, std::uint64_t seq);
   void show_committed_state_of_book();
+  // The leaderboard for each player of `room`, whose match just ended, as the book holds it.
+  void boards_for(const Room& room, std::vector<BoardNotice>& out) const;
 
   PongConfig config_;
   RoomBook book_;
@@ -109,6 +115,10 @@ class PongService final : public Service {
   int closing_grace_ticks_ = 0;
   // Players of rooms closed this tick (at most two per room), sent with this tick's states.
   std::vector<ClosedNotice> closed_notices_;
+  // A finished match's leaderboard waits for its result's commit (every entry before it is
+  // committed then too, so the board shows nothing a failover could take back).
+  CommitGate<std::vector<BoardNotice>> boards_;
+  std::vector<BoardNotice> board_notices_;  // Released; sent with the next states.
 
   // Scratch, reused to avoid allocation per tick.
   std::vector<Event> planned_;

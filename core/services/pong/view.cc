@@ -31,4 +31,29 @@ wire::RoomState closed_room_state(const Room& room, std::uint8_t slot, std::uint
   return s;
 }
 
+namespace {
+
+wire::BoardEntry board_entry(const PlayerStats& p) {
+  wire::BoardEntry e;
+  e.name = p.name;
+  e.matches = p.matches;
+  e.wins = p.wins;
+  e.points = p.points;
+  e.best = p.best;
+  return e;
+}
+
+}  // namespace
+
+wire::LeaderboardState leaderboard_state_for(const Leaderboard& board, std::uint32_t room,
+                                             std::uint64_t result, const wire::PlayerName& you) {
+  wire::LeaderboardState s;
+  s.room = room;
+  s.result = result;
+  s.you.name = you;
+  if (const PlayerStats* stats = board.find(you)) s.you = board_entry(*stats);
+  for (const PlayerStats& p : board.top(wire::kBoardTop)) s.top.push_back(board_entry(p));
+  return s;
+}
+
 }  // namespace dp::pong

@@ -22,4 +22,9 @@ wire::RoomState room_state_for(const Room& room, std::uint8_t slot, std::uint64_
 // with phase Closed, so a player never sees the final score replaced by 0-0.
 wire::RoomState closed_room_state(const Room& room, std::uint8_t slot, std::uint64_t seq);
 
+// The leaderboard a player of a just-finished room `room` is sent (result: its number): the
+// player's own record (zero for a player the board no longer lists) and the best players.
+wire::LeaderboardState leaderboard_state_for(const Leaderboard& board, std::uint32_t room,
+                                             std::uint64_t result, const wire::PlayerName& you);
+
 }  // namespace dp::pong
