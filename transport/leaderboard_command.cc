@@ -40,12 +40,17 @@ int print_leaderboard(const LeaderboardOptions& options, std::ostream& out, std:
   }
   const auto players = (*store)->top_players(options.top);
   const auto results = (*store)->last_results(options.results);
-  if (!players || !results) {
-    err << "pong-server leaderboard: " << (!players ? players.error() : results.error()) << "\n";
+  const auto cluster = (*store)->cluster_identity();
+  if (!players || !results || !cluster) {
+    err << "pong-server leaderboard: "
+        << (!players ? players.error() : (!results ? results.error() : cluster.error())) << "\n";
     return 1;
   }
+  const std::string identity = cluster->value_or("");
   if (options.json) {
-    out << "{\"database\":" << json_string((*store)->path()) << ",\"players\":[";
+    out << "{\"database\":" << json_string((*store)->path())
+        << ",\"cluster\":" << (identity.empty() ? "null" : json_string(identity))
+        << ",\"players\":[";
     for (std::size_t i = 0; i < players->size(); ++i) {
       const storage::PlayerRow& p = (*players)[i];
       out << (i ? "," : "") << "{\"name\":" << json_string(p.name) << ",\"matches\":" << p.matches
@@ -65,6 +70,7 @@ int print_leaderboard(const LeaderboardOptions& options, std::ostream& out, std:
     return 0;
   }
   out << "Leaderboard (" << (*store)->path() << ")\n";
+  if (!identity.empty()) out << "cluster " << identity << "\n";
   if (players->empty()) out << "  no player has finished a match yet\n";
   int rank = 0;
   for (const storage::PlayerRow& p : *players) {

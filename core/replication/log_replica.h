@@ -147,6 +147,7 @@ class LogReplica final : private LogWriter {
   void transition(ReplicaRole to);
   // LogWriter: order and apply one entry of a service's plan.
   Appended append(const wire::EntryView& entry) override;
+  Epoch epoch() const override { return epoch_; }
 
   // Leading (leader_stream.cc).
   void leader_tick(TimeUs now);

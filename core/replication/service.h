@@ -44,6 +44,8 @@ class LogWriter {
   // Orders `entry` after every entry before it and applies it to this replica at once, so the
   // next plan step sees its effect.
   virtual Appended append(const wire::EntryView& entry) = 0;
+  // The epoch this leader orders in.
+  virtual Epoch epoch() const = 0;
 
  protected:
   ~LogWriter() = default;

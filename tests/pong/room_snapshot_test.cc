@@ -76,10 +76,10 @@ TEST(RoomSnapshot, EveryTruncationIsRejectedAndLeavesTheBookUnchanged) {
 
 TEST(RoomSnapshot, HugeRoomCountsAreRejectedBeforeAnyAllocation) {
   std::vector<std::uint8_t> bytes = snapshot_of(busy_driver().book);
-  // The room count sits at offset 10 (magic 4, version 1, target 1, next id 4).
+  // The room count sits at offset 34 (magic 4, version 1, target 1, identity 24, next id 4).
   for (const std::uint32_t count : {0xffffffffu, 100001u, 4u}) {
     std::vector<std::uint8_t> forged = bytes;
-    for (int i = 0; i < 4; ++i) forged[10 + i] = static_cast<std::uint8_t>(count >> (8 * i));
+    for (int i = 0; i < 4; ++i) forged[34 + i] = static_cast<std::uint8_t>(count >> (8 * i));
     RoomBook book;
     const auto result = book.load_snapshot(forged);
     ASSERT_FALSE(result.ok());
@@ -94,7 +94,7 @@ TEST(RoomSnapshot, HugeRoomCountsAreRejectedBeforeAnyAllocation) {
 TEST(RoomSnapshot, OutOfRangeFieldsAndDuplicateSeatsAreRejected) {
   const Driver d = busy_driver();
   const std::vector<std::uint8_t> bytes = snapshot_of(d.book);
-  const std::size_t first_room = 14;
+  const std::size_t first_room = 38;
   const std::size_t name_size = d.book.rooms().begin()->second.name.size();
   const std::size_t phase_at = first_room + 4 + 1 + name_size;
 

@@ -31,6 +31,15 @@ std::string Store::project(const OutRecord& r, std::span<const std::uint8_t> val
         .bind(9, std::string_view(result.winner == 0 ? "left" : "right"));
     return s.step() == SQLITE_DONE ? std::string() : error("write a result row");
   }
+  if (r.key.table == pong::RoomBook::kMetaTable && r.key.key == 1) {
+    // The cluster's identity: the epoch that founded its state (RoomBook::identity).
+    Epoch founding;
+    founding.term = reader.get<std::uint64_t>();
+    founding.leader.hi = reader.get<std::uint64_t>();
+    founding.leader.lo = reader.get<std::uint64_t>();
+    if (reader.failed() || founding.is_none()) return {};
+    return put_meta("cluster_identity", cluster_identity_text(founding));
+  }
   if (r.key.table == pong::RoomBook::kPlayerTable) {
     pong::PlayerStats player;
     if (!pong::Leaderboard::get_player(reader, player)) return {};

@@ -79,6 +79,9 @@ inline constexpr std::string_view kPutPlayer =
 inline constexpr std::string_view kLastResults =
     "SELECT number, game, room, room_name, player_left, player_right, score_left, score_right, "
     "winner, recorded_at FROM results ORDER BY number DESC LIMIT ?1";
+inline constexpr std::string_view kResultsAfter =
+    "SELECT number, game, room, room_name, player_left, player_right, score_left, score_right, "
+    "winner, recorded_at FROM results WHERE number > ?1 ORDER BY number ASC LIMIT ?2";
 inline constexpr std::string_view kTopPlayers =
     "SELECT name, matches, wins, points, best FROM players "
     "ORDER BY wins DESC, points DESC, name ASC LIMIT ?1";

@@ -273,11 +273,30 @@ std::string Store::write(const Outbox& outbox) {
   return {};
 }
 
+std::string cluster_identity_text(const Epoch& founding) {
+  return founding.leader.str() + "-" + std::to_string(founding.term);
+}
+
+Result<std::optional<std::string>, std::string> Store::cluster_identity() const {
+  return meta("cluster_identity");
+}
+
 Result<std::vector<ResultRow>, std::string> Store::last_results(int count) const {
+  return read_results(sql::kLastResults, {std::int64_t{count}});
+}
+
+Result<std::vector<ResultRow>, std::string> Store::results_after(std::int64_t number,
+                                                                 int count) const {
+  return read_results(sql::kResultsAfter, {number, std::int64_t{count}});
+}
+
+Result<std::vector<ResultRow>, std::string> Store::read_results(
+    std::string_view query, std::initializer_list<std::int64_t> args) const {
   using R = Result<std::vector<ResultRow>, std::string>;
-  Statement q(db_, sql::kLastResults);
+  Statement q(db_, query);
   if (!q.ok()) return R::failure(error("read results"));
-  q.bind(1, std::int64_t{count});
+  int i = 1;
+  for (const std::int64_t a : args) q.bind(i++, a);
   std::vector<ResultRow> rows;
   int rc = 0;
   while ((rc = q.step()) == SQLITE_ROW) {

@@ -43,6 +43,10 @@ struct PlayerRow {
   std::int64_t best = 0;
 };
 
+// How a cluster's identity (the epoch that founded its state) is written in the database and
+// in exported results: "<leader id, 32 hex digits>-<term>".
+std::string cluster_identity_text(const Epoch& founding);
+
 class Store {
  public:
   static constexpr const char* kFileName = "server.db";
@@ -71,6 +75,10 @@ class Store {
   std::string mark_replacement();
 
   Result<std::vector<ResultRow>, std::string> last_results(int count) const;
+  // Results numbered above `number`, oldest first, at most `count`.
+  Result<std::vector<ResultRow>, std::string> results_after(std::int64_t number, int count) const;
+  // The cluster's identity (cluster_identity_text), once its first leader named it.
+  Result<std::optional<std::string>, std::string> cluster_identity() const;
   Result<std::vector<PlayerRow>, std::string> top_players(int count) const;
 
  private:
@@ -82,6 +90,8 @@ class Store {
   std::string put_persistent_state(const PersistentState& state);
   std::string put_record(const OutRecord& r, std::span<const std::uint8_t> value);
   std::string project(const OutRecord& r, std::span<const std::uint8_t> value);
+  Result<std::vector<ResultRow>, std::string> read_results(
+      std::string_view query, std::initializer_list<std::int64_t> args) const;
 
   sqlite3* db_;
   std::string path_;

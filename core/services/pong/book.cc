@@ -49,6 +49,8 @@ const char* apply_error_name(ApplyError error) {
       return "wrong phase";
     case ApplyError::kCheckMismatch:
       return "check mismatch";
+    case ApplyError::kIdentityTaken:
+      return "identity taken";
   }
   return "?";
 }
@@ -63,6 +65,16 @@ ApplyResult RoomBook::apply(const Event& e) {
     return result;
   }
   if (e.kind == EventKind::kOpenRoom) return open_room(e);
+  if (e.kind == EventKind::kIdentity) {
+    if (e.founding.is_none()) {
+      result.error = ApplyError::kInvalidEvent;
+    } else if (!identity_.is_none() && identity_ != e.founding) {
+      result.error = ApplyError::kIdentityTaken;
+    } else {
+      identity_ = e.founding;
+    }
+    return result;
+  }
   Room* found = table_.find(e.room);
   if (found == nullptr) {
     result.error = ApplyError::kUnknownRoom;
@@ -71,6 +83,7 @@ ApplyResult RoomBook::apply(const Event& e) {
   Room& room = *found;
   switch (e.kind) {
     case EventKind::kOpenRoom:
+    case EventKind::kIdentity:
       break;  // Handled above.
     case EventKind::kJoin:
       return join(room, e);

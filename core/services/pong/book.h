@@ -41,6 +41,7 @@ enum class ApplyError : std::uint8_t {
   kBadClient,      // kJoin with client id 0.
   kWrongPhase,     // E.g. a join into a running match, a tick in a waiting room.
   kCheckMismatch,  // kPoint / kMatchOver disagree with this replica's own state.
+  kIdentityTaken,  // kIdentity for a book founded by another epoch.
 };
 const char* apply_error_name(ApplyError error);
 
@@ -97,9 +98,13 @@ class RoomBook {
   Result<Loaded, SnapshotError> load_snapshot(std::span<const std::uint8_t> bytes);
 
   const Leaderboard& leaderboard() const { return leaderboard_; }
+  // The epoch that founded this state (none until its first leader ordered kIdentity): the
+  // cluster's identity, the same on every replica and for ever. Two clusters never share one
+  // (leader ids are random), so (identity, result number) names a result everywhere.
+  const Epoch& identity() const { return identity_; }
 
   // Durable records (book_records.cc). Tables: meta (key 0: target score, next room id,
-  // results recorded), rooms (key: room id), results (key: number), players (key: a hash
+  // results recorded; key 1: the identity), rooms (key: room id), results (key: number), players (key: a hash
   // of the name, which the value repeats).
   enum Table : std::uint8_t { kMetaTable = 0, kRoomTable = 1, kResultTable = 2, kPlayerTable = 3 };
   // After `event` (durable) was applied: the records it changed.
@@ -118,6 +123,7 @@ class RoomBook {
   std::uint8_t target_score_;
   rooms::RoomTable<MatchState, 2> table_;
   Leaderboard leaderboard_;
+  Epoch identity_;
   Leaderboard::Change last_change_;  // Of the latest match-over applied (for its records).
 };
 

@@ -20,6 +20,15 @@ std::uint64_t name_key(const wire::PlayerName& name) {
 
 RecordKey key(RoomBook::Table table, std::uint64_t k) { return RecordKey{0, table, k}; }
 
+constexpr std::uint64_t kMetaKey = 0;
+constexpr std::uint64_t kIdentityKey = 1;
+
+void put_identity(ByteWriter& w, const Epoch& identity) {
+  w.put(identity.term);
+  w.put(identity.leader.hi);
+  w.put(identity.leader.lo);
+}
+
 }  // namespace
 
 void RoomBook::write_records(const Event& event, RecordSink& sink) const {
@@ -31,7 +40,7 @@ void RoomBook::write_records(const Event& event, RecordSink& sink) const {
     sink.put(k, value);
   };
   auto put_meta = [&] {
-    put(key(kMetaTable, 0), [&](ByteWriter& w) {
+    put(key(kMetaTable, kMetaKey), [&](ByteWriter& w) {
       w.put(target_score_);
       w.put(table_.next_room_id());
       w.put(leaderboard_.results_recorded());
@@ -39,6 +48,10 @@ void RoomBook::write_records(const Event& event, RecordSink& sink) const {
   };
   if (event.kind == EventKind::kClose) {
     sink.erase(key(kRoomTable, event.room));
+    return;
+  }
+  if (event.kind == EventKind::kIdentity) {
+    put(key(kMetaTable, kIdentityKey), [&](ByteWriter& w) { put_identity(w, identity_); });
     return;
   }
   if (event.kind == EventKind::kOpenRoom) put_meta();
@@ -68,7 +81,12 @@ void RoomBook::write_all_records(RecordSink& sink) const {
   w.put(target_score_);
   w.put(table_.next_room_id());
   w.put(leaderboard_.results_recorded());
-  sink.put(key(kMetaTable, 0), value);
+  sink.put(key(kMetaTable, kMetaKey), value);
+  if (!identity_.is_none()) {
+    value.clear();
+    put_identity(w, identity_);
+    sink.put(key(kMetaTable, kIdentityKey), value);
+  }
   for (const auto& [id, room] : table_.rooms()) {
     value.clear();
     codec::put_room(w, room);
@@ -91,6 +109,7 @@ bool RoomBook::load_records(std::span<const StoredRecord> records) {
   std::uint32_t next_room_id = 1;
   std::uint64_t recorded = 0;
   bool meta = false;
+  Epoch identity;
   std::map<std::uint32_t, Room> rooms;
   std::vector<MatchResult> results;
   std::vector<PlayerStats> players;
@@ -98,10 +117,17 @@ bool RoomBook::load_records(std::span<const StoredRecord> records) {
     ByteReader r(record.value);
     switch (record.key.table) {
       case kMetaTable:
+        if (record.key.key == kIdentityKey) {
+          identity.term = r.get<std::uint64_t>();
+          identity.leader.hi = r.get<std::uint64_t>();
+          identity.leader.lo = r.get<std::uint64_t>();
+          if (identity.is_none() || identity.leader.is_nil()) return false;
+          break;
+        }
         target_score = r.get<std::uint8_t>();
         next_room_id = r.get<std::uint32_t>();
         recorded = r.get<std::uint64_t>();
-        meta = record.key.key == 0 && target_score >= 1 && target_score <= kMaxTargetScore;
+        meta = record.key.key == kMetaKey && target_score >= 1 && target_score <= kMaxTargetScore;
         if (!meta) return false;
         break;
       case kRoomTable: {
@@ -131,7 +157,14 @@ bool RoomBook::load_records(std::span<const StoredRecord> records) {
     }
     if (r.failed() || r.remaining() != 0) return false;
   }
-  if (!meta) return records.empty();
+  if (!meta) {
+    // Nothing but the identity (ordered before any room opened), or nothing at all.
+    if (!rooms.empty() || !results.empty() || !players.empty()) return false;
+    identity_ = identity;
+    table_ = rooms::RoomTable<MatchState, 2>{};
+    leaderboard_ = Leaderboard{};
+    return true;
+  }
   // Records come in key order, so results are in number order already.
   for (const auto& [id, room] : rooms) {
     if (id == 0 || (next_room_id != 0 && id >= next_room_id)) return false;
@@ -144,6 +177,7 @@ bool RoomBook::load_records(std::span<const StoredRecord> records) {
   rooms::RoomTable<MatchState, 2> table;
   if (!table.replace(std::move(rooms), next_room_id)) return false;
   target_score_ = target_score;
+  identity_ = identity;
   table_ = std::move(table);
   leaderboard_ = std::move(leaderboard);
   return true;

@@ -1,7 +1,7 @@
 // RoomBook's canonical encoding: snapshots, loading them, and digests.
 //
-// Layout (little-endian): magic u32, version u8, target_score u8, next_room_id u32,
-// room_count u32, then each room in id order: id u32, name length u8 and bytes, the match
+// Layout (little-endian): magic u32, version u8, target_score u8, identity (term u64, leader
+// hi u64, lo u64; zero for none), next_room_id u32, room_count u32, then each room in id order: id u32, name length u8 and bytes, the match
 // (fixed 42 bytes) and both player slots (15 bytes each).
 #include <string_view>
 #include <utility>
@@ -14,7 +14,7 @@ namespace dp::pong {
 namespace {
 
 constexpr std::uint32_t kSnapshotMagic = 0x42525044;  // "DPRB" read little-endian.
-constexpr std::uint8_t kSnapshotVersion = 2;          // 2: players' names.
+constexpr std::uint8_t kSnapshotVersion = 3;          // 2: players' names; 3: identity.
 constexpr std::size_t kMatchBytes = 42;
 constexpr std::size_t kPlayerBytes = 16;  // Without the name's bytes.
 constexpr std::size_t kMinRoomBytes = 4 + 1 + kMatchBytes + 2 * kPlayerBytes;
@@ -148,6 +148,9 @@ void RoomBook::save_snapshot(std::vector<std::uint8_t>& out) const {
   w.put(kSnapshotMagic);
   w.put(kSnapshotVersion);
   w.put(target_score_);
+  w.put(identity_.term);
+  w.put(identity_.leader.hi);
+  w.put(identity_.leader.lo);
   w.put(table_.next_room_id());
   w.put(static_cast<std::uint32_t>(table_.rooms().size()));
   for (const auto& [id, room] : table_.rooms()) codec::put_room(w, room);
@@ -160,12 +163,17 @@ Result<Loaded, SnapshotError> RoomBook::load_snapshot(std::span<const std::uint8
   const auto magic = r.get<std::uint32_t>();
   const auto version = r.get<std::uint8_t>();
   const auto target_score = r.get<std::uint8_t>();
+  Epoch identity;
+  identity.term = r.get<std::uint64_t>();
+  identity.leader.hi = r.get<std::uint64_t>();
+  identity.leader.lo = r.get<std::uint64_t>();
   const auto next_room_id = r.get<std::uint32_t>();
   const auto room_count = r.get<std::uint32_t>();
   if (r.failed()) return R::failure(SnapshotError::kTruncated);
   if (magic != kSnapshotMagic) return R::failure(SnapshotError::kBadMagic);
   if (version != kSnapshotVersion) return R::failure(SnapshotError::kBadVersion);
-  if (target_score < 1 || target_score > kMaxTargetScore) {
+  if (target_score < 1 || target_score > kMaxTargetScore ||
+      identity.is_none() != identity.leader.is_nil()) {
     return R::failure(SnapshotError::kOutOfRange);
   }
   // The count is checked against the bytes actually present before anything is built.
@@ -199,6 +207,7 @@ Result<Loaded, SnapshotError> RoomBook::load_snapshot(std::span<const std::uint8
     return R::failure(SnapshotError::kInconsistent);
   }
   target_score_ = target_score;
+  identity_ = identity;
   leaderboard_ = std::move(leaderboard);
   return Loaded{};
 }

@@ -22,6 +22,8 @@ const char* event_kind_name(EventKind kind) {
       return "match-over";
     case EventKind::kClose:
       return "close";
+    case EventKind::kIdentity:
+      return "identity";
   }
   return "?";
 }
@@ -70,6 +72,11 @@ std::size_t Event::encode(std::span<std::uint8_t, kMaxPayload> out) const {
       put(slot);
       put(score.left);
       put(score.right);
+      break;
+    case EventKind::kIdentity:
+      put(founding.term);
+      put(founding.leader.hi);
+      put(founding.leader.lo);
       break;
     case EventKind::kTick:
     case EventKind::kClose:
@@ -124,6 +131,12 @@ std::optional<Event> Event::decode(const wire::EntryView& entry) {
       e.slot = r.get<std::uint8_t>();
       e.score.left = r.get<std::uint8_t>();
       e.score.right = r.get<std::uint8_t>();
+      break;
+    case EventKind::kIdentity:
+      e.founding.term = r.get<std::uint64_t>();
+      e.founding.leader.hi = r.get<std::uint64_t>();
+      e.founding.leader.lo = r.get<std::uint64_t>();
+      if (e.room != 0 || e.founding.is_none() || e.founding.leader.is_nil()) return std::nullopt;
       break;
     case EventKind::kTick:
     case EventKind::kClose:

@@ -10,6 +10,8 @@
 //   6 point       score left u8, right u8: the score after the point (a check for replicas)
 //   7 match-over  winner slot u8, final score left u8, right u8 (a check)
 //   8 close       (nothing)
+//   9 identity    term u64, leader id (hi u64, lo u64): the epoch that founded this state,
+//                 the cluster's identity (room 0)
 // decode() is strict: an unknown kind, a wrong length or a field out of range is refused.
 #pragma once
 
@@ -35,8 +37,9 @@ enum class EventKind : std::uint8_t {
   kPoint = 6,
   kMatchOver = 7,
   kClose = 8,
+  kIdentity = 9,
 };
-constexpr std::uint8_t kMaxEventKindValue = 8;
+constexpr std::uint8_t kMaxEventKindValue = 9;
 const char* event_kind_name(EventKind kind);
 
 struct Event {
@@ -49,6 +52,7 @@ struct Event {
   Endpoint client;              // join.
   wire::RoomName name;          // open-room.
   wire::PlayerName player;      // join.
+  Epoch founding;               // identity.
 
   // The largest payload any event has (an open-room with the longest name, or a join with the
   // longest player name).

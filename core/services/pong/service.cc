@@ -46,6 +46,7 @@ bool PongService::durable(const wire::EntryView& entry) const {
     case EventKind::kPoint:
     case EventKind::kMatchOver:
     case EventKind::kClose:
+    case EventKind::kIdentity:
       return true;
     case EventKind::kInput:
     case EventKind::kTick:
@@ -123,6 +124,12 @@ void PongService::plan(TimeUs now, LogWriter& log) {
     // Commits are that far behind: hold play until they catch up.
     ++stats_.ticks_held_back;
     return;
+  }
+  if (book_.identity().is_none()) {
+    // The first leader of this state names it after its epoch: the cluster's identity.
+    Event identity = make_event(EventKind::kIdentity, 0);
+    identity.founding = log.epoch();
+    order(now, log, identity);
   }
   sessions_.take_leaves(now, config_.forfeit_timeout_us, [&](std::uint64_t client_id) {
     planned_.clear();
