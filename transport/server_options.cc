@@ -1,5 +1,7 @@
 #include "transport/server_options.h"
 
+#include "transport/storage/postgres_export.h"
+
 #include "core/wire/cluster_messages.h"
 
 namespace dp {
@@ -121,6 +123,12 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
   setup.data_dir = options.data_dir;
   setup.state_file = options.state_file;
   setup.replace = options.replace;
+  if (!options.leaderboard_url.empty()) {
+    if (auto ok = storage::check_postgres_url(options.leaderboard_url); !ok) {
+      return R::failure("--leaderboard-url: " + ok.error());
+    }
+  }
+  setup.leaderboard_url = options.leaderboard_url;
 
   // Written as !(a >= b) so that NaN is rejected too.
   if (!(options.run_for_s >= 0) || options.run_for_s > kRunForSecondsMax) {

@@ -36,10 +36,11 @@ struct ServerOptions {
   std::int64_t forfeit_timeout_ms = 5000;  // A silent player forfeits after this long.
   std::string log_level = "info";
   std::string log_dir = "logs";
-  std::string data_dir;    // Empty: the default (storage/data_dir.h).
-  std::string state_file;  // An older server's state file, taken into the database once.
-  bool replace = false;    // It replaces a server whose data was lost (Standing::kJoining).
-  double run_for_s = 0;    // 0: run until signalled.
+  std::string data_dir;         // Empty: the default (storage/data_dir.h).
+  std::string state_file;       // An older server's state file, taken into the database once.
+  bool replace = false;         // It replaces a server whose data was lost (Standing::kJoining).
+  std::string leaderboard_url;  // Empty: no export to PostgreSQL.
+  double run_for_s = 0;         // 0: run until signalled.
 };
 
 // Bounds on the timing flags, in milliseconds.
@@ -55,11 +56,12 @@ struct ServerSetup {
   pong::PongConfig pong;
   UdpTransportConfig udp;
   LogLevel log_level = LogLevel::kInfo;
-  std::string log_dir;     // The log file is <log_dir>/pong-server-<short id>.log.
-  std::string data_dir;    // Empty: the default, keyed by the control port.
-  std::string state_file;  // Empty, or an older server's state file to import.
-  bool id_given = false;   // --id was given: the data directory's id must be the same.
-  bool replace = false;    // --replace (see Standing::kJoining).
+  std::string log_dir;          // The log file is <log_dir>/pong-server-<short id>.log.
+  std::string data_dir;         // Empty: the default, keyed by the control port.
+  std::string state_file;       // Empty, or an older server's state file to import.
+  bool id_given = false;        // --id was given: the data directory's id must be the same.
+  bool replace = false;         // --replace (see Standing::kJoining).
+  std::string leaderboard_url;  // PostgreSQL to export results to (postgres_export.h).
   std::optional<TimeUs> run_for_us;
 };
 

@@ -17,6 +17,7 @@
 #include "transport/server_log.h"
 #include "transport/state_file.h"
 #include "transport/storage/data_dir.h"
+#include "transport/storage/postgres_export.h"
 #include "transport/storage/sqlite_store.h"
 
 namespace dp {
@@ -105,13 +106,32 @@ int run_server_process(const ServerSetup& setup) {
   config.endpoints = transport.local_endpoints();
   ServerNode node(config, pong::pong_services(setup.pong));
 
+  // The shared leaderboard: its thread reports through the io_context (the logger is
+  // single-threaded).
+  std::unique_ptr<storage::PostgresExport> exporter;
+  if (!setup.leaderboard_url.empty()) {
+    storage::PostgresExportConfig export_config;
+    export_config.url = setup.leaderboard_url;
+    export_config.data_dir = storage->dir->path();
+    export_config.server = config.id.str();
+    exporter = std::make_unique<storage::PostgresExport>(
+        export_config, [&io, &logger](int level, const std::string& message) {
+          asio::post(io, [&logger, level, message] {
+            logger.log(
+                level == 0 ? LogLevel::kError : (level == 1 ? LogLevel::kWarn : LogLevel::kInfo),
+                message);
+          });
+        });
+  }
+
   DriverCallbacks callbacks;
   callbacks.on_event = [&log](const NodeEvent& event) { log.event(event); };
-  callbacks.on_durable = [&store](const Outbox& outbox) {
+  callbacks.on_durable = [&store, &exporter](const Outbox& outbox) {
     if (const std::string error = store.write(outbox); !error.empty()) {
       // Nothing may be acknowledged that is not on disk: stop (the cluster tolerates it).
       throw std::runtime_error("cannot write to the database: " + error);
     }
+    if (exporter && outbox.has_durable_writes()) exporter->nudge();
   };
   NodeDriver driver(io, node, transport, callbacks);
   log.startup(node, config.endpoints, transport.discovery_ip(), log_file, store.path());
@@ -138,6 +158,13 @@ int run_server_process(const ServerSetup& setup) {
     signals.cancel(ignored);
     transport.close();
     log.final_stats(node, driver.stats(), transport.stats());
+    if (exporter) {
+      exporter->stop();
+      const auto c = exporter->counters();
+      logger.info("leaderboard export: " + std::to_string(c.exported) + " results exported, " +
+                  std::to_string(c.present) + " already there, " + std::to_string(c.failures) +
+                  " failed attempts");
+    }
   };
 
   signals.async_wait([&](const asio::error_code& ec, int signal_number) {
@@ -164,6 +191,10 @@ int run_server_process(const ServerSetup& setup) {
   }
 
   driver.start();
+  if (exporter) {
+    logger.info("exporting results to PostgreSQL (--leaderboard-url)");
+    exporter->start();
+  }
   try {
     io.run();
   } catch (const std::exception& e) {

@@ -68,6 +68,10 @@ int main(int argc, char** argv) {
                      "/server-<control port>, or server-any-N for an ephemeral port)");
   app.add_option("--state-file", options.state_file,
                  "An older server's state file: its terms are taken into the database once");
+  app.add_option("--leaderboard-url", options.leaderboard_url,
+                 "Also export every match result to this PostgreSQL database, shared by any "
+                 "number of clusters (e.g. postgresql://user@host/pong); retried when it is "
+                 "down, never in the way of play");
   app.add_flag("--replace", options.replace,
                "This server replaces one whose data directory was lost: it vouches for nothing "
                "until it has caught up from the cluster (has no effect once it has)");

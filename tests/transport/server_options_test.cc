@@ -125,6 +125,13 @@ TEST(ServerSetup, BadValuesNameTheirFlag) {
   o = {};
   o.cluster_size = 33;
   expect_error(o, "--cluster-size");
+  o = {};
+  o.leaderboard_url = "nonsense";
+  expect_error(o, "--leaderboard-url");
+  o = {};
+  o.leaderboard_url = "postgresql://pong@/pong?host=/tmp&port=5432";
+  ASSERT_TRUE(setup_of(o).ok());
+  EXPECT_EQ(setup_of(o)->leaderboard_url, o.leaderboard_url);
 }
 
 class StateFileTest : public ::testing::Test {

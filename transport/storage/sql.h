@@ -86,4 +86,53 @@ inline constexpr std::string_view kTopPlayers =
     "SELECT name, matches, wins, points, best FROM players "
     "ORDER BY wins DESC, points DESC, name ASC LIMIT ?1";
 
+// ---------------------------------------------------------------------------------------------
+// The shared leaderboard in PostgreSQL (postgres_export.h). One row per result of any cluster,
+// keyed by (cluster identity, result number): however many servers export the same result,
+// and however often they retry, it lands once. Each server's progress is kept beside it, in
+// the same transaction as the rows it covers.
+
+namespace pg {
+
+// Taken while the schema is created: servers starting together would otherwise race on
+// CREATE TABLE IF NOT EXISTS (a unique violation in the catalogue).
+inline constexpr const char* kSchemaLockKey = "727465";
+inline constexpr const char* kCreateSchema = R"sql(
+CREATE TABLE IF NOT EXISTS pong_results (
+  cluster      TEXT        NOT NULL,
+  number       BIGINT      NOT NULL,
+  game         TEXT        NOT NULL,
+  room         BIGINT      NOT NULL,
+  room_name    TEXT        NOT NULL,
+  player_left  TEXT        NOT NULL,
+  player_right TEXT        NOT NULL,
+  score_left   INTEGER     NOT NULL,
+  score_right  INTEGER     NOT NULL,
+  winner       TEXT        NOT NULL,
+  recorded_at  TEXT        NOT NULL,
+  exported_by  TEXT        NOT NULL,
+  exported_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (cluster, number)
+);
+CREATE TABLE IF NOT EXISTS pong_export_progress (
+  cluster TEXT   NOT NULL,
+  server  TEXT   NOT NULL,
+  upto    BIGINT NOT NULL,
+  PRIMARY KEY (cluster, server)
+);
+)sql";
+inline constexpr const char* kProgress =
+    "SELECT upto FROM pong_export_progress WHERE cluster = $1 AND server = $2";
+inline constexpr const char* kPutResult =
+    "INSERT INTO pong_results (cluster, number, game, room, room_name, player_left, "
+    "player_right, score_left, score_right, winner, recorded_at, exported_by) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+    "ON CONFLICT (cluster, number) DO NOTHING";
+inline constexpr const char* kPutProgress =
+    "INSERT INTO pong_export_progress (cluster, server, upto) VALUES ($1, $2, $3) "
+    "ON CONFLICT (cluster, server) DO UPDATE "
+    "SET upto = GREATEST(pong_export_progress.upto, excluded.upto)";
+
+}  // namespace pg
+
 }  // namespace dp::storage::sql
