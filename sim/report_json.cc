@@ -71,6 +71,10 @@ void write_json_report(const RunResult& r, std::ostream& out) {
   }
   w.end_array();
   w.field("longest_stall_ms", static_cast<double>(f.longest_stall_us) / 1e3);
+  w.key("point_to_display_ms");
+  w.begin_array();
+  for (const TimeUs us : f.point_to_display_us) w.value(static_cast<double>(us) / 1e3);
+  w.end_array();
   w.field("client_rx_bytes_per_s", f.client_rx_bytes_per_s);
   w.field("client_rx_bytes_per_s_max", f.client_rx_bytes_per_s_max);
   w.field("follower_rx_bytes_per_s", f.follower_rx_bytes_per_s);

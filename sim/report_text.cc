@@ -1,4 +1,5 @@
 // The human report: what happened when, what was expected, and the run's figures.
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <map>
@@ -126,6 +127,14 @@ void write_client_figures(const RunResult& r, const Namer& n, std::ostream& out)
   if (f.max_client_failover_us) {
     out << "  failover (max over crashes, as clients see it): "
         << fmt("%.1f ms", static_cast<double>(*f.max_client_failover_us) / 1e3) << "\n";
+  }
+  if (!f.point_to_display_us.empty()) {
+    std::vector<TimeUs> sorted = f.point_to_display_us;
+    std::sort(sorted.begin(), sorted.end());
+    out << "  point to display (leader orders it -> first player shows it): median "
+        << fmt("%.1f ms", static_cast<double>(sorted[sorted.size() / 2]) / 1e3) << ", max "
+        << fmt("%.1f ms", static_cast<double>(sorted.back()) / 1e3) << " over " << sorted.size()
+        << " points\n";
   }
   out << "  longest stall any client saw: "
       << fmt("%.1f ms", static_cast<double>(f.longest_stall_us) / 1e3) << " (client "

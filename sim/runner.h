@@ -146,6 +146,10 @@ struct Figures {
   int clients = 0;
   TimeUs longest_stall_us = 0;
   int longest_stall_client = 0;
+  // Per point (and match end): from the leader ordering it to the first client showing it.
+  // What durability and replication cost a player (the commit gate holds it until enough
+  // servers have it on disk).
+  std::vector<TimeUs> point_to_display_us;
   double client_rx_bytes_per_s = 0;  // Mean over clients, while each was receiving.
   double client_rx_bytes_per_s_max = 0;
   double follower_rx_bytes_per_s = 0;      // Server-to-server bytes into non-leaders.

@@ -62,7 +62,9 @@
 //            | "wipe-disk"    node = N                 N is replaced by a new machine: it is
 //                                                      crashed (if up), its disk is emptied,
 //                                                      and it comes back (on restart) with a
-//                                                      new id
+//                                                      new id, started as with pong-server
+//                                                      --replace (it vouches for nothing
+//                                                      until it has synced)
 //   [[expect]]               any number
 //     kind = "one-leader"        at_ms
 //          | "leader-is"         node, at_ms

@@ -97,6 +97,10 @@ void PongMatches::on_state_shown(HostIndex h, const NodeEvent& e, std::uint32_t 
                                 " as the " + (slot == 0 ? "left" : "right") + " player");
     }
   }
+  if (auto it = scored_at_.find({room, score});
+      it != scored_at_.end() && displayed_.insert({room, score}).second) {
+    run_.result.figures.point_to_display_us.push_back(e.at - it->second);
+  }
   if (score.total() > r.shown.total() && score.at_least(r.shown)) {
     r.shown = score;
     if (detailed_) {

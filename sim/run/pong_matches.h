@@ -74,6 +74,7 @@ class PongMatches final : public SimObserver {
   // When a leader last scored each (room, score): every copy of the point was made after
   // that, so a crash since then may have taken one.
   std::map<std::pair<std::uint32_t, pong::Score>, TimeUs> scored_at_;
+  std::set<std::pair<std::uint32_t, pong::Score>> displayed_;  // Counted in point_to_display.
   ClientFailoverTracker client_failovers_;
   std::set<std::size_t> reported_failovers_;
   TimeUs last_fault_us_ = -1;
