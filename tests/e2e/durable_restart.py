@@ -43,7 +43,7 @@ def first_rehome_after(path, t_us):
 
 
 def sqlite_results(db):
-    r = subprocess.run(["sqlite3", db, "SELECT number, player_left, score_left, score_right, "
+    r = subprocess.run(["sqlite3", "-cmd", ".timeout 5000", db, "SELECT number, player_left, score_left, score_right, "
                         "player_right, winner FROM results ORDER BY number"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if r.returncode != 0:

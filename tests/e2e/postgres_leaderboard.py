@@ -191,7 +191,7 @@ class Cluster:
         for d in self.dirs:
             db = os.path.join(d, "data", "server.db")
             rows = subprocess.run(
-                ["sqlite3", db, "SELECT number, player_left, player_right, score_left, "
+                ["sqlite3", "-cmd", ".timeout 5000", db, "SELECT number, player_left, player_right, score_left, "
                  "score_right, winner FROM results; SELECT 'id', value FROM meta WHERE "
                  "key = 'cluster_identity';"],
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout
