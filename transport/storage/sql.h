@@ -53,9 +53,9 @@ CREATE TABLE players (
 // WAL: readers (the leaderboard command) never block the server. synchronous = FULL: a
 // transaction is on the disk when COMMIT returns, which the server needs, since it
 // acknowledges an entry right after storing it (NORMAL may lose the last transactions on a
-// power cut). busy_timeout: a reader may briefly hold the write lock during a checkpoint.
+// power cut). The busy timeout is set first, in Store::open.
 inline constexpr std::string_view kOpenPragmas =
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 2000;";
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
 
 inline constexpr std::string_view kGetMeta = "SELECT value FROM meta WHERE key = ?1";
 inline constexpr std::string_view kPutMeta =

@@ -47,6 +47,10 @@ Result<std::unique_ptr<Store>, std::string> Store::open(const std::string& dir, 
     sqlite3_close(db);
     return R::failure("cannot open " + path + ": " + why);
   }
+  // Before anything touches the file: another process (sqlite3, the leaderboard command, a
+  // restart racing a reader) may hold it for a moment, e.g. while it recovers the WAL after a
+  // crash. Wait for it rather than fail.
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   std::unique_ptr<Store> store(new Store(db, path));
   if (!read_only) {
     char* message = nullptr;

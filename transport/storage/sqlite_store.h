@@ -50,6 +50,7 @@ std::string cluster_identity_text(const Epoch& founding);
 class Store {
  public:
   static constexpr const char* kFileName = "server.db";
+  static constexpr int kBusyTimeoutMs = 5000;
 
   // Opens <dir>/server.db, creating it and running the migrations unless read_only. Errors
   // name the file.
