@@ -55,7 +55,8 @@
 //            | "cut-inbound"  node = N                 every link into N (N can still send)
 //            | "heal"                                  every link up
 //                                                      (and disarms a pending
-//                                                      crash-leader-after-point)
+//                                                      crash-leader-after-point, or cancels
+//                                                      the crash it has scheduled)
 //            | "set-network"  any [network] key        changes every link from now on
 //            | "crash-all"                             crash every live server at once
 //            | "restart-all"                           restart every server that is down

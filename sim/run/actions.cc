@@ -125,7 +125,12 @@ void ScenarioActions::check_armed_point(TimeUs now) {
     run_.note(now, "room " + std::to_string(id) + " scores " + score.str() + " on leader " +
                        run_.name(target) + "; crashing it " + std::to_string(delay / kUsPerMs) +
                        " ms later");
-    run_.sim.schedule_call(now + delay, [this, target] {
+    run_.sim.schedule_call(now + delay, [this, target, heals = heals_] {
+      if (heals != heals_) {
+        run_.note(run_.sim.now(), "the crash of " + run_.name(target) +
+                                      " the trap scheduled is cancelled: the faults were healed");
+        return;
+      }
       if (run_.live(target)) run_.sim.crash(target);
       figures_.check_failovers(run_.sim.now());
     });
@@ -223,6 +228,7 @@ void ScenarioActions::cut_inbound(TimeUs now, int node) {
 void ScenarioActions::heal(TimeUs now) {
   run_.sim.network().heal();
   run_.network_note(now, "heal: every link up");
+  ++heals_;  // A trap's crash still to come is cancelled too.
   if (armed_) {
     // Healing ends the faults: a crash trap still waiting for a point is disarmed.
     armed_.reset();

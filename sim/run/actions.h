@@ -50,6 +50,7 @@ class ScenarioActions final : public SimObserver {
   ClusterFigures& figures_;
   PongMatches& matches_;
   std::optional<Armed> armed_;
+  std::uint64_t heals_ = 0;  // Heals so far: a trap's crash scheduled before the last one is off.
 };
 
 }  // namespace dp::sim
