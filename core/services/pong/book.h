@@ -104,8 +104,8 @@ class RoomBook {
   const Epoch& identity() const { return identity_; }
 
   // Durable records (book_records.cc). Tables: meta (key 0: target score, next room id,
-  // results recorded; key 1: the identity), rooms (key: room id), results (key: number), players (key: a hash
-  // of the name, which the value repeats).
+  // results recorded; key 1: the identity), rooms (key: room id), results (key: number), players
+  // (key: a hash of the name, which the value repeats).
   enum Table : std::uint8_t { kMetaTable = 0, kRoomTable = 1, kResultTable = 2, kPlayerTable = 3 };
   // After `event` (durable) was applied: the records it changed.
   void write_records(const Event& event, RecordSink& sink) const;

@@ -1,8 +1,8 @@
 // RoomBook's canonical encoding: snapshots, loading them, and digests.
 //
 // Layout (little-endian): magic u32, version u8, target_score u8, identity (term u64, leader
-// hi u64, lo u64; zero for none), next_room_id u32, room_count u32, then each room in id order: id u32, name length u8 and bytes, the match
-// (fixed 42 bytes) and both player slots (15 bytes each).
+// hi u64, lo u64; zero for none), next_room_id u32, room_count u32, then each room in id order: id
+// u32, name length u8 and bytes, the match (fixed 42 bytes) and both player slots (15 bytes each).
 #include <string_view>
 #include <utility>
 
