@@ -77,7 +77,11 @@ void ServerNode::lose_leader(TimeUs now, const NodeId& suspect) {
 }
 
 void ServerNode::step_down_to(TimeUs now, const Epoch& newer) {
-  emit(now, NodeEventKind::kSteppedDown, newer.leader, newer);
+  if (is_leader()) {
+    emit(now, NodeEventKind::kSteppedDown, newer.leader, newer);
+  } else if (has_leader()) {
+    emit(now, NodeEventKind::kSuspectLeader, epoch_.leader, epoch_);
+  }
   epoch_ = newer;
   become(now, role::Leaderless{});
   replica_.become_idle(now);

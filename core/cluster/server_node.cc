@@ -147,8 +147,12 @@ bool ServerNode::admit_epoch(TimeUs now, const wire::Header& h, const wire::Serv
   }
   if (std::holds_alternative<wire::Election>(body)) {
     if (!(h.sender < config_.id) || !peers_.count(h.sender)) return false;  // Only lower ids.
-    // The candidate knows a newer epoch than ours: we were deposed without hearing of it.
-    if (is_leader() && h.epoch > epoch_) step_down_to(now, h.epoch);
+    // The candidate knows a newer epoch than ours: we (or the leader we follow) were deposed
+    // without hearing of it. A follower that kept its deposed leader would answer "I have a
+    // leader" and never take over, while the candidate refuses that leader for ever (found by
+    // the swarm: a wiped node followed a stale leader after a heal, and the node holding the
+    // newer epoch's entries stayed leaderless).
+    if (has_leader() && h.epoch > epoch_) step_down_to(now, h.epoch);
     return true;
   }
   if (std::holds_alternative<wire::Coordinator>(body)) {

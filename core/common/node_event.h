@@ -16,7 +16,7 @@ enum class NodeEventKind : std::uint8_t {
   kStarted,            // Node began (or restarted).
   kPeerDiscovered,     // peer = new server peer.
   kPeerLost,           // peer = server no longer heard within the timeout.
-  kSuspectLeader,      // peer = leader we stopped hearing (or that stopped hearing us).
+  kSuspectLeader,      // peer = leader unheard, not hearing us, or deposed.
   kElectionStarted,    // attempt = attempt number.
   kBecameLeader,       // epoch = new epoch.
   kFollowing,          // epoch = epoch of the leader we now follow.

@@ -240,6 +240,36 @@ TEST(Election, StickyLeaderAnswersElectionWithoutNewEpoch) {
   EXPECT_EQ(h.node().epoch(), before);
 }
 
+TEST(Election, FollowerOfADeposedLeaderTakesOverTheCandidatesElection) {
+  // Node 3 follows node 1 in epoch 1/node 1. Node 2 calls an election carrying a newer epoch
+  // (1/node 9, a leader node 3 never heard of): node 1 was deposed, and node 2 will never
+  // follow it. Answering "I have a leader" would leave node 2 calling elections for ever.
+  Harness h(3);
+  h.start();
+  h.introduce(2);
+  h.leader_heartbeat(1, 1);
+  ASSERT_EQ(h.node().epoch(), (Epoch{1, id_of(1)}));
+  h.forget();
+  h.deliver(2, Epoch{1, id_of(9)}, wire::Election{});
+  EXPECT_EQ(h.count_events(NodeEventKind::kSuspectLeader), 1);
+  EXPECT_EQ(h.count_sent(wire::MsgType::kAnswer, control_of(2)), 1);
+  h.advance(h.timing().discovery_window_us + 1);  // Past the start-up's listening window.
+  ASSERT_TRUE(h.node().is_leader()) << "the highest id takes the election over and wins it";
+  EXPECT_EQ(h.node().epoch(), (Epoch{2, id_of(3)}));
+}
+
+TEST(Election, FollowerKeepsItsLeaderWhenTheCandidateKnowsNothingNewer) {
+  Harness h(3);
+  h.start();
+  h.introduce(2);
+  h.leader_heartbeat(1, 1);
+  h.forget();
+  h.deliver(2, Epoch{1, id_of(1)}, wire::Election{});
+  EXPECT_EQ(h.count_sent(wire::MsgType::kAnswer, control_of(2)), 1);
+  EXPECT_EQ(h.count_events(NodeEventKind::kElectionStarted), 0);
+  EXPECT_EQ(h.node().epoch(), (Epoch{1, id_of(1)})) << "sticky: a healthy leader stays";
+}
+
 TEST(Election, ClassicLeaderAnswersElectionWithNewEpoch) {
   Harness h(3, ElectionMode::kClassic);
   h.start();
