@@ -99,10 +99,11 @@ void ClientFailoverTracker::on_fault(TimeUs now, int server, std::string what,
   settle(failovers_.size() - 1, now);
 }
 
-void ClientFailoverTracker::on_state(TimeUs now, int client, const Epoch& epoch) {
+void ClientFailoverTracker::on_state(TimeUs now, int client, const Epoch& epoch,
+                                     bool other_cluster) {
   for (std::size_t i = 0; i < failovers_.size(); ++i) {
     ClientFailover& f = failovers_[i];
-    if (f.completed || !(epoch > f.old_epoch)) continue;
+    if (f.completed || !(other_cluster || epoch > f.old_epoch)) continue;
     auto it = waiting_[i].find(client);
     if (it == waiting_[i].end() || !it->second) continue;
     it->second = false;

@@ -63,6 +63,12 @@ class ClientViewCheck {
   // fresh room. Scores are compared anew from the first state that shows a different room or
   // score; states repeating the score a surviving copy still shows do not make it newer.
   void forget_scores() { forgotten_ = true; }
+  // The client chose a cluster rebuilt from empty disks (another identity): its epochs and
+  // room ids start again, so order and scores are checked afresh from its first state.
+  void new_cluster() {
+    any_ = false;
+    room_ = 0;
+  }
   // When the score now shown was first shown (or the room first seen).
   TimeUs score_shown_at() const { return score_at_; }
   // The room and score now shown.
@@ -112,7 +118,9 @@ class ClientFailoverTracker {
   void on_fault(TimeUs now, int server, std::string what, const Epoch& old_epoch,
                 const std::vector<int>& seated);
   // Client `client` accepted a state from `epoch`.
-  void on_state(TimeUs now, int client, const Epoch& epoch);
+  // `other_cluster`: the state is the first from a cluster rebuilt from empty disks, whose
+  // epochs start again; it re-homes the client whatever its epoch.
+  void on_state(TimeUs now, int client, const Epoch& epoch, bool other_cluster = false);
   // Client `client` finished its match (or was otherwise no longer seated).
   void on_unseated(TimeUs now, int client);
 

@@ -89,6 +89,7 @@ void write_json_report(const RunResult& r, std::ostream& out) {
   for (const MatchSummary& m : f.matches) {
     w.begin_object();
     w.field("room", static_cast<std::uint64_t>(m.room));
+    if (m.cluster > 0) w.field("cluster", m.cluster);
     w.field("left_client", m.players[0]);
     w.field("right_client", m.players[1]);
     w.field("finished", m.finished);

@@ -98,7 +98,9 @@ void write_matches(const RunResult& r, std::ostream& out) {
       const HostSummary& h = r.hosts[static_cast<std::size_t>(r.servers + c - 1)];
       return h.name + " (skill " + std::to_string(h.skill_percent) + ")";
     };
-    out << "  room " << m.room << ": " << player(0) << " vs " << player(1) << "  " << m.score.str();
+    out << "  room " << m.room;
+    if (m.cluster > 0) out << " (rebuilt cluster " << m.cluster << ")";
+    out << ": " << player(0) << " vs " << player(1) << "  " << m.score.str();
     if (m.finished) {
       out << "  winner: " << player(m.winner_slot) << " at "
           << fmt("%.3f s", static_cast<double>(m.finished_at_us) / 1e6) << "\n";

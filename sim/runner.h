@@ -130,6 +130,9 @@ struct TraceRecord {
 // One room as its players saw it.
 struct MatchSummary {
   std::uint32_t room = 0;
+  // 0: the cluster the run began with; n: the nth cluster rebuilt from empty disks (its room
+  // ids start again), as its players counted.
+  std::uint64_t cluster = 0;
   int players[2] = {0, 0};  // Client numbers per slot; 0 while empty.
   bool finished = false;    // Both players saw the same game-over state.
   pong::Score score;        // Final (or last shown) score.

@@ -165,6 +165,7 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
   }
   Candidate c;
   c.epoch = h.epoch;
+  c.identity = m.identity_or_none();
   if (m.role == static_cast<std::uint8_t>(wire::Role::kLeader)) {
     // Only the leader an epoch names may speak for it.
     if (h.epoch.is_none() || h.epoch.leader != h.sender || m.client.is_unset() ||
@@ -183,23 +184,33 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
   }
   // A leader older than the last one we saw a state from could only send states we must
   // reject. (Older than the one we chose is fine: that one may never serve us, e.g. a leader
-  // cut off from the other servers.)
+  // cut off from the other servers.) A cluster of another identity was rebuilt from empty
+  // disks, and its epochs start again: ours say nothing about it.
+  const bool other = other_cluster(c.identity);
   if (c.epoch < shown_epoch()) {
-    ++stats_.responses_ignored;
-    return;
+    if (!other) {
+      ++stats_.responses_ignored;
+      return;
+    }
+    c.rebuilt = true;
   }
+  if (!other && cluster_.is_none()) cluster_ = c.identity;
   if (phase_ == ClientPhase::kJoining) {
     // A late answer naming a newer leader than the one we chose: switch to it at once.
-    if (c.epoch > leader_epoch_) {
+    if (!c.rebuilt && c.epoch > leader_epoch_) {
       leader_epoch_ = c.epoch;
       leader_client_ = c.client;
       send_join(now);
     }
     return;
   }
-  // The highest epoch wins; at equal epochs the leader's own answer beats a follower's hint.
-  const bool better = !best_ || c.epoch > best_->epoch ||
-                      (c.epoch == best_->epoch && c.from_leader && !best_->from_leader);
+  // A leader our epochs allow beats a rebuilt cluster (a server that kept its disk still
+  // speaks for ours); then the highest epoch wins, and at equal epochs the leader's own
+  // answer beats a follower's hint.
+  const bool better = !best_ || (best_->rebuilt && !c.rebuilt) ||
+                      (best_->rebuilt == c.rebuilt &&
+                       (c.epoch > best_->epoch ||
+                        (c.epoch == best_->epoch && c.from_leader && !best_->from_leader)));
   if (better) best_ = c;
   if (choose_at_us_ == 0) choose_at_us_ = now + config_.discovery_window_us;
 }
@@ -327,6 +338,15 @@ void ClientNode::rediscover(TimeUs now) {
 }
 
 void ClientNode::choose_leader(TimeUs now) {
+  if (best_->rebuilt) {
+    // A cluster rebuilt from empty disks: our room and scores are not in it, and its epochs
+    // start again. Show its states from scratch (the last state stays on screen until then).
+    ++stats_.clusters_changed;
+    shown_position_ = StatePosition{};
+    score_baseline_valid_ = false;
+    left_room_ = 0;  // Its room ids are its own.
+  }
+  if (!best_->identity.is_none()) cluster_ = best_->identity;
   leader_epoch_ = best_->epoch;
   leader_client_ = best_->client;
   best_.reset();

@@ -78,6 +78,7 @@ struct ClientStats {
   std::uint64_t states_not_leader = 0;  // Sender is not the leader its header epoch names.
   std::uint64_t rehomes = 0;            // Accepted a state from a newer epoch than the last.
   std::uint64_t rediscoveries = 0;      // Silence timeouts that sent us back to discovery.
+  std::uint64_t clusters_changed = 0;   // Chose a rebuilt cluster (see Candidate::rebuilt).
   std::uint64_t boards_accepted = 0;    // Leaderboards of our finished matches.
   std::uint64_t boards_ignored = 0;     // Not from a leader, not our room, or not newer.
 };
@@ -117,6 +118,8 @@ class ClientNode final : public Node {
   // The leader we talk to: its epoch (epoch.leader is its id) and client endpoint. The epoch
   // is none before the first choice; both persist through rediscovery until replaced.
   const Epoch& leader_epoch() const { return leader_epoch_; }
+  // The identity of the cluster whose states we show (none until a server told us).
+  const Epoch& cluster() const { return cluster_; }
   NodeId leader() const { return leader_epoch_.leader; }
   Endpoint leader_client() const { return leader_client_; }
 
@@ -149,7 +152,16 @@ class ClientNode final : public Node {
     Epoch epoch;
     Endpoint client;
     bool from_leader = false;  // The leader answered itself (beats a follower's hint).
+    Epoch identity;            // The cluster's, as the server answering knows it.
+    // Older than what we showed, but of another cluster identity: a cluster rebuilt from
+    // empty disks, whose epochs started again.
+    bool rebuilt = false;
   };
+  // A cluster with another identity than ours: rebuilt from empty disks (its epochs start
+  // again), or another cluster on the LAN.
+  bool other_cluster(const Epoch& identity) const {
+    return !cluster_.is_none() && !identity.is_none() && identity != cluster_;
+  }
 
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::DiscoverResponse& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
@@ -200,6 +212,7 @@ class ClientNode final : public Node {
 
   Epoch leader_epoch_;
   Endpoint leader_client_;
+  Epoch cluster_;  // The identity of the cluster whose states we show; none until learned.
   TimeUs next_join_us_ = 0;
   // Start of the current silence window: the later of the last accepted state and the
   // moment we (re)started joining.

@@ -14,6 +14,14 @@ void ServerNode::handle(TimeUs, Endpoint, const wire::Header&, const wire::Disco
   reply.role = static_cast<std::uint8_t>(role());
   reply.control = config_.endpoints.control;
   reply.client = config_.endpoints.client;
+  // For clients (servers do not use it). A leader names the identity only once it serves: a
+  // leader alone on a minority side (its state never replicated) must not look to clients
+  // like a rebuilt cluster.
+  if (!asker_is_server && (!is_leader() || replica_.hosting())) {
+    if (Epoch identity = replica_.services().identity(); !identity.is_none()) {
+      reply.identity.push_back(identity);
+    }
+  }
   if (is_leader()) {
     reply.leader_client = config_.endpoints.client;
   } else if (has_leader()) {

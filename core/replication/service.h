@@ -81,6 +81,10 @@ class Service {
   virtual bool load_snapshot(std::span<const std::uint8_t> bytes) = 0;
   // Equal digests mean equal states (up to hash collisions).
   virtual std::uint64_t digest() const = 0;
+  // The epoch that founded this replicated state: the cluster's identity, the same on every
+  // replica for ever; none if the service keeps none (or has not ordered it yet). Clients
+  // use it to tell a cluster rebuilt from empty disks from a stale leader.
+  virtual Epoch identity() const { return {}; }
 
   // --- Durability (core/common/durable.h); a service without durable state keeps these ---
   // Whether `entry` must be on disk before it is acknowledged, and so before its effects are

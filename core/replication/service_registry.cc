@@ -173,4 +173,11 @@ std::uint64_t ServiceRegistry::digest() const {
   return hash;
 }
 
+Epoch ServiceRegistry::identity() const {
+  for (const auto& [id, service] : services_) {
+    if (Epoch identity = service->identity(); !identity.is_none()) return identity;
+  }
+  return {};
+}
+
 }  // namespace dp

@@ -27,6 +27,8 @@ class ServiceRegistry {
   void save_snapshot(std::vector<std::uint8_t>& out) const;
   bool load_snapshot(std::span<const std::uint8_t> bytes);
   std::uint64_t digest() const;
+  // The first identity a service keeps (see Service::identity), or none.
+  Epoch identity() const;
 
   // Durability, by the entry's service (see Service). Records carry the service's id.
   bool durable(const wire::EntryView& entry) const;

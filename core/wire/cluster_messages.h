@@ -39,9 +39,15 @@ struct DiscoverResponse {
   Endpoint control;
   Endpoint client;
   Endpoint leader_client;  // Client endpoint of the known leader; unset if none.
+  // To clients: the cluster's identity (the epoch that founded its replicated state), absent
+  // if not known yet. A client that finds another identity than its cluster's knows the
+  // cluster was rebuilt from empty disks, whose epochs start again from 1. (One byte when
+  // absent: servers asking each other do not pay for it.)
+  FixedVec<Epoch, 1> identity;
+  Epoch identity_or_none() const { return identity.empty() ? Epoch{} : identity[0]; }
   template <class A>
   void serialize(A& ar) {
-    ar(role, control, client, leader_client);
+    ar(role, control, client, leader_client, identity);
   }
   bool valid() const { return role <= kMaxRoleValue; }
 };

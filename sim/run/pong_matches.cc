@@ -66,14 +66,16 @@ void PongMatches::on_state_shown(HostIndex h, const NodeEvent& e, std::uint32_t 
                                  pong::Score score) {
   const int n = run_.client_number(h);
   const ClientNode* c = run_.client(h);
-  RoomTrack& r = rooms_[room];
+  const RoomKey key = key_of(c, room);
+  RoomTrack& r = rooms_[key];
   r.summary.room = room;
+  r.summary.cluster = key.first;
   ClientTrack& t = clients_[static_cast<std::size_t>(n - 1)];
   const bool seated = c != nullptr && c->shown() != nullptr && c->shown()->your_slot <= 1;
   // Two leaders during a split brain can both open a "room 1"; the seat a client shows last
   // is the one it plays in.
-  if (seated && t.room == room) r.summary.players[c->shown()->your_slot] = n;
-  if (t.room != room && seated) {
+  if (seated && t.room == key) r.summary.players[c->shown()->your_slot] = n;
+  if (t.room != key && seated) {
     // A client re-seated by a new leader (its old room was lost with the old leader's state)
     // no longer plays in the old room; one that finished it and plays again still did.
     if (auto old = rooms_.find(t.room); old != rooms_.end()) {
@@ -83,7 +85,7 @@ void PongMatches::on_state_shown(HostIndex h, const NodeEvent& e, std::uint32_t 
         }
       }
     }
-    t.room = room;
+    t.room = key;
     const std::uint8_t slot = c->shown()->your_slot;
     const bool opened = r.summary.players[0] == 0 && r.summary.players[1] == 0;
     r.summary.players[slot] = n;
@@ -119,13 +121,18 @@ void PongMatches::client_step(TimeUs now, HostIndex h) {
   if (c->states_accepted() != t.states_seen && c->shown() != nullptr) {
     t.states_seen = c->states_accepted();
     const wire::RoomState& st = *c->shown();
+    const bool other_cluster = c->stats().clusters_changed != t.clusters_seen;
+    if (other_cluster) {
+      t.clusters_seen = c->stats().clusters_changed;
+      t.view.new_cluster();
+    }
     t.view.on_state(now, c->shown_position(), st.room, pong::Score{st.score_left, st.score_right});
     if (!t.view.order_passed())
       invariants_.violate(Invariant::kClientOrder, *t.view.order_violation());
     if (!t.view.score_passed())
       invariants_.violate(Invariant::kClientScore, *t.view.score_violation());
     const std::size_t done_before = completed_client_failovers();
-    client_failovers_.on_state(now, n, c->shown_position().epoch);
+    client_failovers_.on_state(now, n, c->shown_position().epoch, other_cluster);
     report_completed_failovers(done_before, c->shown_position().epoch);
   }
   const bool done = c->phase() == ClientPhase::kFinished || c->phase() == ClientPhase::kLeft;
@@ -139,7 +146,8 @@ void PongMatches::client_step(TimeUs now, HostIndex h) {
 }
 
 void PongMatches::report_game_over(TimeUs now, int client, const FinalResult& f) {
-  RoomTrack& r = rooms_[f.room];
+  const ClientNode* c = run_.client(run_.servers() + static_cast<HostIndex>(client - 1));
+  RoomTrack& r = rooms_[key_of(c, f.room)];
   for (int slot = 0; slot < 2; ++slot) {
     if (r.summary.players[slot] == client) r.results[slot] = f;
   }
@@ -272,7 +280,9 @@ void PongMatches::finish() {
       if (m.players[slot] == 0 || results[slot]) continue;
       const ClientNode* c =
           run_.client(run_.servers() + static_cast<HostIndex>(m.players[slot] - 1));
-      if (c != nullptr && c->result() && c->result()->room == id) results[slot] = c->result();
+      if (c != nullptr && c->result() && key_of(c, c->result()->room) == id) {
+        results[slot] = c->result();
+      }
     }
     if (results[0] && results[1] && results[0]->winner_slot == results[1]->winner_slot &&
         results[0]->score_left == results[1]->score_left &&

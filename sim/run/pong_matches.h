@@ -36,11 +36,18 @@ class PongMatches final : public SimObserver {
   }
 
  private:
+  // By (the client's count of rebuilt clusters, room id): a cluster rebuilt from empty disks
+  // numbers its rooms from 1 again.
+  using RoomKey = std::pair<std::uint64_t, std::uint32_t>;
+  static RoomKey key_of(const ClientNode* c, std::uint32_t room) {
+    return {c != nullptr ? c->stats().clusters_changed : 0, room};
+  }
   struct ClientTrack {
     explicit ClientTrack(std::string name) : view(std::move(name)) {}
     ClientViewCheck view;
     std::uint64_t states_seen = 0;
-    std::uint32_t room = 0;
+    std::uint64_t clusters_seen = 0;  // The client's count of cluster identity changes.
+    RoomKey room{0, 0};
     int matches_seen = 0;  // Game overs this client reached (bots may rematch).
     TimeUs started_us = 0;
     std::uint64_t rx_bytes = 0;
@@ -68,7 +75,7 @@ class PongMatches final : public SimObserver {
   InvariantObserver& invariants_;
   bool detailed_ = true;
   std::vector<ClientTrack> clients_;  // By client number - 1.
-  std::map<std::uint32_t, RoomTrack> rooms_;
+  std::map<RoomKey, RoomTrack> rooms_;
   bool total_outage_ = false;         // Enough disks were lost since a score was shown.
   std::vector<TimeUs> last_loss_us_;  // By server: its last disk loss; -1 until one.
   // When a leader last scored each (room, score): every copy of the point was made after

@@ -291,6 +291,45 @@ TEST_F(ClientNodeTest, ANewerLeaderThatNeverServesDoesNotHideAnOlderOneThatDoes)
   EXPECT_EQ(node_.phase(), ClientPhase::kSeated);
 }
 
+TEST_F(ClientNodeTest, AClusterRebuiltFromEmptyDisksIsJoinedThoughItsEpochsStartAgain) {
+  // Every disk of the cluster was lost: the servers came back with term 1 and a new identity.
+  // The client must not wait for ever for an epoch newer than the 3 it saw.
+  const Epoch ours{1, kS2};
+  const Epoch rebuilt{1, kS1};
+  const Epoch rebuilt_leader{1, kS1};
+  auto answer = [&](Endpoint client, const Epoch& identity) {
+    wire::DiscoverResponse r;
+    r.role = static_cast<std::uint8_t>(wire::Role::kLeader);
+    r.client = client;
+    r.leader_client = client;
+    r.control = control_of(client);
+    r.identity.push_back(identity);
+    return r;
+  };
+  node_.start(0);
+  deliver(1 * kMs, kS2, kEpoch3, control_of(kS2Client), answer(kS2Client, ours));
+  tick_to(node_.next_tick_at());
+  TimeUs t = node_.next_tick_at() - 100 * kMs;
+  deliver(t, kS2, kEpoch3, kS2Client, make_state(kRoom, 10, room_phase::kPlaying));
+  ASSERT_EQ(node_.cluster(), ours);
+  tick_to(t + node_.config().silence_timeout_us + 1);
+  ASSERT_EQ(node_.phase(), ClientPhase::kDiscovering);
+  t = node_.next_tick_at() - 1;
+  // A stale leader of our own cluster with an older epoch is still refused...
+  deliver(t, kS1, Epoch{2, kS1}, control_of(kS1Client), answer(kS1Client, ours));
+  EXPECT_EQ(node_.stats().responses_ignored, 1u);
+  // ...but the rebuilt cluster, whose epoch 1 is "older", is another history: join it.
+  deliver(t, kS1, rebuilt_leader, control_of(kS1Client), answer(kS1Client, rebuilt));
+  tick_to(t + node_.config().discovery_window_us + 1);
+  ASSERT_EQ(node_.phase(), ClientPhase::kJoining);
+  EXPECT_EQ(node_.cluster(), rebuilt);
+  EXPECT_EQ(node_.stats().clusters_changed, 1u);
+  deliver(node_.next_tick_at() - 1, kS1, rebuilt_leader, kS1Client,
+          make_state(1, 3, room_phase::kWaiting));
+  EXPECT_EQ(node_.shown_position(), (StatePosition{rebuilt_leader, 3}));
+  EXPECT_EQ(node_.shown()->room, 1u);
+}
+
 TEST_F(ClientNodeTest, InputsCarryTheLastEightDirectionsNewestFirst) {
   const std::vector<std::int8_t> script = {1, -1, 0, 1, 1, -1, 0, 0, 1, -1, 7};
   std::size_t calls = 0;

@@ -157,6 +157,7 @@ void wire_corpus(const fs::path& dir) {
   dres.role = 2;
   dres.control = ep(0x7f010002, 50010);
   dres.leader_client = ep(0x7f010003, 50020);
+  dres.identity.push_back(dp::Epoch{1, dp::NodeId{3, 4}});
   write_file(dir, "discover_response", datagram(dres));
   Heartbeat hb;
   hb.role = 2;

@@ -53,6 +53,7 @@ class PongService final : public Service {
   void save_snapshot(std::vector<std::uint8_t>& out) const override;
   bool load_snapshot(std::span<const std::uint8_t> bytes) override;
   std::uint64_t digest() const override { return book_.digest(); }
+  Epoch identity() const override { return book_.identity(); }
 
   // Durable: rooms opening and closing, seats, points and results (what a player must never
   // lose); ticks and inputs stay in memory.
