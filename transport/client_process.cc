@@ -129,6 +129,7 @@ struct ClientSession::Impl {
              "why=" + why + " code=" + std::to_string(code) + " states_accepted=" +
                  std::to_string(s.states_accepted) + " rehomes=" + std::to_string(s.rehomes) +
                  " rediscoveries=" + std::to_string(s.rediscoveries) +
+                 " rebuilt_clusters=" + std::to_string(s.clusters_changed) +
                  " rejected=" + std::to_string(s.datagrams_rejected) +
                  " longest_stall_ms=" + std::to_string(node->longest_stall_us() / kUsPerMs) +
                  " score_went_backwards=" + (node->score_went_backwards() ? "yes" : "no"));
