@@ -60,6 +60,15 @@ class Processes:
                 pass
 
 
+def cannot_run(what, reason):
+    """This machine lacks `what`: skip (ctest's SKIP), except in CI, where it must run."""
+    if os.environ.get("CI", "").lower() == "true":
+        log(f"FAILED: {what} required in CI: {reason}")
+        sys.exit(1)
+    log(f"SKIPPED: no {what}: {reason}")
+    sys.exit(SKIP)
+
+
 def wait_for(predicate, timeout_s, step_s=0.05):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

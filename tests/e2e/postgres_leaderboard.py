@@ -24,7 +24,6 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -36,11 +35,7 @@ MATCH_TIMEOUT_S = 90
 
 
 def cannot_run(reason):
-    if os.environ.get("CI", "").lower() == "true":
-        e2e.log(f"FAILED: PostgreSQL is required in CI: {reason}")
-        sys.exit(1)
-    e2e.log(f"SKIPPED: {reason}")
-    sys.exit(e2e.SKIP)
+    e2e.cannot_run("PostgreSQL", reason)
 
 
 def pg_bindir():
