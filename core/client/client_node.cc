@@ -194,7 +194,7 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
     }
     c.rebuilt = true;
   }
-  if (!other && cluster_.is_none()) cluster_ = c.identity;
+  if (cluster_.is_none()) cluster_ = c.identity;
   if (phase_ == ClientPhase::kJoining) {
     // A late answer naming a newer leader than the one we chose: switch to it at once.
     if (!c.rebuilt && c.epoch > leader_epoch_) {

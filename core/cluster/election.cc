@@ -77,9 +77,10 @@ void ServerNode::lose_leader(TimeUs now, const NodeId& suspect) {
 }
 
 void ServerNode::step_down_to(TimeUs now, const Epoch& newer) {
+  // Called only with a leader (ourselves or the one we follow) that `newer` deposed.
   if (is_leader()) {
     emit(now, NodeEventKind::kSteppedDown, newer.leader, newer);
-  } else if (has_leader()) {
+  } else {
     emit(now, NodeEventKind::kSuspectLeader, epoch_.leader, epoch_);
   }
   epoch_ = newer;
