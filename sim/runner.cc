@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "core/common/assert.h"
-#include "core/services/pong/service.h"
+#include "core/services/games.h"
 #include "sim/client_host.h"
 #include "sim/run/actions.h"
 #include "sim/run/cluster_figures.h"
@@ -81,7 +81,7 @@ class Run {
     pong::PongConfig pong;
     pong.target_score = s.target_score;
     pong.forfeit_timeout_us = s.forfeit_timeout_us;
-    const ServicesFactory services = [pong] { return pong::pong_services(pong); };
+    const ServicesFactory services = [pong] { return game_services(pong); };
     for (int i = 1; i <= s.servers; ++i) {
       // The high word orders the servers (node N has the highest id); the seed picks the low
       // word, so a different seed changes every id and so every datagram.

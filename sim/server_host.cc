@@ -3,14 +3,14 @@
 #include <memory>
 
 #include "core/cluster/server_node.h"
-#include "core/services/pong/service.h"
+#include "core/services/games.h"
 
 namespace dp::sim {
 
 NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
                            const ReplicaConfig& replica, std::uint32_t cluster_size,
                            ServicesFactory services) {
-  if (!services) services = [] { return pong::pong_services({}); };
+  if (!services) services = [] { return game_services({}); };
   return [mode, timing, replica, cluster_size, services](
              const HostSpec& spec, const Disk& disk, std::uint64_t seed) -> std::unique_ptr<Node> {
     ServerConfig config;

@@ -11,6 +11,7 @@
 #include <asio.hpp>
 
 #include "core/cluster/server_node.h"
+#include "core/services/games.h"
 #include "transport/asio_udp_transport.h"
 #include "transport/logger.h"
 #include "transport/node_driver.h"
@@ -104,7 +105,7 @@ int run_server_process(const ServerSetup& setup) {
   AsioUdpTransport& transport = **opened;
 
   config.endpoints = transport.local_endpoints();
-  ServerNode node(config, pong::pong_services(setup.pong));
+  ServerNode node(config, game_services(setup.pong));
 
   // The shared leaderboard: its thread reports through the io_context (the logger is
   // single-threaded).

@@ -17,6 +17,7 @@
 #include "core/wire/cluster_messages.h"
 #include "core/wire/header.h"
 #include "core/wire/pong_messages.h"
+#include "core/wire/race_messages.h"
 #include "core/wire/replication_messages.h"
 
 namespace dp::wire {
@@ -49,10 +50,12 @@ using ReplicationMessage = std::variant<Replicate, Ack, Nack, Snapshot>;
 using ServerMessage = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
                                    Coordinator, Resign, Replicate, Ack, Nack, Snapshot>;
 using PongMessage = std::variant<Join, Input, Leave, RoomState, LeaderboardState>;
+using RaceMessage = std::variant<RaceJoin, RaceInput, RaceLeave, RaceState, RaceBoardState>;
 // Every message this version ships (tests, fuzzers and tools decode into it).
-using Message = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
-                             Coordinator, Resign, Replicate, Ack, Nack, Snapshot, Join, Input,
-                             RoomState, Leave, LeaderboardState>;
+using Message =
+    std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
+                 Resign, Replicate, Ack, Nack, Snapshot, Join, Input, RoomState, Leave,
+                 LeaderboardState, RaceJoin, RaceInput, RaceState, RaceLeave, RaceBoardState>;
 
 // Encodes `body` with the given sender and epoch into `out`; returns the datagram size.
 template <class Msg>

@@ -38,6 +38,16 @@ const char* name_or_null(std::uint8_t type) {
       return "leave";
     case MsgType::kLeaderboardState:
       return "leaderboard-state";
+    case MsgType::kRaceJoin:
+      return "race-join";
+    case MsgType::kRaceInput:
+      return "race-input";
+    case MsgType::kRaceState:
+      return "race-state";
+    case MsgType::kRaceLeave:
+      return "race-leave";
+    case MsgType::kRaceBoardState:
+      return "race-board-state";
   }
   return nullptr;
 }

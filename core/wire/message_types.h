@@ -4,8 +4,8 @@
 //   cluster       1-9      discovery (DiscoverRequest), control (the rest)
 //   replication   10-19    control
 //   service N     10N+10 .. 10N+19: requests on a server's client socket, states on a
-//                 client's socket. Service 1 is Pong (20-29); the tests' counter service
-//                 uses 9 (100-109).
+//                 client's socket. Service 1 is Pong (20-29), 2 racing (30-39); the tests' counter
+//                 service uses 9 (100-109).
 //
 // A datagram whose type is in no family is refused before its body is read, and a type that
 // does not belong on the socket it arrived on is refused too (see channel_rules.h).
@@ -39,6 +39,12 @@ enum class MsgType : std::uint8_t {
   kRoomState = 22,
   kLeave = 23,
   kLeaderboardState = 24,
+  // Service 2, racing: client traffic.
+  kRaceJoin = 30,
+  kRaceInput = 31,
+  kRaceState = 32,
+  kRaceLeave = 33,
+  kRaceBoardState = 34,
 };
 
 enum class Family : std::uint8_t { kUnknown = 0, kCluster, kReplication, kService };
@@ -67,10 +73,12 @@ constexpr std::uint8_t first_type_of(ServiceId id) {
 
 // The services this version ships (ids are part of the log's entries and of the wire).
 constexpr ServiceId kPongService = 1;
+constexpr ServiceId kRacingService = 2;
 
 static_assert(family_of(static_cast<std::uint8_t>(MsgType::kJoin)) == Family::kService &&
               service_of(static_cast<std::uint8_t>(MsgType::kJoin)) == kPongService &&
               first_type_of(kPongService) == static_cast<std::uint8_t>(MsgType::kJoin));
+static_assert(first_type_of(kRacingService) == static_cast<std::uint8_t>(MsgType::kRaceJoin));
 static_assert(service_of(first_type_of(kMaxServiceId) + kServiceTypeSpan - 1) == kMaxServiceId);
 
 // "heartbeat", "join", ...; "unknown" for a type no shipped family defines.

@@ -12,9 +12,11 @@
 
 namespace dp::wire {
 
-// Client -> leader: join a named room, or (empty name) the first open one.
-struct Join {
-  static constexpr MsgType kType = MsgType::kJoin;
+// Client -> leader: join a named room, or (empty name) the first open one. Every game's
+// family has its own Join, Input and Leave types with these bodies.
+template <MsgType T>
+struct JoinOf {
+  static constexpr MsgType kType = T;
   std::uint64_t client_id = 0;
   RoomName room_name;
   PlayerName player;  // Empty: the leader names the player after its client id.
@@ -26,13 +28,16 @@ struct Join {
     return client_id != 0 && valid_name(room_name.view()) && valid_name(player.view());
   }
 };
+using Join = JoinOf<MsgType::kJoin>;
 
 constexpr std::size_t kInputHistory = 8;
 
-// Client -> leader, every tick: the newest paddle direction first, then the previous few, so
-// one lost datagram loses no input.
-struct Input {
-  static constexpr MsgType kType = MsgType::kInput;
+// Client -> leader, every tick: the newest direction first (Pong: paddle up/down; racing:
+// steer left/right), then the previous few, so one lost datagram loses no input. A waiting
+// player sends it too: it keeps the seat alive.
+template <MsgType T>
+struct InputOf {
+  static constexpr MsgType kType = T;
   std::uint64_t client_id = 0;
   std::uint32_t room = 0;
   std::uint32_t input_seq = 0;
@@ -41,11 +46,19 @@ struct Input {
   void serialize(A& ar) {
     ar(client_id, room, input_seq, recent);
   }
-  bool valid() const;
+  bool valid() const {
+    if (client_id == 0) return false;
+    for (auto d : recent) {
+      if (d < -1 || d > 1) return false;
+    }
+    return true;
+  }
 };
+using Input = InputOf<MsgType::kInput>;
 
-struct Leave {
-  static constexpr MsgType kType = MsgType::kLeave;
+template <MsgType T>
+struct LeaveOf {
+  static constexpr MsgType kType = T;
   std::uint64_t client_id = 0;
   std::uint32_t room = 0;
   template <class A>
@@ -54,6 +67,7 @@ struct Leave {
   }
   bool valid() const { return client_id != 0; }
 };
+using Leave = LeaveOf<MsgType::kLeave>;
 
 // Leader -> client: the state of the client's room. Positions are fixed-point (1/256 px).
 // Scores and game over are shown only once replicated, so a failover never takes them back.
