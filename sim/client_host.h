@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/client/client_config.h"
 #include "sim/host.h"
 
 namespace dp::sim {
@@ -12,8 +13,8 @@ namespace dp::sim {
 // matchmaking), with a bot input policy of the given skill, playing `matches` matches one
 // after another. The policy draws from the client's own generator, which the
 // per-incarnation seed fixes, so bots are deterministic. The bot's player name is the host's
-// ("client 3").
+// ("client 3"). `game` is the game it plays (a racing bot steers with racing::bot_steering).
 NodeFactory bot_client_factory(int skill_percent, const std::string& room, int matches = 1,
-                               TimeUs rematch_after_us = 3 * kUsPerSecond);
+                               TimeUs rematch_after_us = 3 * kUsPerSecond, Game game = Game::kPong);
 
 }  // namespace dp::sim

@@ -84,6 +84,10 @@ void write_json_report(const RunResult& r, std::ostream& out) {
   w.field("client_states_accepted", f.client_states_accepted);
   w.field("client_rehomes", f.client_rehomes);
   w.field("matches_finished", f.matches_finished);
+  if (!f.races.empty()) {
+    w.field("races", static_cast<std::uint64_t>(f.races.size()));
+    w.field("races_finished", f.races_finished);
+  }
   w.key("matches");
   w.begin_array();
   for (const MatchSummary& m : f.matches) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/wire/race_messages.h"
 #include "sim/report.h"
 
 namespace dp::sim {
@@ -110,6 +111,43 @@ void write_matches(const RunResult& r, std::ostream& out) {
   }
 }
 
+// Racing rooms: the racers, their final scores and the winner.
+void write_races(const RunResult& r, std::ostream& out) {
+  const Figures& f = r.figures;
+  constexpr std::size_t kListed = 10;
+  out << "\nRaces (" << f.races_finished << " of " << f.races.size() << " racing rooms finished)\n";
+  std::size_t listed = 0;
+  for (const RaceSummary& race : f.races) {
+    if (listed++ >= kListed) {
+      out << "  ... " << f.races.size() - kListed << " more racing rooms\n";
+      break;
+    }
+    out << "  race room " << race.room;
+    if (race.cluster > 0) out << " (rebuilt cluster " << race.cluster << ")";
+    out << ":";
+    for (std::size_t i = 0; i < race.racers.size(); ++i) {
+      const HostSummary& h = r.hosts[static_cast<std::size_t>(r.servers + race.racers[i] - 1)];
+      out << (i == 0 ? " " : ", ") << h.name;
+      if (race.finished && race.slots[i] < race.scores.size()) {
+        out << " " << race.scores[race.slots[i]];
+      }
+    }
+    if (!race.finished) {
+      out << "  (not finished)\n";
+    } else if (race.winner == wire::RaceState::kDrawWinner) {
+      out << "  a draw\n";
+    } else {
+      std::string winner = "racer " + std::to_string(race.winner);
+      for (std::size_t i = 0; i < race.racers.size(); ++i) {
+        if (race.slots[i] + 1 == race.winner) {
+          winner = r.hosts[static_cast<std::size_t>(r.servers + race.racers[i] - 1)].name;
+        }
+      }
+      out << "  winner: " << winner << "\n";
+    }
+  }
+}
+
 void write_client_figures(const RunResult& r, const Namer& n, std::ostream& out) {
   const Figures& f = r.figures;
   for (const ClientFailover& fo : f.client_failovers) {
@@ -201,7 +239,8 @@ void write_text_report(const RunResult& r, std::ostream& out, bool transcript) {
   if (!r.run_error.empty()) out << "  FAIL  " << r.run_error << "\n";
 
   const Figures& f = r.figures;
-  if (f.clients > 0) write_matches(r, out);
+  if (f.clients > 0 && (!f.matches.empty() || f.races.empty())) write_matches(r, out);
+  if (!f.races.empty()) write_races(r, out);
   out << "\nFigures\n";
   if (f.clients > 0) write_client_figures(r, n, out);
   if (f.failovers.empty()) out << "  failover: no leader crashed\n";

@@ -14,6 +14,7 @@
 #include "sim/run/expectations.h"
 #include "sim/run/invariants.h"
 #include "sim/run/pong_matches.h"
+#include "sim/run/race_matches.h"
 #include "sim/run/run_context.h"
 #include "sim/run/timeline_observer.h"
 #include "sim/server_host.h"
@@ -29,13 +30,14 @@ class Run {
         cluster_(run_),
         timeline_(run_),
         matches_(run_, invariants_),
+        races_(run_, invariants_),
         actions_(run_, cluster_, matches_),
         expectations_(run_, cluster_, invariants_) {}
 
   RunResult run() {
     add_hosts();
-    for (SimObserver* o : std::initializer_list<SimObserver*>{&digest_, &invariants_, &cluster_,
-                                                              &timeline_, &matches_, &actions_}) {
+    for (SimObserver* o : std::initializer_list<SimObserver*>{
+             &digest_, &invariants_, &cluster_, &timeline_, &matches_, &races_, &actions_}) {
       run_.sim.add_observer(o);
     }
     schedule_sample(kSampleIntervalUs);
@@ -102,9 +104,9 @@ class Run {
       const NodeId id{0, client_rng.next_u64() | 1u};
       const int skill = static_cast<int>(client_rng.range(spec.skill_min, spec.skill_max));
       const TimeUs start = spec.start_us + client_rng.range(0, spec.start_spread_us);
-      const HostIndex h =
-          sim.add_host(client_host_spec(n, id),
-                       bot_client_factory(skill, spec.room, spec.matches, spec.rematch_after_us));
+      const HostIndex h = sim.add_host(
+          client_host_spec(n, id),
+          bot_client_factory(skill, spec.room, spec.matches, spec.rematch_after_us, spec.game));
       run_.result.hosts.push_back({"client " + std::to_string(n), id, skill, {}});
       sim.schedule_start(h, start);
     }
@@ -124,6 +126,7 @@ class Run {
     invariants_.sample_replicas(run_.sim.now());
     run_.result.figures.replica_positions_compared = invariants_.positions_compared();
     matches_.finish();
+    races_.finish();
     cluster_.finish(wall_seconds);
     expectations_.finish();
     RunResult& r = run_.result;
@@ -140,6 +143,7 @@ class Run {
   ClusterFigures cluster_;
   TimelineObserver timeline_;
   PongMatches matches_;
+  RaceMatches races_;
   ScenarioActions actions_;
   Expectations expectations_;
 };

@@ -140,6 +140,18 @@ struct MatchSummary {
   TimeUs finished_at_us = 0;
 };
 
+// One racing room as its racers saw it.
+struct RaceSummary {
+  std::uint32_t room = 0;
+  std::uint64_t cluster = 0;
+  std::vector<int> racers;            // Client numbers, by slot order of seating.
+  std::vector<std::uint16_t> scores;  // Final scores, by slot (when finished).
+  std::vector<std::uint8_t> slots;    // Each racer's slot.
+  std::uint8_t winner = 0;            // As on the wire: slot + 1, 5 for a draw.
+  bool finished = false;              // Every racer saw the same committed result.
+  TimeUs finished_at_us = 0;
+};
+
 struct Figures {
   std::vector<Failover> failovers;
   std::optional<TimeUs> max_failover_us;  // Over completed failovers.
@@ -165,6 +177,8 @@ struct Figures {
   std::uint64_t replica_positions_compared = 0;
   std::vector<MatchSummary> matches;  // Rooms some client was seated in, by room id.
   int matches_finished = 0;
+  std::vector<RaceSummary> races;  // Racing rooms some racer was seated in.
+  int races_finished = 0;
   std::map<std::string, std::uint64_t> messages_by_type;  // Sent, by message type name.
   std::uint64_t datagrams_sent = 0;
   std::uint64_t deliveries = 0;

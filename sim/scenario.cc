@@ -63,6 +63,9 @@ std::string Expectation::describe() const {
     case ExpectKind::kEveryMatchFinishes:
       return "every match finishes with exactly one winner (at least " + std::to_string(count) +
              " match" + (count == 1 ? "" : "es") + ")";
+    case ExpectKind::kEveryRaceFinishes:
+      return "every race finishes with one result seen by all its racers (at least " +
+             std::to_string(count) + " race" + (count == 1 ? "" : "s") + ")";
     case ExpectKind::kMaxClientFailover:
       return "every client sees the new leader within " + std::to_string(max_us / kUsPerMs) +
              " ms of a leader fault";

@@ -28,11 +28,15 @@
 //     start_spread_ms = 100  bots start at seeded times in [start_ms, start_ms + spread]
 //     matches = 1            matches each bot plays, one after another
 //     rematch_after_ms = 3000  how long a bot waits after a game over before the next
-//   [[client]]               any number (with [clients], at most kMaxScenarioClients in all);
-//                            one bot each, numbered after the [clients] bots
+//     game = "pong"          "pong" (default) | "racing": the game the bots play
+//   [racers]                 optional; racing bots (racing::bot_steering), the keys of
+//                            [clients]; numbered after the [clients] bots
+//   [[client]]               any number (with [clients] and [racers], at most
+//                            kMaxScenarioClients in all); one bot each, numbered after them
 //     skill_percent = 70     required
 //     room = ""              optional, as above
 //     start_ms = 500         optional (default 500)
+//     game = "pong"          optional, as above
 //   [network]                optional; every key optional
 //     latency_min_us = 200, latency_max_us = 800, jitter_us = 0, reorder_delay_us = 0
 //     loss_percent = 0, duplicate_percent = 0, reorder_percent = 0   (0..100, may be fractional)
@@ -83,6 +87,9 @@
 //          | "max-stall"         max_ms      no client's longest stall exceeds max_ms
 //          | "snapshot-installed" node, after_ms (default 0)
 //                                    node installed a leader snapshot at or after after_ms
+//          | "every-race-finishes"  min_races = 1 (default)
+//                                    every racing room that got two racers reaches its
+//                                    result, the same at every racer, by the end
 //          | "results-on-disk"   count, node (default: every live server), at_ms (default:
 //                                    the end) the disk holds at least count match results
 //
@@ -93,6 +100,7 @@
 #include <string>
 #include <vector>
 
+#include "core/client/client_config.h"
 #include "core/cluster/config.h"
 #include "core/common/result.h"
 #include "core/common/types.h"
@@ -166,6 +174,7 @@ enum class ExpectKind : std::uint8_t {
   kMaxStall,
   kSnapshotInstalled,
   kResultsOnDisk,
+  kEveryRaceFinishes,
 };
 
 struct Expectation {
@@ -184,6 +193,7 @@ struct Expectation {
 // One bot player. The runner draws its skill from [skill_min, skill_max] and its start time
 // from [start_us, start_us + start_spread_us] with the run's seeded generator.
 struct ClientSpec {
+  Game game = Game::kPong;
   int skill_min = 70;
   int skill_max = 70;
   std::string room;  // Empty: matchmaking.

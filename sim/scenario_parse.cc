@@ -366,6 +366,10 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
     r.only_keys({"kind", "min_matches"});
     e.kind = ExpectKind::kEveryMatchFinishes;
     e.count = r.integer("min_matches", false, 0, kMaxScenarioClients / 2).value_or(1);
+  } else if (kind == "every-race-finishes") {
+    r.only_keys({"kind", "min_races"});
+    e.kind = ExpectKind::kEveryRaceFinishes;
+    e.count = r.integer("min_races", false, 0, kMaxScenarioClients / 2).value_or(1);
   } else if (kind == "max-client-failover" || kind == "max-stall") {
     r.only_keys({"kind", "max_ms"});
     e.kind = kind == "max-stall" ? ExpectKind::kMaxStall : ExpectKind::kMaxClientFailover;
@@ -384,7 +388,7 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
   } else {
     r.fail("kind", "unknown expectation kind '" + kind +
                        "' (expected one-leader, leader-is, no-leader-change, max-elections, "
-                       "max-failover, epochs-monotonic, every-match-finishes, "
+                       "max-failover, epochs-monotonic, every-match-finishes, every-race-finishes, "
                        "max-client-failover, max-stall, snapshot-installed or "
                        "results-on-disk)");
   }
@@ -398,39 +402,60 @@ void read_rematches(const TableReader& r, ClientSpec& spec, std::int64_t duratio
   }
 }
 
-// [clients] and [[client]]: the bots.
+Game read_game(const TableReader& r, Game fallback) {
+  const auto game = r.string("game", false);
+  if (!game) return fallback;
+  if (*game == "pong") return Game::kPong;
+  if (*game == "racing") return Game::kRacing;
+  r.fail("game", "unknown game \"" + *game + "\" (expected \"pong\" or \"racing\")");
+}
+
+// [clients] or [racers]: a group of bots alike but for their skill and start time.
+void read_client_group(const toml::table& root, const char* section, Game game, int max_clients,
+                       Scenario& s) {
+  const std::int64_t duration_ms = s.duration_us / kUsPerMs;
+  const toml::node* clients = root.get(section);
+  if (clients == nullptr) return;
+  const std::string name(section);
+  TableReader r(as_table(*clients, section), section, line_of(*clients));
+  r.only_keys({"count", "skill_percent", "skill_min", "skill_max", "room", "start_ms",
+               "start_spread_ms", "matches", "rematch_after_ms", "game"});
+  const int room_left = max_clients - static_cast<int>(s.clients.size());
+  const auto count = static_cast<int>(*r.integer("count", true, 0, room_left));
+  ClientSpec spec;
+  spec.game = read_game(r, game);
+  if (r.has("skill_percent")) {
+    if (r.has("skill_min") || r.has("skill_max")) {
+      r.fail("skill_min",
+             "give either " + name + ".skill_percent or " + name + ".skill_min/skill_max");
+    }
+    spec.skill_min = spec.skill_max = static_cast<int>(*r.integer("skill_percent", true, 0, 100));
+  } else if (r.has("skill_min") || r.has("skill_max")) {
+    spec.skill_min = static_cast<int>(*r.integer("skill_min", true, 0, 100));
+    spec.skill_max = static_cast<int>(*r.integer("skill_max", true, 0, 100));
+    if (spec.skill_min > spec.skill_max) {
+      r.fail("skill_min", name + ".skill_min is larger than " + name + ".skill_max");
+    }
+  }
+  if (auto room = r.string("room", false)) spec.room = *room;
+  if (auto v = r.integer("start_ms", false, 0, duration_ms)) spec.start_us = *v * kUsPerMs;
+  if (auto v = r.integer("start_spread_ms", false, 0, duration_ms)) {
+    spec.start_spread_us = *v * kUsPerMs;
+  }
+  read_rematches(r, spec, duration_ms);
+  s.clients.insert(s.clients.end(), static_cast<std::size_t>(count), spec);
+}
+
+// [clients], [racers] and [[client]]: the bots, numbered in that order.
 void read_clients(const toml::table& root, Scenario& s) {
   const std::int64_t duration_ms = s.duration_us / kUsPerMs;
   const int max_clients = std::min(kMaxScenarioClients, static_cast<int>(kMaxHosts) - s.servers);
-  if (const toml::node* clients = root.get("clients")) {
-    TableReader r(as_table(*clients, "clients"), "clients", line_of(*clients));
-    r.only_keys({"count", "skill_percent", "skill_min", "skill_max", "room", "start_ms",
-                 "start_spread_ms", "matches", "rematch_after_ms"});
-    const auto count = static_cast<int>(*r.integer("count", true, 0, max_clients));
-    ClientSpec spec;
-    if (r.has("skill_percent")) {
-      if (r.has("skill_min") || r.has("skill_max")) {
-        r.fail("skill_min", "give either clients.skill_percent or clients.skill_min/skill_max");
-      }
-      spec.skill_min = spec.skill_max = static_cast<int>(*r.integer("skill_percent", true, 0, 100));
-    } else if (r.has("skill_min") || r.has("skill_max")) {
-      spec.skill_min = static_cast<int>(*r.integer("skill_min", true, 0, 100));
-      spec.skill_max = static_cast<int>(*r.integer("skill_max", true, 0, 100));
-      if (spec.skill_min > spec.skill_max) {
-        r.fail("skill_min", "clients.skill_min is larger than clients.skill_max");
-      }
-    }
-    if (auto room = r.string("room", false)) spec.room = *room;
-    if (auto v = r.integer("start_ms", false, 0, duration_ms)) spec.start_us = *v * kUsPerMs;
-    if (auto v = r.integer("start_spread_ms", false, 0, duration_ms)) {
-      spec.start_spread_us = *v * kUsPerMs;
-    }
-    read_rematches(r, spec, duration_ms);
-    s.clients.assign(static_cast<std::size_t>(count), spec);
-  }
+  read_client_group(root, "clients", Game::kPong, max_clients, s);
+  read_client_group(root, "racers", Game::kRacing, max_clients, s);
   for_each_table(root, "client", static_cast<std::size_t>(max_clients), [&](const TableReader& r) {
-    r.only_keys({"skill_percent", "room", "start_ms", "matches", "rematch_after_ms"});
+    r.only_keys({"skill_percent", "room", "start_ms", "matches", "rematch_after_ms", "game"});
     ClientSpec spec;
+    spec.game = read_game(r, Game::kPong);
     spec.skill_min = spec.skill_max = static_cast<int>(*r.integer("skill_percent", true, 0, 100));
     if (auto room = r.string("room", false)) spec.room = *room;
     if (auto v = r.integer("start_ms", false, 0, duration_ms)) spec.start_us = *v * kUsPerMs;
@@ -447,8 +472,8 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   Scenario s;
   s.file = file;
   TableReader top(root, "", 1);
-  top.only_keys({"title", "seed", "duration_ms", "cluster", "network", "clients", "client", "event",
-                 "expect"});
+  top.only_keys({"title", "seed", "duration_ms", "cluster", "network", "clients", "racers",
+                 "client", "event", "expect"});
   s.title = *top.string("title", true);
   s.seed = static_cast<std::uint64_t>(
       *top.integer("seed", true, 0, std::numeric_limits<std::int64_t>::max()));

@@ -9,7 +9,12 @@
 
 namespace dp {
 
+// The game a client plays: which service's messages it sends and which states it shows.
+enum class Game : std::uint8_t { kPong = 0, kRacing = 1 };
+const char* game_name(Game game);
+
 struct ClientConfig {
+  Game game = Game::kPong;
   // Names the player's seat across re-homes; a new leader recognises a Join that carries a
   // seated client_id as a re-attach. 0 means "draw one from the node's generator".
   std::uint64_t client_id = 0;
@@ -35,6 +40,11 @@ struct ClientConfig {
   // After the first usable DiscoverResponse of a round, how long to keep listening for
   // better ones (a higher epoch) before choosing. On a LAN every server answers well within it.
   TimeUs discovery_window_us = 20 * kUsPerMs;
+  // While seated in a room that waits for an opponent there is no input to send, but the
+  // leader makes a seated player who says nothing for its forfeit timeout (5 s by default)
+  // leave. So a waiting client sends an Input (direction 0) this often: waiting lasts until
+  // the player leaves, and a waiting client that crashed is still dropped after the timeout.
+  TimeUs keepalive_interval_us = 250 * kUsPerMs;
   // Period of Join retries until a RoomState for this client arrives.
   TimeUs join_retry_us = 250 * kUsPerMs;
   // With no accepted state for this long while joining or seated, rediscover the cluster.

@@ -19,6 +19,8 @@ pong::Score score_of(const wire::RoomState& state) {
 
 }  // namespace
 
+const char* game_name(Game game) { return game == Game::kRacing ? "racing" : "pong"; }
+
 const char* client_phase_name(ClientPhase phase) {
   switch (phase) {
     case ClientPhase::kDiscovering:
@@ -81,7 +83,12 @@ void ClientNode::on_tick(TimeUs now) {
         rediscover(now);
         return;
       }
-      if (now >= next_input_us_ && match_running()) send_input();
+      if (now >= next_input_us_ && match_running()) {
+        send_input(false);
+      } else if (now >= next_keepalive_us_ && waiting_for_opponent()) {
+        send_input(true);
+        next_keepalive_us_ = now + config_.keepalive_interval_us;
+      }
       break;
     case ClientPhase::kFinished:
       if (matches_finished_ < config_.matches &&
@@ -120,8 +127,7 @@ TimeUs ClientNode::next_tick_at() const {
 }
 
 void ClientNode::play_again(TimeUs now) {
-  if (phase_ == ClientPhase::kSeated && room_ != 0)
-    send(leader_client_, wire::Leave{client_id_, room_});
+  if (phase_ == ClientPhase::kSeated && room_ != 0) send_request(wire::Leave{client_id_, room_});
   // A fresh id: the leader treats a Join from a seated client_id as a re-attach to its old
   // room, which may still linger in game over.
   client_id_ = 0;
@@ -131,6 +137,7 @@ void ClientNode::play_again(TimeUs now) {
   room_ = 0;
   result_.reset();
   leaderboard_.reset();
+  race_board_.reset();
   score_baseline_valid_ = false;
   history_.clear();
   if (!leader_epoch_.is_none() && !leader_client_.is_unset()) {
@@ -144,9 +151,7 @@ void ClientNode::play_again(TimeUs now) {
 }
 
 void ClientNode::leave(TimeUs) {
-  if (room_ != 0 && phase_ != ClientPhase::kLeft) {
-    send(leader_client_, wire::Leave{client_id_, room_});
-  }
+  if (room_ != 0 && phase_ != ClientPhase::kLeft) send_request(wire::Leave{client_id_, room_});
   phase_ = ClientPhase::kLeft;
 }
 
@@ -216,7 +221,57 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
 }
 
 void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
+                        const wire::RaceState& m) {
+  if (config_.game != Game::kRacing) {
+    ++stats_.states_other_room;
+    return;
+  }
+  // The race's common part goes through the same checks as a Pong state.
+  wire::RoomState common;
+  common.room = m.room;
+  common.seq = m.seq;
+  common.name = m.name;
+  common.phase = m.phase;
+  common.your_slot = m.your_slot;
+  common.winner = m.winner;
+  common.countdown_ticks = m.countdown_ticks;
+  common.tick = m.tick;
+  common.leader_control = m.leader_control;
+  const std::uint64_t accepted = stats_.states_accepted;
+  const std::optional<wire::RaceState> before = shown_race_;
+  handle_state(now, from, h, common);
+  if (stats_.states_accepted == accepted) return;
+  if (before && before->room == m.room && score_baseline_valid_) {
+    for (std::size_t i = 0; i < m.racers.size() && i < before->racers.size(); ++i) {
+      if (m.racers[i].score < before->racers[i].score) score_went_backwards_ = true;
+    }
+  }
+  shown_race_ = m;
+}
+
+void ClientNode::handle(TimeUs, Endpoint, const wire::Header& h, const wire::RaceBoardState& m) {
+  const bool ours = room_ != 0 && m.room == room_ && config_.game == Game::kRacing;
+  const bool newer = !race_board_ || m.result > race_board_->result;
+  if (h.epoch.is_none() || h.epoch.leader != h.sender || h.epoch < shown_epoch() || !ours ||
+      !newer) {
+    ++stats_.boards_ignored;
+    return;
+  }
+  race_board_ = m;
+  ++stats_.boards_accepted;
+}
+
+void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
                         const wire::RoomState& m) {
+  if (config_.game != Game::kPong) {
+    ++stats_.states_other_room;
+    return;
+  }
+  handle_state(now, from, h, m);
+}
+
+void ClientNode::handle_state(TimeUs now, Endpoint from, const wire::Header& h,
+                              const wire::RoomState& m) {
   // Only an epoch's own leader sends its states; anything else is forged or confused.
   if (h.epoch.is_none() || h.epoch.leader != h.sender) {
     ++stats_.states_not_leader;
@@ -243,7 +298,7 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
   // A new leader that never knew our room (it was lost with the old leader's state) seats us
   // afresh when we re-join: follow it to the new room.
   const bool reseated = room_ != 0 && m.room != room_ && phase_ == ClientPhase::kJoining &&
-                        h.epoch > shown_position_.epoch && m.your_slot <= 1 &&
+                        h.epoch > shown_position_.epoch && m.your_slot < players_per_room() &&
                         (left_room_ == 0 || m.room != left_room_);
   if (!reseated && (room_ != 0 ? m.room != room_
                                : (phase_ != ClientPhase::kJoining ||
@@ -289,7 +344,8 @@ void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,
   if (same_room && (m.score_left < shown_->score_left || m.score_right < shown_->score_right)) {
     score_went_backwards_ = true;
   }
-  if (!same_room || m.score_left != shown_->score_left || m.score_right != shown_->score_right) {
+  if (config_.game == Game::kPong &&
+      (!same_room || m.score_left != shown_->score_left || m.score_right != shown_->score_right)) {
     NodeEvent shown = node_event(now, NodeEventKind::kServiceNote, h.sender, h.epoch);
     shown.note = ServiceNote::of(pong::StateShown{m.room, score_of(m), 0});
     outbox_.emit(shown);
@@ -381,28 +437,54 @@ void ClientNode::send_join(TimeUs now) {
     join.room_name.assign(config_.room_name);
   }
   join.player.assign(config_.player_name);
-  send(leader_client_, join);
+  send_request(join);
   ++stats_.joins_sent;
   next_join_us_ = now + config_.join_retry_us;
 }
 
-void ClientNode::send_input() {
+void ClientNode::send_input(bool keepalive) {
   const std::uint8_t slot = shown_->your_slot;
-  const std::int8_t direction =
-      clamp_direction(policy_ ? policy_(*shown_, slot, policy_rng_) : std::int8_t{0});
+  std::int8_t wanted = 0;
+  if (!keepalive && config_.game == Game::kPong && policy_) {
+    wanted = policy_(*shown_, slot, policy_rng_);
+  } else if (!keepalive && config_.game == Game::kRacing && race_policy_ && shown_race_) {
+    wanted = race_policy_(*shown_race_, slot, policy_rng_);
+  }
+  const std::int8_t direction = clamp_direction(wanted);
   history_.push(direction);
   wire::Input input;
   input.client_id = client_id_;
   input.room = room_;
   input.input_seq = ++input_seq_;
   history_.copy_to(input.recent);
-  send(leader_client_, input);
+  send_request(input);
   ++stats_.inputs_sent;
 }
 
+bool ClientNode::seated_as_player() const {
+  return shown_ && room_ != 0 && shown_->room == room_ && shown_->your_slot < players_per_room();
+}
+
+template <class PongMsg>
+void ClientNode::send_request(const PongMsg& msg) {
+  if (config_.game == Game::kPong) {
+    send(leader_client_, msg);
+  } else if constexpr (std::is_same_v<PongMsg, wire::Join>) {
+    send(leader_client_, wire::RaceJoin{msg.client_id, msg.room_name, msg.player});
+  } else if constexpr (std::is_same_v<PongMsg, wire::Input>) {
+    send(leader_client_, wire::RaceInput{msg.client_id, msg.room, msg.input_seq, msg.recent});
+  } else {
+    send(leader_client_, wire::RaceLeave{msg.client_id, msg.room});
+  }
+}
+
 bool ClientNode::match_running() const {
-  return shown_ && room_ != 0 && shown_->room == room_ && !result_ && shown_->your_slot <= 1 &&
+  return seated_as_player() && !result_ &&
          (shown_->phase == room_phase::kCountdown || shown_->phase == room_phase::kPlaying);
+}
+
+bool ClientNode::waiting_for_opponent() const {
+  return seated_as_player() && !result_ && shown_->phase == room_phase::kWaiting;
 }
 
 template <class Msg>

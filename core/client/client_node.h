@@ -40,7 +40,8 @@ constexpr std::uint8_t kClosed = 4;
 enum class ClientPhase : std::uint8_t {
   kDiscovering = 0,  // Broadcasting DiscoverRequest; no leader chosen.
   kJoining = 1,      // Sending Join to the chosen leader until a state for us arrives.
-  kSeated = 2,       // In a room, showing its states; sending inputs while it runs.
+  kSeated = 2,       // In a room, showing its states; sending inputs while it runs, and a
+                     // keepalive while it waits for an opponent.
   kFinished = 3,     // The match is over (or the room closed); no more inputs.
   kLeft = 4,         // leave() was called; the node sends nothing more.
 };
@@ -90,6 +91,9 @@ class ClientNode final : public Node {
   // clamped. The SDL client reads the keyboard; the simulator plugs in pong::bot_direction.
   using InputPolicy =
       std::function<std::int8_t(const wire::RoomState& shown, std::uint8_t my_slot, Rng& rng)>;
+  // The racing client's: steering (-1 left, 0 straight, +1 right) from the race shown.
+  using RacePolicy =
+      std::function<std::int8_t(const wire::RaceState& shown, std::uint8_t my_slot, Rng& rng)>;
 
   explicit ClientNode(const ClientConfig& config);
 
@@ -101,6 +105,7 @@ class ClientNode final : public Node {
 
   // Without a policy the client sends direction 0 (it still sends, so its seat stays alive).
   void set_input_policy(InputPolicy policy) { policy_ = std::move(policy); }
+  void set_race_policy(RacePolicy policy) { race_policy_ = std::move(policy); }
 
   // Starts a new match: draws a fresh client_id (so the leader does not re-attach us to the
   // finished room), forgets the room and result, and joins again (the known leader, or by
@@ -123,8 +128,15 @@ class ClientNode final : public Node {
   NodeId leader() const { return leader_epoch_.leader; }
   Endpoint leader_client() const { return leader_client_; }
 
-  // The state on screen: the newest accepted one, or nullptr before the first.
+  // The state on screen: the newest accepted one, or nullptr before the first. A racing
+  // client's is the race's common part (room, seq, phase, slot, winner; no scores): the
+  // whole race is shown_race().
   const wire::RoomState* shown() const { return shown_ ? &*shown_ : nullptr; }
+  const wire::RaceState* shown_race() const { return shown_race_ ? &*shown_race_ : nullptr; }
+  // The racing leaderboard the leader sent when our race ended.
+  const std::optional<wire::RaceBoardState>& race_board() const { return race_board_; }
+  // Seated as a player (not a spectator) in the room shown.
+  bool seated_as_player() const;
   // Its (epoch, seq); every accepted state is strictly newer than the one before.
   const StatePosition& shown_position() const { return shown_position_; }
   std::uint64_t states_accepted() const { return stats_.states_accepted; }
@@ -166,21 +178,36 @@ class ClientNode final : public Node {
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::DiscoverResponse& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::LeaderboardState& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::RaceState& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::RaceBoardState& m);
   template <class Other>
   void handle(TimeUs, Endpoint, const wire::Header&, const Other&) {}
   // What a Pong client decodes: discovery answers and its room's states. Requests a server
   // would take (a Join looped back) decode, but nothing handles them.
-  using Message = std::variant<wire::DiscoverResponse, wire::RoomState, wire::LeaderboardState,
-                               wire::Join, wire::Input, wire::Leave>;
+  using Message =
+      std::variant<wire::DiscoverResponse, wire::RoomState, wire::LeaderboardState, wire::Join,
+                   wire::Input, wire::Leave, wire::RaceState, wire::RaceBoardState, wire::RaceJoin,
+                   wire::RaceInput, wire::RaceLeave>;
 
+  // A state's common part (a Pong state, or a race's): order, room and acceptance.
+  void handle_state(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
   void accept_state(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
+  // Seats per room of the game played: player slots are below it, spectators at or above.
+  std::uint8_t players_per_room() const { return config_.game == Game::kRacing ? 4 : 2; }
   void rediscover(TimeUs now);
   void choose_leader(TimeUs now);
   void begin_joining(TimeUs now);
   void send_discovery(TimeUs now);
+  // Join, Input and Leave in the family of the game played.
+  template <class PongMsg>
+  void send_request(const PongMsg& msg);
   void send_join(TimeUs now);
-  void send_input();
+  // Sends the policy's direction, or 0 for a keepalive (no policy draw).
+  void send_input(bool keepalive);
   bool match_running() const;
+  // Seated as a player in a room that waits for an opponent: nothing to play yet, but the
+  // leader must keep hearing from us (ClientConfig::keepalive_interval_us).
+  bool waiting_for_opponent() const;
   // The epoch of the last state we showed (none before the first).
   Epoch shown_epoch() const { return shown_ ? shown_position_.epoch : Epoch{}; }
 
@@ -195,6 +222,7 @@ class ClientNode final : public Node {
   Rng rng_;         // Client ids and discovery jitter.
   Rng policy_rng_;  // Handed to the input policy, so its draws do not shift ours.
   InputPolicy policy_;
+  RacePolicy race_policy_;
   wire::Header header_;  // Reused decode targets.
   Message message_;
   ClientStats stats_;
@@ -226,8 +254,11 @@ class ClientNode final : public Node {
   TimeUs last_state_at_us_ = 0;
   std::optional<FinalResult> result_;
   std::optional<wire::LeaderboardState> leaderboard_;
+  std::optional<wire::RaceState> shown_race_;
+  std::optional<wire::RaceBoardState> race_board_;
 
   TimeUs next_input_us_ = 0;
+  TimeUs next_keepalive_us_ = 0;  // While waiting_for_opponent(): when to send the next.
   std::uint32_t input_seq_ = 0;
   InputHistory history_;
   int matches_finished_ = 0;

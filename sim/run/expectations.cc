@@ -96,6 +96,9 @@ void Expectations::finish() {
       case ExpectKind::kEveryMatchFinishes:
         check_every_match_finishes(e, r);
         break;
+      case ExpectKind::kEveryRaceFinishes:
+        check_every_race_finishes(e, r);
+        break;
       case ExpectKind::kMaxClientFailover:
         check_client_failover(e, r);
         break;
@@ -158,6 +161,27 @@ void Expectations::check_every_match_finishes(const Expectation& e, ExpectationR
              " two-player rooms finished";
   if (unfinished_count > 0) {
     r.detail += " (" + unfinished + (unfinished_count > 3 ? "; ..." : "") + ")";
+  }
+}
+
+void Expectations::check_every_race_finishes(const Expectation& e, ExpectationResult& r) const {
+  const Figures& f = run_.result.figures;
+  int raced = 0;
+  std::string unfinished;
+  int unfinished_count = 0;
+  for (const RaceSummary& race : f.races) {
+    if (race.racers.size() < 2) continue;
+    ++raced;
+    if (race.finished) continue;
+    if (++unfinished_count <= 3) {
+      if (!unfinished.empty()) unfinished += "; ";
+      unfinished += "room " + std::to_string(race.room);
+    }
+  }
+  r.passed = unfinished_count == 0 && f.races_finished >= e.count;
+  r.detail = std::to_string(f.races_finished) + " of " + std::to_string(raced) + " races finished";
+  if (unfinished_count > 0) {
+    r.detail += " (unfinished: " + unfinished + (unfinished_count > 3 ? "; ..." : "") + ")";
   }
 }
 

@@ -26,6 +26,7 @@ class Expectations {
   void check_no_change(std::size_t i, const Expectation& e);
   void check_max_failover(const Expectation& e, ExpectationResult& r) const;
   void check_every_match_finishes(const Expectation& e, ExpectationResult& r) const;
+  void check_every_race_finishes(const Expectation& e, ExpectationResult& r) const;
   void check_client_failover(const Expectation& e, ExpectationResult& r) const;
   void check_snapshot_installed(const Expectation& e, ExpectationResult& r) const;
   void check_results_on_disk(std::size_t i, const Expectation& e);

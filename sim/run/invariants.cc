@@ -16,12 +16,16 @@ const char* invariant_description(Invariant invariant) {
       return "every client's (epoch, seq) strictly increases";
     case Invariant::kClientScore:
       return "no client's displayed score ever decreases";
+    case Invariant::kRaceTraffic:
+      return "the racers of one race see the same traffic";
   }
   return "?";
 }
 
 InvariantObserver::InvariantObserver(RunContext& run) : run_(run) {
-  const int checked = run.scenario.clients.empty() ? 4 : 6;
+  bool racers = false;
+  for (const ClientSpec& c : run.scenario.clients) racers = racers || c.game == Game::kRacing;
+  const int checked = run.scenario.clients.empty() ? 4 : (racers ? 7 : 6);
   for (int i = 0; i < checked; ++i) {
     run_.result.invariants.push_back({invariant_description(static_cast<Invariant>(i)), true, ""});
   }

@@ -11,7 +11,10 @@
 //   kAppliesCleanly      no replica applies an entry across a gap or fails to apply one;
 //   with clients (checked by the game's client views, see pong_matches.h):
 //   kClientOrder         every client's accepted (epoch, seq) strictly increases;
-//   kClientScore         no client's displayed score ever decreases.
+//   kClientScore         no client's displayed score ever decreases;
+//   with racers (see race_matches.h):
+//   kRaceTraffic         every racer of a race sees the same traffic: the traffic digest a
+//                        client shows at a race tick is the one the race's seed gives.
 #pragma once
 
 #include <map>
@@ -30,6 +33,7 @@ enum class Invariant : std::uint8_t {
   kAppliesCleanly,
   kClientOrder,
   kClientScore,
+  kRaceTraffic,
 };
 const char* invariant_description(Invariant invariant);
 

@@ -141,7 +141,8 @@ void PongMatches::client_step(TimeUs now, HostIndex h) {
     const std::size_t done_before = completed_client_failovers();
     client_failovers_.on_unseated(now, n);
     report_completed_failovers(done_before, c->shown_position().epoch);
-    if (c->result()) report_game_over(now, n, *c->result());
+    // A racer's result is the race tracker's (race_matches.h): room ids are per game.
+    if (c->result() && c->config().game == Game::kPong) report_game_over(now, n, *c->result());
   }
 }
 

@@ -109,6 +109,9 @@ void write_expectation(std::ostream& out, const Expectation& e) {
     case ExpectKind::kEveryMatchFinishes:
       out << "kind = \"every-match-finishes\"\nmin_matches = " << e.count << "\n";
       break;
+    case ExpectKind::kEveryRaceFinishes:
+      out << "kind = \"every-race-finishes\"\nmin_races = " << e.count << "\n";
+      break;
     case ExpectKind::kMaxClientFailover:
       out << "kind = \"max-client-failover\"\nmax_ms = " << whole_ms(e.max_us, "expect max")
           << "\n";
@@ -133,8 +136,8 @@ void write_expectation(std::ostream& out, const Expectation& e) {
 void write_clients(std::ostream& out, const std::vector<ClientSpec>& clients) {
   if (clients.empty()) return;
   auto same = [](const ClientSpec& a, const ClientSpec& b) {
-    return a.skill_min == b.skill_min && a.skill_max == b.skill_max && a.room == b.room &&
-           a.start_us == b.start_us && a.start_spread_us == b.start_spread_us &&
+    return a.game == b.game && a.skill_min == b.skill_min && a.skill_max == b.skill_max &&
+           a.room == b.room && a.start_us == b.start_us && a.start_spread_us == b.start_spread_us &&
            a.matches == b.matches && a.rematch_after_us == b.rematch_after_us;
   };
   auto rematches = [](std::ostream& o, const ClientSpec& spec) {
@@ -150,6 +153,10 @@ void write_clients(std::ostream& out, const std::vector<ClientSpec>& clients) {
       << "\nstart_ms = " << whole_ms(c.start_us, "client start")
       << "\nstart_spread_ms = " << whole_ms(c.start_spread_us, "client start spread") << "\n";
   rematches(out, c);
+  auto game = [](std::ostream& o, const ClientSpec& spec) {
+    if (spec.game != Game::kPong) o << "game = " << toml_quote(game_name(spec.game)) << "\n";
+  };
+  game(out, c);
   for (std::size_t i = k; i < clients.size(); ++i) {
     const ClientSpec& b = clients[i];
     if (b.skill_min != b.skill_max || b.start_spread_us != 0) {
@@ -160,6 +167,7 @@ void write_clients(std::ostream& out, const std::vector<ClientSpec>& clients) {
     out << "\n[[client]]\nskill_percent = " << b.skill_min << "\nroom = " << toml_quote(b.room)
         << "\nstart_ms = " << whole_ms(b.start_us, "client start") << "\n";
     rematches(out, b);
+    game(out, b);
   }
 }
 

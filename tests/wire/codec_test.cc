@@ -421,6 +421,11 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
       {MsgType::kRoomState, Family::kService, "room-state"},
       {MsgType::kLeave, Family::kService, "leave"},
       {MsgType::kLeaderboardState, Family::kService, "leaderboard-state"},
+      {MsgType::kRaceJoin, Family::kService, "race-join"},
+      {MsgType::kRaceInput, Family::kService, "race-input"},
+      {MsgType::kRaceState, Family::kService, "race-state"},
+      {MsgType::kRaceLeave, Family::kService, "race-leave"},
+      {MsgType::kRaceBoardState, Family::kService, "race-board-state"},
   };
   int known = 0;
   for (unsigned t = 0; t <= 255; ++t) known += is_known_msg_type(static_cast<std::uint8_t>(t));
@@ -432,7 +437,8 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
     EXPECT_STREQ(msg_type_name(t), e.name);
     EXPECT_EQ(msg_type_label(t), e.name);
     if (e.family == Family::kService) {
-      EXPECT_EQ(service_of(t), kPongService) << e.name;
+      EXPECT_EQ(service_of(t), t < first_type_of(kRacingService) ? kPongService : kRacingService)
+          << e.name;
     }
   }
   // Types in a family but not shipped, and types in none.
@@ -487,7 +493,17 @@ TEST(MessageTypes, EveryMessageOfTheVariantMatchesItsType) {
   board.room = 1;
   board.result = 1;
   check(board);
-  EXPECT_EQ(std::variant_size_v<Message>, 16u);
+  check(RaceJoin{1, {}, {}});
+  RaceInput race_input;
+  race_input.client_id = 1;
+  check(race_input);
+  check(RaceState{});
+  check(RaceLeave{1, 0});
+  RaceBoardState race_board;
+  race_board.room = 1;
+  race_board.result = 1;
+  check(race_board);
+  EXPECT_EQ(std::variant_size_v<Message>, 21u);
 }
 
 }  // namespace

@@ -178,9 +178,15 @@ StepResult retire(RaceState& race, std::uint8_t slot) {
 }
 
 std::uint64_t expected_traffic_digest(std::uint64_t seed, std::uint32_t ticks) {
-  RaceState race = new_race(seed);
-  while (race.tick < ticks) advance_traffic(race);
-  return race.traffic_digest;
+  return TrafficReplay(seed).digest_at(ticks);
+}
+
+TrafficReplay::TrafficReplay(std::uint64_t seed) : seed_(seed), race_(new_race(seed)) {}
+
+std::uint64_t TrafficReplay::digest_at(std::uint32_t ticks) {
+  if (ticks < race_.tick) race_ = new_race(seed_);
+  while (race_.tick < ticks) advance_traffic(race_);
+  return race_.traffic_digest;
 }
 
 int alive_count(const RaceState& race) {

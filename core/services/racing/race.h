@@ -47,7 +47,7 @@ constexpr std::size_t kMaxTraffic = 8;  // Cars on the road at once; a spawn bey
 constexpr std::uint8_t kMaxRacers = 4;
 constexpr std::uint8_t kMinRacers = 2;
 constexpr std::uint16_t kCountdownTicks = 3 * kTicksPerSecond;        // 3-2-1, then GO.
-constexpr std::uint32_t kRaceTimeLimitTicks = 180 * kTicksPerSecond;  // Ends every race.
+constexpr std::uint32_t kRaceTimeLimitTicks = 120 * kTicksPerSecond;  // Ends every race.
 constexpr std::uint16_t kMaxScore = 60000;                            // Far above any run.
 constexpr std::uint8_t kNoSlot = rooms::kNoSlot;
 constexpr std::uint8_t kDraw = 0xfe;  // winner of a race whose best score is shared.
@@ -119,6 +119,18 @@ std::int32_t traffic_speed(std::uint32_t tick);
 // The traffic digest a race of `seed` has after `ticks` race ticks: what every view of it must
 // show (traffic does not depend on the racers).
 std::uint64_t expected_traffic_digest(std::uint64_t seed, std::uint32_t ticks);
+// Replays a race's traffic alone, forwards, to check what a view of the race shows: the digest
+// after `ticks` race ticks (going back starts over).
+class TrafficReplay {
+ public:
+  explicit TrafficReplay(std::uint64_t seed);
+  std::uint64_t digest_at(std::uint32_t ticks);
+
+ private:
+  std::uint64_t seed_;
+  RaceState race_;
+};
+
 // Racers still driving.
 int alive_count(const RaceState& race);
 // True when every field is in the range the rules can produce (untrusted snapshots).
