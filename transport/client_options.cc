@@ -22,6 +22,16 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
   setup.node.id = random_id;
   setup.node.seed = seed;
 
+  if (options.game == "racing") {
+    setup.node.game = Game::kRacing;
+    if (!options.headless) {
+      return R::failure(
+          "--game racing: the window draws Pong only in this version; race with "
+          "--headless --bot");
+    }
+  } else if (options.game != "pong") {
+    return R::failure("--game: pong or racing, not '" + options.game + "'");
+  }
   if (options.room.size() > wire::kRoomNameMax) {
     return R::failure("--room: at most " + std::to_string(wire::kRoomNameMax) + " bytes");
   }

@@ -18,8 +18,9 @@ namespace dp {
 
 // What the user typed (or the defaults). Field names follow the flags.
 struct ClientOptions {
-  std::string room;  // --room: empty joins the first open room.
-  std::string name;  // --name: the player's name on the leaderboard.
+  std::string game = "pong";  // --game: pong or racing.
+  std::string room;           // --room: empty joins the first open room.
+  std::string name;           // --name: the player's name on the leaderboard.
   std::string discovery_address = "255.255.255.255";
   std::uint16_t discovery_port = kDefaultDiscoveryPort;
   std::uint16_t client_port = 0;  // 0: ephemeral (the usual case).

@@ -9,6 +9,7 @@
 #include <asio.hpp>
 
 #include "core/services/pong/bot.h"
+#include "core/services/racing/bot.h"
 #include "transport/asio_udp_transport.h"
 #include "transport/client_log.h"
 #include "transport/logger.h"
@@ -228,6 +229,9 @@ Result<std::unique_ptr<ClientSession>, std::string> ClientSession::open(const Cl
         [skill](const wire::RoomState& shown, std::uint8_t slot, Rng& rng) {
           return pong::bot_direction(shown, slot, skill, rng);
         });
+    impl->node->set_race_policy([skill](const wire::RaceState& shown, std::uint8_t slot, Rng& rng) {
+      return racing::bot_steering(shown, slot, skill, rng);
+    });
   } else {
     impl->node->set_input_policy(
         [raw](const wire::RoomState&, std::uint8_t, Rng&) { return raw->direction.load(); });
