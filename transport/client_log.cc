@@ -11,7 +11,25 @@ std::string score_str(std::uint8_t left, std::uint8_t right) {
   return pong::Score{left, right}.str();
 }
 
-const char* slot_name(std::uint8_t slot) {
+// The score the player sees: Pong's left-right, or each racer's score in slot order.
+std::string shown_score(const ClientNode& node) {
+  if (const wire::RaceState* race = node.shown_race(); race != nullptr) {
+    std::string out;
+    for (const wire::RaceRacer& r : race->racers) {
+      if ((r.flags & wire::RaceRacer::kRacing) == 0) continue;
+      out += (out.empty() ? "" : "-") + std::to_string(r.score);
+    }
+    return out.empty() ? "0" : out;
+  }
+  const wire::RoomState* shown = node.shown();
+  return shown == nullptr ? "0-0" : score_str(shown->score_left, shown->score_right);
+}
+
+std::string slot_name(const ClientNode& node, std::uint8_t slot) {
+  if (node.config().game == Game::kRacing) {
+    if (slot == wire::RaceState::kDrawWinner - 1) return "draw";
+    return slot < wire::kRaceSlots ? "racer" + std::to_string(slot + 1) : "spectator";
+  }
   return slot == 0 ? "left" : (slot == 1 ? "right" : "spectator");
 }
 
@@ -80,37 +98,36 @@ void ClientLog::observe(const ClientNode& node, TimeUs mono_us) {
   if (shown->room != room_) {
     room_ = shown->room;
     room_phase_.reset();
-    score_left_ = shown->score_left;
-    score_right_ = shown->score_right;
+    score_ = shown_score(node);
     result_logged_ = false;
     line(mono_us, "join",
-         where + " name=" + std::string(shown->name.view()) + " slot=" +
-             slot_name(shown->your_slot) + " leader_control=" + shown->leader_control.str() +
-             " score=" + score_str(shown->score_left, shown->score_right));
+         where + " name=" + std::string(shown->name.view()) +
+             " slot=" + slot_name(node, shown->your_slot) +
+             " leader_control=" + shown->leader_control.str() + " score=" + shown_score(node));
   } else if (!previous_epoch.is_none() && position_.epoch != previous_epoch) {
     // The first state from a new leader: the end of a failover as this player sees it.
     line(mono_us, "rehome",
          where + " leader=" + position_.epoch.leader.short_str() +
-             " leader_control=" + shown->leader_control.str() +
-             " score=" + score_str(shown->score_left, shown->score_right));
+             " leader_control=" + shown->leader_control.str() + " score=" + shown_score(node));
   }
   if (room_phase_ != shown->phase) {
     room_phase_ = shown->phase;
     line(mono_us, "phase",
-         where + " phase=" + room_phase_name(shown->phase) +
-             " score=" + score_str(shown->score_left, shown->score_right));
+         where + " phase=" + room_phase_name(shown->phase) + " score=" + shown_score(node));
   }
-  if (shown->score_left != score_left_ || shown->score_right != score_right_) {
-    score_left_ = shown->score_left;
-    score_right_ = shown->score_right;
-    line(mono_us, "score", where + " score=" + score_str(score_left_, score_right_));
+  if (const std::string score = shown_score(node); score != score_) {
+    score_ = score;
+    line(mono_us, "score", where + " score=" + score_);
   }
   if (const auto& result = node.result(); result && !result_logged_) {
     result_logged_ = true;
     line(mono_us, "game-over",
-         where + " winner=" + slot_name(result->winner_slot) + " my_slot=" +
-             slot_name(result->my_slot) + " result=" + (result->won() ? "won" : "lost") +
-             " score=" + score_str(result->score_left, result->score_right));
+         where + " winner=" + slot_name(node, result->winner_slot) +
+             " my_slot=" + slot_name(node, result->my_slot) +
+             " result=" + (result->won() ? "won" : "lost") + " score=" +
+             (node.config().game == Game::kRacing
+                  ? shown_score(node)
+                  : score_str(result->score_left, result->score_right)));
   }
 }
 

@@ -4,7 +4,7 @@
 // The monotonic stamp is what lets an end-to-end test measure failover across processes:
 // the test reads the same clock when it kills a leader, and the first "rehome" line after
 // that moment is when this player saw the game resume. Lines look like
-//   mono_us=123456789 event=score room=1 score=2:1 epoch=3/1a2b3c4d
+//   mono_us=123456789 event=score room=1 score=2-1 epoch=3/1a2b3c4d
 // and are written by the client's event-loop thread only (Logger is single-threaded).
 #pragma once
 
@@ -36,8 +36,7 @@ class ClientLog {
   StatePosition position_;
   std::uint32_t room_ = 0;
   std::optional<std::uint8_t> room_phase_;
-  std::uint8_t score_left_ = 0;
-  std::uint8_t score_right_ = 0;
+  std::string score_;  // As last logged: "2-1" (Pong), or every racer's score "12-9-0".
   bool result_logged_ = false;
   std::uint64_t board_logged_ = 0;  // The result number of the last leaderboard logged.
 };
