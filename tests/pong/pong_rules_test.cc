@@ -35,22 +35,46 @@ StepResult step_until_event(MatchState& m, int limit = 1000) {
 constexpr std::int32_t kPaddleTop = kPaddleMaxY / 2;
 constexpr std::int32_t kBallOnPaddleCentre = kPaddleTop + (kPaddleHeight - kBallSize) / 2;
 
-TEST(PongRules, CountdownOfOneSecondBeforeTheServe) {
+TEST(PongRules, CountdownOfThreeSecondsBeforeTheFirstServe) {
   MatchState m = new_match(5);
   start_match(m);
   ASSERT_EQ(m.phase, Phase::kCountdown);
+  EXPECT_EQ(m.countdown_ticks, 3 * kTicksPerSecond) << "long enough to show 3-2-1";
   const std::int32_t ball_x = m.ball_x;
-  for (int i = 0; i < kCountdownTicks - 1; ++i) {
+  for (int i = 0; i < kFirstServeCountdownTicks - 1; ++i) {
+    EXPECT_TRUE(first_serve_countdown(m.tick));
     step(m);
     EXPECT_EQ(m.phase, Phase::kCountdown);
     EXPECT_EQ(m.ball_x, ball_x);
     EXPECT_EQ(m.ball_vx, 0);
   }
+  EXPECT_TRUE(first_serve_countdown(m.tick));
   step(m);
   EXPECT_EQ(m.phase, Phase::kPlaying);
   EXPECT_LT(m.ball_vx, 0) << "the first serve goes to the left player";
   step(m);
   EXPECT_LT(m.ball_x, ball_x);
+}
+
+TEST(PongRules, LaterServesWaitOneSecondAndAreNotTakenForTheFirst) {
+  MatchState m = new_match(5);
+  start_match(m);
+  for (int i = 0; i < kFirstServeCountdownTicks; ++i) step(m);
+  ASSERT_EQ(m.phase, Phase::kPlaying);
+  // The ball flies over the left paddle: a point, then the next serve's countdown.
+  m.ball_x = px(200);
+  m.ball_y = px(10);
+  m.ball_vx = -kServeSpeedPerTick;
+  m.ball_vy = 0;
+  ASSERT_EQ(step_until_event(m).point_scored_by, 1);
+  ASSERT_EQ(m.phase, Phase::kCountdown);
+  EXPECT_EQ(m.countdown_ticks, kTicksPerSecond);
+  for (int i = 0; i < kServeCountdownTicks; ++i) {
+    EXPECT_FALSE(first_serve_countdown(m.tick));
+    EXPECT_EQ(m.phase, Phase::kCountdown);
+    step(m);
+  }
+  EXPECT_EQ(m.phase, Phase::kPlaying);
 }
 
 TEST(PongRules, BallSpeedsUpWithEachPaddleHitUpToTheCap) {
@@ -153,8 +177,8 @@ TEST(PongRules, MissedBallScoresForTheOpponentAndServesTowardTheConceder) {
   EXPECT_EQ(m.score[0], 0);
   EXPECT_EQ(m.score[1], 1);
   EXPECT_EQ(m.phase, Phase::kCountdown);
-  EXPECT_EQ(m.countdown_ticks, kCountdownTicks);
-  for (int i = 0; i < kCountdownTicks; ++i) step(m);
+  EXPECT_EQ(m.countdown_ticks, kServeCountdownTicks);
+  for (int i = 0; i < kServeCountdownTicks; ++i) step(m);
   EXPECT_EQ(m.phase, Phase::kPlaying);
   EXPECT_LT(m.ball_vx, 0) << "served toward the left player, who conceded";
 }

@@ -168,7 +168,7 @@ TEST(RoomView, StateForAClientShowsItsSlotPhaseAndWinner) {
   EXPECT_EQ(s.phase, 1);  // Countdown.
   EXPECT_EQ(s.winner, 0);
   EXPECT_EQ(s.name.view(), "view");
-  EXPECT_EQ(s.countdown_ticks, kCountdownTicks);
+  EXPECT_EQ(s.countdown_ticks, kFirstServeCountdownTicks);
 
   std::vector<Event> planned;
   plan_leave(d.book, 1, planned);

@@ -16,11 +16,16 @@ Driver busy_driver() {
   EXPECT_TRUE(d.join(1, "snap"));
   EXPECT_TRUE(d.join(2, "snap"));
   const InputTable inputs{{1, -1}, {2, 1}, {3, 1}, {4, 0}};
-  for (int t = 0; t < 5000 && d.book.find(1)->match.phase != Phase::kGameOver; ++t) {
+  // Room 2 opens at room 1's first point, so that its own first serve (three seconds in) has
+  // come by the time room 1 has finished and lingered a little.
+  for (int t = 0; t < 5000 && score_of(d.book.find(1)->match).total() == 0; ++t) {
     EXPECT_TRUE(d.tick(inputs));
   }
   EXPECT_TRUE(d.join(3, "snap"));
   EXPECT_TRUE(d.join(4, "snap"));
+  for (int t = 0; t < 5000 && d.book.find(1)->match.phase != Phase::kGameOver; ++t) {
+    EXPECT_TRUE(d.tick(inputs));
+  }
   for (int t = 0; t < 100; ++t) EXPECT_TRUE(d.tick(inputs));
   EXPECT_TRUE(d.join(5, "snap"));
   return d;

@@ -32,6 +32,8 @@ constexpr std::uint64_t kB = 102;
 PongConfig first_point_wins() {
   PongConfig config;
   config.target_score = 1;
+  // The test's players send no inputs: none may forfeit while the match runs and lingers.
+  config.forfeit_timeout_us = 60 * kUsPerSecond;
   return config;
 }
 

@@ -109,7 +109,7 @@ void award_point(MatchState& m, std::uint8_t scorer, StepResult& result) {
     return;
   }
   m.phase = Phase::kCountdown;
-  m.countdown_ticks = kCountdownTicks;
+  m.countdown_ticks = kServeCountdownTicks;
   m.serve_toward = static_cast<std::uint8_t>(1 - scorer);  // Towards the player who conceded.
 }
 
@@ -124,7 +124,7 @@ MatchState new_match(std::uint8_t target_score) {
 
 void start_match(MatchState& m) {
   m.phase = Phase::kCountdown;
-  m.countdown_ticks = kCountdownTicks;
+  m.countdown_ticks = kFirstServeCountdownTicks;
   m.tick = 0;
   m.linger_ticks = 0;
   m.score[0] = m.score[1] = 0;
@@ -193,7 +193,7 @@ bool valid_match_state(const MatchState& m) {
   if (static_cast<std::uint8_t>(m.phase) > static_cast<std::uint8_t>(Phase::kGameOver)) {
     return false;
   }
-  if (m.countdown_ticks > kCountdownTicks) return false;
+  if (m.countdown_ticks > kCountdownTicksMax) return false;
   if (!in(m.ball_x, -kBallSize, kFieldWidth) || !in(m.ball_y, 0, kBallMaxY)) return false;
   if (!in(m.ball_vx, -kSpeedMaxPerTick, kSpeedMaxPerTick)) return false;
   if (!in(m.ball_vy, -kVerticalSpeedMax, kVerticalSpeedMax)) return false;

@@ -46,7 +46,12 @@ constexpr std::int32_t kMaxSlopeNum = 3;
 constexpr std::int32_t kMaxSlopeDen = 4;
 constexpr std::int32_t kVerticalSpeedMax = kSpeedMaxPerTick * kMaxSlopeNum / kMaxSlopeDen;
 
-constexpr std::uint16_t kCountdownTicks = 60;  // One second before every serve.
+// The pause before a serve, the ball at rest in the centre. A match's first serve waits three
+// seconds, long enough for the players to read 3-2-1; each later serve waits one second.
+constexpr std::uint16_t kFirstServeCountdownTicks = 3 * kTicksPerSecond;
+constexpr std::uint16_t kServeCountdownTicks = 1 * kTicksPerSecond;
+constexpr std::uint16_t kCountdownTicksMax = kFirstServeCountdownTicks;
+static_assert(kServeCountdownTicks <= kCountdownTicksMax);
 constexpr std::uint8_t kDefaultTargetScore = 5;
 constexpr std::uint8_t kMaxTargetScore = 99;  // Scores travel as one byte each.
 constexpr std::uint8_t kNoSlot = rooms::kNoSlot;
@@ -91,6 +96,13 @@ MatchState new_match(std::uint8_t target_score);
 
 // Both players are present: reset scores and start the first countdown.
 void start_match(MatchState& match);
+
+// True when a countdown at physics step `tick` (MatchState::tick, wire::RoomState::tick) is
+// the one before the match's first serve: the clock restarts at 0 with the match, and the
+// first serve comes at step kFirstServeCountdownTicks. Clients show 3-2-1 for it only.
+constexpr bool first_serve_countdown(std::uint32_t tick) {
+  return tick < kFirstServeCountdownTicks;
+}
 
 // Advances one tick. Paddles move first, then the ball. No-op outside Countdown, Playing and
 // GameOver (GameOver only counts linger_ticks).
