@@ -205,7 +205,12 @@ TEST_F(ClientNodeTest, RetriesJoinUntilAStateArrives) {
   for (TimeUs t = 400 * kMs; t < 900 * kMs; t += 16 * kMs) tick_to(t);
   auto sent = drain();
   EXPECT_TRUE(only<wire::Join>(sent).empty());
-  EXPECT_TRUE(only<wire::Input>(sent).empty()) << "no inputs while the room waits";
+  // While the room waits, only a keepalive every 250 ms (so the leader does not take the
+  // silence for a crash), and it moves no paddle.
+  const auto keepalives = only<wire::Input>(sent);
+  EXPECT_GE(keepalives.size(), 1u);
+  EXPECT_LE(keepalives.size(), 3u);
+  for (const auto& in : keepalives) EXPECT_EQ(in.recent[0], 0);
 }
 
 TEST_F(ClientNodeTest, AcceptsOnlyNewerEpochSeqWhenDatagramsAreReordered) {
@@ -452,6 +457,36 @@ TEST_F(ClientNodeTest, RecordsGameOverAndStopsSendingInputs) {
   for (int i = 0; i < 200; ++i) tick_to(node_.next_tick_at());
   EXPECT_TRUE(drain().empty());
   EXPECT_EQ(node_.phase(), ClientPhase::kFinished);
+}
+
+TEST_F(ClientNodeTest, AWaitingPlayerSendsKeepalivesButNoPolicyInput) {
+  discover(0, kS2, kEpoch3, kS2Client);
+  const TimeUs now = node_.next_tick_at();
+  int policy_calls = 0;
+  node_.set_input_policy([&](const wire::RoomState&, std::uint8_t, Rng&) {
+    ++policy_calls;
+    return std::int8_t{1};
+  });
+  deliver(now, kS2, kEpoch3, kS2Client, make_state(kRoom, 10, room_phase::kWaiting));
+  drain();
+  std::vector<wire::Input> inputs;
+  for (TimeUs t = now; t < now + 2 * kUsPerSecond; t += 100 * kMs) {
+    // The leader repeats the waiting state, so the client never falls silent.
+    deliver(t, kS2, kEpoch3, kS2Client, make_state(kRoom, 10, room_phase::kWaiting));
+    while (node_.next_tick_at() <= t + 100 * kMs) tick_to(node_.next_tick_at());
+    for (const auto& in : only<wire::Input>(drain())) inputs.push_back(in);
+  }
+  EXPECT_EQ(node_.phase(), ClientPhase::kSeated);
+  // About one every 250 ms over 2.1 s, not 60 a second.
+  EXPECT_GE(inputs.size(), 8u);
+  EXPECT_LE(inputs.size(), 10u);
+  for (const auto& in : inputs) {
+    EXPECT_EQ(in.room, kRoom);
+    EXPECT_EQ(in.client_id, kClientId);
+    ASSERT_FALSE(in.recent.empty());
+    EXPECT_EQ(in.recent[0], 0) << "a keepalive moves no paddle";
+  }
+  EXPECT_EQ(policy_calls, 0);
 }
 
 TEST_F(ClientNodeTest, KeepsTheLeaderboardOfItsOwnMatchFromItsLeaderOnly) {
