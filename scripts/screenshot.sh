@@ -4,19 +4,28 @@
 # headless bot as the opponent. The window client plays with --bot too, so the picture shows
 # a live rally. Everything this script starts is stopped when it exits.
 #
-# Usage: scripts/screenshot.sh [build-dir] [output.png] [playing|game-over]
+# Usage: scripts/screenshot.sh [build-dir] [output.png] [playing|game-over|waiting]
 #        (defaults: build, docs/screenshot.png, playing; game-over waits for the end of a match
-#        and shows the result with the leaderboard)
+#        and shows the result with the leaderboard; waiting starts no opponent, and shows the
+#        lone player still seated some 20 s in, well past the leader's 5 s forfeit timeout)
+# SHOT_AFTER_S overrides how many seconds in the frame is saved at the earliest (default 8):
+# e.g. SHOT_AFTER_S=30 with game-over shows the result after the room has closed.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 out=${2:-$root/docs/screenshot.png}
 at=${3:-playing}
+after_s=${SHOT_AFTER_S:-8}
+shot_at=$at
 case $at in
   playing) match=() ;;
   game-over) match=(--target-score 3) ;;  # A shorter match.
-  *) echo "screenshot.sh: third argument must be playing or game-over, not '$at'" >&2; exit 2 ;;
+  # No opponent ever comes: the window saves its frame once the wait for a match in play
+  # gives up (pong-client's grace of 20 s past --screenshot-after-s).
+  waiting) match=(); shot_at=playing; after_s=${SHOT_AFTER_S:-0} ;;
+  *) echo "screenshot.sh: third argument must be playing, game-over or waiting, not '$at'" >&2
+     exit 2 ;;
 esac
 bin=$build/bin
 for exe in pong-server pong-client; do
@@ -42,15 +51,20 @@ for i in 1 2 3; do
   pids+=($!)
 done
 sleep 1
-"$bin/pong-client" --headless --bot --skill 35 --name rival "${net[@]}" --timeout-s 120 >"$work/bot.out" 2>&1 &
-pids+=($!)
+if [[ $at != waiting ]]; then
+  "$bin/pong-client" --headless --bot --skill 35 --name rival "${net[@]}" --timeout-s 120 \
+    >"$work/bot.out" 2>&1 &
+  pids+=($!)
+fi
 
 # The window client saves a BMP once a match is in play (at least 8 s in, so the score moved).
+# SHOT_KEEP=DIR keeps the servers' and clients' output there (their logs) for a look.
 xvfb-run -a -s "-screen 0 1280x720x24" \
   "$bin/pong-client" --bot --skill 90 --name you "${net[@]}" --timeout-s 90 \
-  --screenshot "$work/shot.bmp" --screenshot-after-s 8 --screenshot-at "$at" \
+  --screenshot "$work/shot.bmp" --screenshot-after-s "$after_s" --screenshot-at "$shot_at" \
   >"$work/window.out" 2>&1 ||
   { cat "$work/window.out" >&2; exit 1; }
+if [[ -n ${SHOT_KEEP:-} ]]; then mkdir -p "$SHOT_KEEP" && cp "$work"/*.out "$SHOT_KEEP"/; fi
 [[ -s $work/shot.bmp ]] || { echo "screenshot.sh: no BMP written" >&2; cat "$work/window.out" >&2; exit 1; }
 
 # BMP -> PNG with the standard library only (no PIL): 24/32-bit uncompressed BMPs.

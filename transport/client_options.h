@@ -35,7 +35,7 @@ struct ClientOptions {
   double screenshot_after_s = 3;
   std::string screenshot_at = "playing";  // "playing", or "game-over" (with its leaderboard).
   int window_width = 1000;
-  int window_height = 500;
+  int window_height = 530;  // The 800x400 field and its status bar below, scaled 1.25.
 };
 
 // Upper bound on --timeout-s and --screenshot-after-s: one day.
@@ -57,7 +57,7 @@ struct ClientSetup {
   TimeUs screenshot_after_us = 0;
   bool screenshot_game_over = false;  // Else a match in play.
   int window_width = 1000;
-  int window_height = 500;
+  int window_height = 530;  // The 800x400 field and its status bar below, scaled 1.25.
 };
 
 // Checks the options and builds the setup. `random_id` names the client on the wire and

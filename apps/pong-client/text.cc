@@ -85,6 +85,15 @@ TextRenderer::~TextRenderer() {
   if (ttf_initialised_) TTF_Quit();
 }
 
+SDL_Rect TextRenderer::measure(const std::string& text, TextSize size) const {
+  const int index = static_cast<int>(size);
+  int w = 0;
+  int h = 0;
+  if (using_ttf() && TTF_SizeUTF8(fonts_[index], text.c_str(), &w, &h) == 0) return {0, 0, w, h};
+  const int block = kBlockSizes[index];
+  return {0, 0, static_cast<int>(text.size()) * 4 * block - block, 5 * block};
+}
+
 void TextRenderer::draw(const std::string& text, int x, int y, TextSize size, Align align,
                         SDL_Color color) {
   if (text.empty()) return;

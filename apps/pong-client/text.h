@@ -33,6 +33,8 @@ class TextRenderer {
 
   // Draws `text` with its top at y, aligned on x, in logical pixels.
   void draw(const std::string& text, int x, int y, TextSize size, Align align, SDL_Color color);
+  // The size `text` takes when drawn (x and y are 0).
+  SDL_Rect measure(const std::string& text, TextSize size) const;
   bool using_ttf() const { return fonts_[0] != nullptr; }
 
  private:

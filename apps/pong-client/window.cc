@@ -7,6 +7,7 @@
 #include <string>
 
 #include "apps/pong-client/interpolation.h"
+#include "apps/pong-client/screen.h"
 #include "apps/pong-client/text.h"
 #include "core/services/pong/rules.h"
 #include "transport/client_log.h"
@@ -14,8 +15,13 @@
 namespace dp::client {
 namespace {
 
-constexpr int kLogicalWidth = 800;
-constexpr int kLogicalHeight = 400;
+// The field (800x400, as in the rules) with the status bar below it, outside the field: a
+// paddle at the bottom wall stays clear of the bar's text.
+constexpr int kFieldWidth = 800;
+constexpr int kFieldHeight = 400;
+constexpr int kStatusBarHeight = 24;
+constexpr int kLogicalWidth = kFieldWidth;
+constexpr int kLogicalHeight = kFieldHeight + kStatusBarHeight;
 constexpr Uint32 kFrameMs = 16;  // ~60 fps when vsync is not available (e.g. Xvfb).
 // No state for this long while the match runs: the leader is probably gone.
 constexpr TimeUs kReconnectingAfterUs = 150 * kUsPerMs;
@@ -25,6 +31,8 @@ constexpr Sint16 kStickDeadZone = 8000;
 constexpr TimeUs kScreenshotGraceUs = 20 * kUsPerSecond;
 
 constexpr SDL_Color kBackground{14, 18, 28, 255};
+constexpr SDL_Color kStatusBar{8, 10, 16, 255};
+constexpr SDL_Color kBox{24, 30, 44, 255};  // Behind words drawn over the field.
 constexpr SDL_Color kWhite{235, 238, 245, 255};
 constexpr SDL_Color kDim{120, 130, 150, 255};
 constexpr SDL_Color kAccent{255, 196, 64, 255};
@@ -217,10 +225,23 @@ class PongWindow {
   void say(const std::string& s, int y, TextSize size, SDL_Color c) {
     text_->draw(s, kLogicalWidth / 2, y, size, Align::kCentre, c);
   }
+  // Words over the field, on an opaque box so that neither the net nor a paddle runs
+  // through them.
+  void say_boxed(const std::string& s, int y, TextSize size, SDL_Color c) {
+    const SDL_Rect r = text_->measure(s, size);
+    constexpr int kPad = 8;
+    fill(kLogicalWidth / 2 - r.w / 2 - kPad, y - kPad / 2, r.w + 2 * kPad, r.h + kPad, kBox);
+    say(s, y, size, c);
+  }
 
+  // The field: the net only while the ball is in play (a text screen has none through its
+  // words), the scores, the paddles, and the ball while the match runs.
   void draw_field(const wire::RoomState& newest, const DrawnPositions& p, bool dim) {
-    for (int y = 0; y < kLogicalHeight - 40; y += 20)
-      fill(kLogicalWidth / 2 - 1, y + 4, 2, 12, kDim);
+    const bool running =
+        newest.phase == room_phase::kPlaying || newest.phase == room_phase::kCountdown;
+    if (running) {
+      for (int y = 0; y < kFieldHeight; y += 20) fill(kFieldWidth / 2 - 1, y + 4, 2, 12, kDim);
+    }
     const std::string left = std::to_string(newest.score_left);
     const std::string right = std::to_string(newest.score_right);
     text_->draw(left, kLogicalWidth / 2 - 60, 14, TextSize::kLarge, Align::kRight, kWhite);
@@ -234,9 +255,7 @@ class PongWindow {
            newest.your_slot == 0 ? mine : paddle);
     fill_f(static_cast<float>(pong::kRightPaddleX) / pong::kFixedOne, p.paddle_right_y, pw, ph,
            newest.your_slot == 1 ? mine : paddle);
-    if (newest.phase == room_phase::kPlaying || newest.phase == room_phase::kCountdown) {
-      fill_f(p.ball_x, p.ball_y, ball, ball, kWhite);
-    }
+    if (running) fill_f(p.ball_x, p.ball_y, ball, ball, kWhite);
   }
 
   void draw_status(const ClientView& view, const wire::RoomState* newest) {
@@ -258,7 +277,8 @@ class PongWindow {
       line += newest->your_slot == 0 ? "  you: left"
                                      : (newest->your_slot == 1 ? "  you: right" : "  spectating");
     }
-    text_->draw(line, 8, kLogicalHeight - 22, TextSize::kSmall, Align::kLeft, kDim);
+    fill(0, kFieldHeight, kLogicalWidth, kStatusBarHeight, kStatusBar);
+    text_->draw(line, 8, kFieldHeight + 4, TextSize::kSmall, Align::kLeft, kDim);
   }
 
   // The game-over leaderboard: the player's record, then the best ten, the player's own row
@@ -297,63 +317,74 @@ class PongWindow {
     SDL_RenderClear(renderer_);
     const wire::RoomState* newest = view.recent.empty() ? nullptr : &view.recent.back().state;
     draw_status(view, newest);
-    if (newest == nullptr) {
-      if (view.phase == ClientPhase::kDiscovering) {
+    const Screen screen = screen_for(view);
+    switch (screen) {
+      case Screen::kSearching:
         say("Searching for servers...", 150, TextSize::kMedium, kWhite);
         say("broadcasting to " + session_.discovery_str(), 190, TextSize::kSmall, kDim);
-      } else {
+        return;
+      case Screen::kJoining:
         say("Joining " + view.leader_client.str() + " ...", 160, TextSize::kMedium, kWhite);
-      }
-      return;
-    }
-    const std::optional<DrawnPositions> p = interpolator_.at(now_us);
-    const bool over = view.result.has_value() || newest->phase == room_phase::kGameOver;
-    switch (newest->phase) {
-      case room_phase::kWaiting:
-        draw_field(*newest, *p, true);
-        say("Waiting for an opponent...", 150, TextSize::kMedium, kWhite);
-        break;
-      case room_phase::kCountdown: {
-        draw_field(*newest, *p, false);
-        const int seconds =
-            (newest->countdown_ticks + pong::kTicksPerSecond - 1) / pong::kTicksPerSecond;
-        say(std::to_string(std::max(seconds, 1)), 130, TextSize::kHuge, kAccent);
-        break;
-      }
-      case room_phase::kPlaying:
-        draw_field(*newest, *p, false);
-        break;
-      case room_phase::kClosed:
-        say("The room closed.", 140, TextSize::kMedium, kWhite);
+        return;
+      case Screen::kClosed:
+        say("The room closed before the match ended.", 140, TextSize::kMedium, kWhite);
         say("Play again (Enter) or quit (Esc)", 200, TextSize::kSmall, kDim);
         return;
       default:
         break;
     }
-    if (over) {
-      draw_field(*newest, *p, true);
-      const std::uint8_t winner =
-          view.result ? view.result->winner_slot : static_cast<std::uint8_t>(newest->winner - 1);
-      const std::uint8_t left = view.result ? view.result->score_left : newest->score_left;
-      const std::uint8_t right = view.result ? view.result->score_right : newest->score_right;
-      std::string headline = winner == 0 ? "Left wins" : "Right wins";
-      if (newest->your_slot <= 1) headline = winner == newest->your_slot ? "You win!" : "You lose";
-      fill(140, 4, kLogicalWidth - 280, 356, SDL_Color{14, 18, 28, 245});
-      say(headline, 40, TextSize::kLarge, kAccent);
-      say("final score " + std::to_string(left) + " : " + std::to_string(right), 92,
-          TextSize::kMedium, kWhite);
-      draw_leaderboard(view.leaderboard, newest->room);
-      say("Play again (Enter) or quit (Esc)", 330, TextSize::kSmall, kDim);
-      return;
+    const std::optional<DrawnPositions> p = interpolator_.at(now_us);
+    switch (screen) {
+      case Screen::kWaiting:
+        draw_field(*newest, *p, true);
+        say_boxed("Waiting for an opponent...", 150, TextSize::kMedium, kWhite);
+        say("you stay seated until one joins; Esc quits", 196, TextSize::kSmall, kDim);
+        return;
+      case Screen::kCountdown: {
+        draw_field(*newest, *p, false);
+        const std::string words = countdown_text(*newest);
+        // Above the ball, which waits in the centre.
+        say_boxed(words, 70, words.size() == 1 ? TextSize::kHuge : TextSize::kLarge, kAccent);
+        break;
+      }
+      case Screen::kPlaying: {
+        draw_field(*newest, *p, false);
+        const std::string banner = playing_banner(*newest);
+        if (!banner.empty()) say_boxed(banner, 70, TextSize::kHuge, kAccent);
+        break;
+      }
+      case Screen::kGameOver:
+        draw_game_over(view, *newest, *p);
+        return;
+      default:
+        return;
     }
-    const bool running =
-        newest->phase == room_phase::kPlaying || newest->phase == room_phase::kCountdown;
     const bool silent = now_us - view.recent.back().arrived_mono_us > kReconnectingAfterUs;
-    if (running && (silent || view.phase == ClientPhase::kDiscovering ||
-                    view.phase == ClientPhase::kJoining)) {
+    if (silent || view.phase == ClientPhase::kDiscovering || view.phase == ClientPhase::kJoining) {
       fill(250, 300, 300, 34, SDL_Color{40, 20, 20, 220});
       say("reconnecting...", 306, TextSize::kMedium, kWarn);
     }
+  }
+
+  // The result, the player's record and the top 10. It stays after the room has closed (the
+  // leader closes a finished room a couple of seconds after the match), until the player
+  // chooses to play again or to quit.
+  void draw_game_over(const ClientView& view, const wire::RoomState& newest,
+                      const DrawnPositions& p) {
+    draw_field(newest, p, true);
+    const std::uint8_t winner =
+        view.result ? view.result->winner_slot : static_cast<std::uint8_t>(newest.winner - 1);
+    const std::uint8_t left = view.result ? view.result->score_left : newest.score_left;
+    const std::uint8_t right = view.result ? view.result->score_right : newest.score_right;
+    const std::uint8_t my_slot = view.result ? view.result->my_slot : newest.your_slot;
+    std::string headline = winner == 0 ? "Left wins" : "Right wins";
+    if (my_slot <= 1) headline = winner == my_slot ? "You win!" : "You lose";
+    fill(140, 4, kFieldWidth - 280, kFieldHeight - 8, kBox);
+    say(headline, 40, TextSize::kLarge, kAccent);
+    say("final score " + std::to_string(left) + " : " + std::to_string(right), 92,
+        TextSize::kMedium, kWhite);
+    draw_leaderboard(view.leaderboard, view.result ? view.result->room : newest.room);
+    say("Play again (Enter) or quit (Esc)", 350, TextSize::kSmall, kDim);
   }
 
   ClientSession& session_;

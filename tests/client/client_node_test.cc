@@ -459,6 +459,31 @@ TEST_F(ClientNodeTest, RecordsGameOverAndStopsSendingInputs) {
   EXPECT_EQ(node_.phase(), ClientPhase::kFinished);
 }
 
+TEST_F(ClientNodeTest, TheResultOutlivesTheRoomClosing) {
+  const TimeUs t = seat_playing();
+  auto over = make_state(kRoom, 90, room_phase::kGameOver, 4, 5);
+  over.winner = 2;
+  deliver(t + 10 * kMs, kS2, kEpoch3, kS2Client, over);
+  wire::LeaderboardState board;
+  board.room = kRoom;
+  board.result = 1;
+  deliver(t + 20 * kMs, kS2, kEpoch3, kS2Client, board);
+  ASSERT_TRUE(node_.result().has_value());
+  // The leader closes the finished room a couple of seconds later.
+  auto closed = make_state(kRoom, 200, room_phase::kClosed, 4, 5);
+  closed.winner = 2;
+  deliver(t + 2 * kUsPerSecond, kS2, kEpoch3, kS2Client, closed);
+  ASSERT_NE(node_.shown(), nullptr);
+  EXPECT_EQ(node_.shown()->phase, room_phase::kClosed);
+  ASSERT_TRUE(node_.result().has_value()) << "the result must stay until the player chooses";
+  EXPECT_EQ(node_.result()->score_left, 4);
+  EXPECT_EQ(node_.result()->score_right, 5);
+  EXPECT_EQ(node_.result()->winner_slot, 1);
+  EXPECT_TRUE(node_.leaderboard().has_value());
+  EXPECT_EQ(node_.phase(), ClientPhase::kFinished);
+  EXPECT_EQ(node_.matches_finished(), 1);
+}
+
 TEST_F(ClientNodeTest, AWaitingPlayerSendsKeepalivesButNoPolicyInput) {
   discover(0, kS2, kEpoch3, kS2Client);
   const TimeUs now = node_.next_tick_at();
