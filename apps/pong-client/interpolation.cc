@@ -26,17 +26,32 @@ float fold_into_field(float y) {
   return y;
 }
 
+// Both states belong to one rally: the ball flew from one to the other without a serve.
+bool same_rally(const wire::RoomState& a, const wire::RoomState& b) {
+  return a.phase == room_phase::kPlaying && b.phase == room_phase::kPlaying &&
+         a.score_left == b.score_left && a.score_right == b.score_right;
+}
+
 }  // namespace
 
 void Interpolator::clear() {
   states_.clear();
   offset_us_.reset();
+  drawn_tick_.reset();
 }
 
 void Interpolator::add(const TimedState& timed) {
   if (!states_.empty() && timed.state.room != states_.back().state.room) clear();
-  if (!states_.empty() && timed.state.tick <= states_.back().state.tick) {
-    // The room did not step (waiting, or a repeat after a failover): show the newest anyway.
+  if (!states_.empty() && timed.state.tick < states_.back().state.tick) {
+    const wire::RoomState& back = states_.back().state;
+    if (same_rally(back, timed.state) && back.tick - timed.state.tick <= kReplayTicksMax) {
+      // A new leader replays ticks already drawn: hold what is drawn until its stream passes.
+      return;
+    }
+    clear();  // Another timeline altogether (a rebuilt cluster, or a long way back).
+  }
+  if (!states_.empty() && timed.state.tick == states_.back().state.tick) {
+    // The room did not step (waiting, or a repeat): show the newest anyway.
     states_.back() = timed;
     return;
   }
@@ -54,21 +69,28 @@ void Interpolator::add(const TimedState& timed) {
   }
 }
 
-std::optional<DrawnPositions> Interpolator::at(TimeUs now_mono_us) const {
+std::optional<DrawnPositions> Interpolator::at(TimeUs now_mono_us) {
   if (states_.empty()) return std::nullopt;
   const wire::RoomState& newest = states_.back().state;
-  if (newest.phase != room_phase::kPlaying || !offset_us_) return positions_of(newest);
+  if (newest.phase != room_phase::kPlaying || !offset_us_) {
+    drawn_tick_.reset();  // A serve comes next: the ball starts again from the centre.
+    return positions_of(newest);
+  }
 
-  const double render_tick =
+  double render_tick =
       (static_cast<double>(now_mono_us) - *offset_us_) / static_cast<double>(kTickUs) - kDelayTicks;
-  if (render_tick >= static_cast<double>(newest.tick)) {
-    const auto ahead = static_cast<float>(
-        std::min(render_tick - static_cast<double>(newest.tick), kExtrapolateTicksMax));
+  // Never back in time within a rally: hold the last moment drawn until the stream passes it.
+  if (drawn_tick_ && render_tick < *drawn_tick_) render_tick = *drawn_tick_;
+  const double newest_tick = static_cast<double>(newest.tick);
+  if (render_tick >= newest_tick) {
+    const double ahead = std::min(render_tick - newest_tick, kExtrapolateTicksMax);
+    drawn_tick_ = newest_tick + ahead;
     DrawnPositions p = positions_of(newest);
-    p.ball_x += to_px(newest.ball_vx) * ahead;
-    p.ball_y = fold_into_field(p.ball_y + to_px(newest.ball_vy) * ahead);
+    p.ball_x += to_px(newest.ball_vx) * static_cast<float>(ahead);
+    p.ball_y = fold_into_field(p.ball_y + to_px(newest.ball_vy) * static_cast<float>(ahead));
     return p;
   }
+  drawn_tick_ = render_tick;
   if (render_tick <= static_cast<double>(states_.front().state.tick)) {
     return positions_of(states_.front().state);
   }

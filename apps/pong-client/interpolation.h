@@ -9,6 +9,12 @@
 // later state is extrapolated along the ball's velocity for at most kExtrapolateTicksMax,
 // then held. A failover (ticks stop while time goes on) moves the offset by more than
 // kResyncUs, which resets the estimate instead of freezing on the old one.
+//
+// Within one rally the drawn moment never goes back: after a failover the new leader may
+// resend ticks already drawn (it had not received the old leader's last few), and the resync
+// puts the drawn moment kDelayTicks behind the new stream, which is behind what the
+// extrapolation showed. Either would pull the ball back some 25 px, so replayed ticks are
+// dropped and the drawn moment is held until the stream passes it.
 #pragma once
 
 #include <cstdint>
@@ -34,16 +40,22 @@ class Interpolator {
   static constexpr double kExtrapolateTicksMax = 4.0;
   static constexpr TimeUs kResyncUs = 100'000;
   static constexpr std::size_t kStatesMax = 32;
+  // A state this many ticks or fewer behind the newest, in the same rally, is a replay after
+  // a failover and is dropped; further back it starts the timeline afresh.
+  static constexpr std::uint32_t kReplayTicksMax = 30;
 
   // Feeds one accepted state (in the order accepted).
   void add(const TimedState& state);
-  // Where to draw things at `now_mono_us`; nothing before the first state.
-  std::optional<DrawnPositions> at(TimeUs now_mono_us) const;
+  // Where to draw things at `now_mono_us`; nothing before the first state. Not const: it
+  // remembers the moment drawn, so the next call never draws an earlier one.
+  std::optional<DrawnPositions> at(TimeUs now_mono_us);
   void clear();
 
  private:
   std::deque<TimedState> states_;  // Strictly increasing ticks; at most kStatesMax.
   std::optional<double> offset_us_;
+  // The server tick last drawn while playing; reset when the rally or the room changes.
+  std::optional<double> drawn_tick_;
 };
 
 }  // namespace dp::client
