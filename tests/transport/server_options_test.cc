@@ -198,6 +198,22 @@ TEST(ServerLogFormat, EventsReadAsSentences) {
   EXPECT_EQ(node_event_level(over), LogLevel::kInfo);
 }
 
+// Issue 11: a 4:5 result was once logged as "score=0:1029", the two bytes of the score read as
+// one 16-bit number. Every note that carries a score writes it as left-right.
+TEST(ServerLog, EveryScoreInTheLogReadsLeftDashRight) {
+  NodeEvent e;
+  e.kind = NodeEventKind::kServiceNote;
+  e.note = ServiceNote::of(pong::MatchOver{7, pong::Score{4, 5}, 1, 0});
+  EXPECT_EQ(format_node_event(e), "match-over room=7 score=4-5 winner=right");
+  e.note = ServiceNote::of(pong::PointScored{7, pong::Score{4, 5}, 0});
+  EXPECT_EQ(format_node_event(e), "point-scored room=7 score=4-5");
+  e.note = ServiceNote::of(pong::StateShown{7, pong::Score{4, 5}, 0});
+  EXPECT_EQ(format_node_event(e), "state-shown room=7 score=4-5");
+  e.note = ServiceNote::of(pong::MatchOver{1029, pong::Score{99, 98}, 0, 0});
+  EXPECT_EQ(format_node_event(e), "match-over room=1029 score=99-98 winner=left");
+  EXPECT_EQ(pong::Score({4, 5}).str(), "4-5");
+}
+
 TEST(ServerLogFormat, RejectionsListNonZeroReasons) {
   ServerStats stats;
   EXPECT_EQ(format_rejections(stats), "none");
