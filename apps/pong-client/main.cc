@@ -36,9 +36,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--discovery-port", options.discovery_port, "UDP discovery port of the servers")
       ->capture_default_str()
-      ->check(CLI::Range(1, 65535));
+      ->check(dp::udp_port(1));
   app.add_option("--client-port", options.client_port, "Local UDP port (0: any)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(dp::udp_port(0));
   app.add_flag("--headless", options.headless,
                "No window and no SDL: log state changes with monotonic timestamps");
   app.add_flag("--bot", options.bot, "Let the built-in bot play this paddle");

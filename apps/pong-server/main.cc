@@ -31,11 +31,13 @@ int main(int argc, char** argv) {
   app.add_option("--id", options.id, "Server id, up to 32 hex digits (default: random)");
   app.add_option("--discovery-port", options.discovery_port, "Shared UDP discovery port")
       ->capture_default_str()
-      ->check(CLI::Range(1, 65535));
+      ->check(dp::udp_port(1));
   app.add_option("--control-port", options.control_port, "Server-to-server UDP port (0: any)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(dp::udp_port(0));
   app.add_option("--client-port", options.client_port, "Client UDP port (0: any)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(dp::udp_port(0));
   app.add_option("--discovery-address", options.discovery_address,
                  "Broadcast address for discovery (127.255.255.255 for one host)")
       ->capture_default_str();
