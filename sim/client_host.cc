@@ -9,8 +9,8 @@
 namespace dp::sim {
 
 NodeFactory bot_client_factory(int skill_percent, const std::string& room, int matches,
-                               TimeUs rematch_after_us, Game game) {
-  return [skill_percent, room, matches, rematch_after_us, game](
+                               TimeUs rematch_after_us, Game game, bool spectate) {
+  return [skill_percent, room, matches, rematch_after_us, game, spectate](
              const HostSpec& spec, const Disk&, std::uint64_t seed) -> std::unique_ptr<Node> {
     ClientConfig config;
     config.id = spec.id;
@@ -21,6 +21,7 @@ NodeFactory bot_client_factory(int skill_percent, const std::string& room, int m
     config.rematch_after_us = rematch_after_us;
     config.seed = seed;
     config.game = game;
+    config.spectate = spectate;
     auto client = std::make_unique<ClientNode>(config);
     client->set_input_policy(
         [skill_percent](const wire::RoomState& shown, std::uint8_t my_slot, Rng& rng) {

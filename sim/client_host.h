@@ -15,6 +15,7 @@ namespace dp::sim {
 // per-incarnation seed fixes, so bots are deterministic. The bot's player name is the host's
 // ("client 3"). `game` is the game it plays (a racing bot steers with racing::bot_steering).
 NodeFactory bot_client_factory(int skill_percent, const std::string& room, int matches = 1,
-                               TimeUs rematch_after_us = 3 * kUsPerSecond, Game game = Game::kPong);
+                               TimeUs rematch_after_us = 3 * kUsPerSecond, Game game = Game::kPong,
+                               bool spectate = false);
 
 }  // namespace dp::sim

@@ -84,6 +84,12 @@ void write_json_report(const RunResult& r, std::ostream& out) {
   w.field("client_states_accepted", f.client_states_accepted);
   w.field("client_rehomes", f.client_rehomes);
   w.field("matches_finished", f.matches_finished);
+  w.field("leader_tx_bytes_per_s", f.leader_tx_bytes_per_s);
+  if (f.spectators > 0) {
+    w.field("spectators", static_cast<std::uint64_t>(f.spectators));
+    w.field("spectator_rx_bytes_per_s", f.spectator_rx_bytes_per_s);
+    w.field("spectator_longest_gap_us", static_cast<std::uint64_t>(f.spectator_longest_gap_us));
+  }
   if (!f.races.empty()) {
     w.field("races", static_cast<std::uint64_t>(f.races.size()));
     w.field("races_finished", f.races_finished);

@@ -181,7 +181,8 @@ void write_client_figures(const RunResult& r, const Namer& n, std::ostream& out)
       << f.longest_stall_client << ")\n";
   out << "  bytes per second: " << fmt("%.0f", f.client_rx_bytes_per_s)
       << " into each client (mean; max " << fmt("%.0f", f.client_rx_bytes_per_s_max) << "), "
-      << fmt("%.0f", f.follower_rx_bytes_per_s) << " into each follower\n";
+      << fmt("%.0f", f.follower_rx_bytes_per_s) << " into each follower, "
+      << fmt("%.0f", f.leader_tx_bytes_per_s) << " out of the leader\n";
   out << "  client states accepted: " << f.client_states_accepted
       << ", re-homes: " << f.client_rehomes << ", rediscoveries: " << f.client_rediscoveries
       << "\n";
@@ -241,6 +242,13 @@ void write_text_report(const RunResult& r, std::ostream& out, bool transcript) {
   const Figures& f = r.figures;
   if (f.clients > 0 && (!f.matches.empty() || f.races.empty())) write_matches(r, out);
   if (!f.races.empty()) write_races(r, out);
+  if (f.spectators > 0) {
+    out << "\nSpectators: " << f.spectators << " (" << f.spectators_watching
+        << " watching at the end), longest gap "
+        << fmt("%.1f ms", static_cast<double>(f.spectator_longest_gap_us) / 1e3) << ", "
+        << f.spectator_moves << " moves to another server, "
+        << fmt("%.0f", f.spectator_rx_bytes_per_s) << " bytes/s into each\n";
+  }
   out << "\nFigures\n";
   if (f.clients > 0) write_client_figures(r, n, out);
   if (f.failovers.empty()) out << "  failover: no leader crashed\n";

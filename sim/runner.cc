@@ -16,6 +16,7 @@
 #include "sim/run/pong_matches.h"
 #include "sim/run/race_matches.h"
 #include "sim/run/run_context.h"
+#include "sim/run/spectator_watch.h"
 #include "sim/run/timeline_observer.h"
 #include "sim/server_host.h"
 
@@ -31,13 +32,15 @@ class Run {
         timeline_(run_),
         matches_(run_, invariants_),
         races_(run_, invariants_),
+        spectators_(run_),
         actions_(run_, cluster_, matches_),
         expectations_(run_, cluster_, invariants_) {}
 
   RunResult run() {
     add_hosts();
-    for (SimObserver* o : std::initializer_list<SimObserver*>{
-             &digest_, &invariants_, &cluster_, &timeline_, &matches_, &races_, &actions_}) {
+    for (SimObserver* o :
+         std::initializer_list<SimObserver*>{&digest_, &invariants_, &cluster_, &timeline_,
+                                             &matches_, &races_, &spectators_, &actions_}) {
       run_.sim.add_observer(o);
     }
     schedule_sample(kSampleIntervalUs);
@@ -104,9 +107,10 @@ class Run {
       const NodeId id{0, client_rng.next_u64() | 1u};
       const int skill = static_cast<int>(client_rng.range(spec.skill_min, spec.skill_max));
       const TimeUs start = spec.start_us + client_rng.range(0, spec.start_spread_us);
-      const HostIndex h = sim.add_host(
-          client_host_spec(n, id),
-          bot_client_factory(skill, spec.room, spec.matches, spec.rematch_after_us, spec.game));
+      const HostIndex h =
+          sim.add_host(client_host_spec(n, id),
+                       bot_client_factory(skill, spec.room, spec.matches, spec.rematch_after_us,
+                                          spec.game, spec.spectate));
       run_.result.hosts.push_back({"client " + std::to_string(n), id, skill, {}});
       sim.schedule_start(h, start);
     }
@@ -127,6 +131,7 @@ class Run {
     run_.result.figures.replica_positions_compared = invariants_.positions_compared();
     matches_.finish();
     races_.finish();
+    spectators_.finish();
     cluster_.finish(wall_seconds);
     expectations_.finish();
     RunResult& r = run_.result;
@@ -144,6 +149,7 @@ class Run {
   TimelineObserver timeline_;
   PongMatches matches_;
   RaceMatches races_;
+  SpectatorWatch spectators_;
   ScenarioActions actions_;
   Expectations expectations_;
 };

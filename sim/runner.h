@@ -177,7 +177,16 @@ struct Figures {
   std::uint64_t replica_positions_compared = 0;
   std::vector<MatchSummary> matches;  // Rooms some client was seated in, by room id.
   int matches_finished = 0;
-  std::vector<RaceSummary> races;  // Racing rooms some racer was seated in.
+  // Spectators: how many, the longest gap any saw between two states once it watched (a
+  // move to another server included), bytes per second into each, and the leader's bytes
+  // per second out (which must not grow with spectators).
+  int spectators = 0;
+  int spectators_watching = 0;  // That were shown a state in the last second of the run.
+  TimeUs spectator_longest_gap_us = 0;
+  double spectator_rx_bytes_per_s = 0;
+  double leader_tx_bytes_per_s = 0;
+  std::uint64_t spectator_moves = 0;  // Servers chosen beyond each spectator's first.
+  std::vector<RaceSummary> races;     // Racing rooms some racer was seated in.
   int races_finished = 0;
   std::map<std::string, std::uint64_t> messages_by_type;  // Sent, by message type name.
   std::uint64_t datagrams_sent = 0;
@@ -227,6 +236,8 @@ constexpr TimeUs kSampleIntervalUs = 100 * kUsPerMs;
 // Up to this many clients the timeline tells every client's story (joins, points,
 // re-homes); with more, it keeps per-fault summaries and the report lists the results.
 constexpr int kMaxDetailedClients = 8;
+// Spectators' moves are told one by one up to this many spectators.
+constexpr int kMaxDetailedSpectators = 12;
 
 // run_error starts with this when a DP_ASSERT stopped the run.
 constexpr const char* kAssertionFailed = "assertion failed";

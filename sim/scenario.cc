@@ -66,6 +66,9 @@ std::string Expectation::describe() const {
     case ExpectKind::kEveryRaceFinishes:
       return "every race finishes with one result seen by all its racers (at least " +
              std::to_string(count) + " race" + (count == 1 ? "" : "s") + ")";
+    case ExpectKind::kSpectatorsWatch:
+      return "every spectator watches to the end, never waiting over " +
+             std::to_string(max_us / kUsPerMs) + " ms for a state";
     case ExpectKind::kMaxClientFailover:
       return "every client sees the new leader within " + std::to_string(max_us / kUsPerMs) +
              " ms of a leader fault";

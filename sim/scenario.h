@@ -29,14 +29,19 @@
 //     matches = 1            matches each bot plays, one after another
 //     rematch_after_ms = 3000  how long a bot waits after a game over before the next
 //     game = "pong"          "pong" (default) | "racing": the game the bots play
+//     spectate = false       true: spectators, who watch (room: a room name, "" any live
+//                            room) from a follower instead of playing
 //   [racers]                 optional; racing bots (racing::bot_steering), the keys of
 //                            [clients]; numbered after the [clients] bots
+//   [spectators]             optional; spectators (the keys of [clients], spectate = true
+//                            implied); numbered after the [racers]
 //   [[client]]               any number (with [clients] and [racers], at most
 //                            kMaxScenarioClients in all); one bot each, numbered after them
 //     skill_percent = 70     required
 //     room = ""              optional, as above
 //     start_ms = 500         optional (default 500)
 //     game = "pong"          optional, as above
+//     spectate = false       optional, as above
 //   [network]                optional; every key optional
 //     latency_min_us = 200, latency_max_us = 800, jitter_us = 0, reorder_delay_us = 0
 //     loss_percent = 0, duplicate_percent = 0, reorder_percent = 0   (0..100, may be fractional)
@@ -90,6 +95,10 @@
 //          | "every-race-finishes"  min_races = 1 (default)
 //                                    every racing room that got two racers reaches its
 //                                    result, the same at every racer, by the end
+//          | "spectators-watch"  max_gap_ms
+//                                    every spectator is shown states to the end, and none
+//                                    waits longer than max_gap_ms between two (a move to
+//                                    another server included)
 //          | "results-on-disk"   count, node (default: every live server), at_ms (default:
 //                                    the end) the disk holds at least count match results
 //
@@ -175,6 +184,7 @@ enum class ExpectKind : std::uint8_t {
   kSnapshotInstalled,
   kResultsOnDisk,
   kEveryRaceFinishes,
+  kSpectatorsWatch,
 };
 
 struct Expectation {
@@ -194,6 +204,7 @@ struct Expectation {
 // from [start_us, start_us + start_spread_us] with the run's seeded generator.
 struct ClientSpec {
   Game game = Game::kPong;
+  bool spectate = false;  // Watches a room from a follower instead of playing.
   int skill_min = 70;
   int skill_max = 70;
   std::string room;  // Empty: matchmaking.
@@ -222,6 +233,12 @@ struct Scenario {
   bool inject_bug_commit_ahead = false;
   // Bots, numbered 1.. in this order.
   std::vector<ClientSpec> clients;
+  // Clients that play (not spectators).
+  int players() const {
+    int n = 0;
+    for (const ClientSpec& c : clients) n += c.spectate ? 0 : 1;
+    return n;
+  }
   LinkParams network;
   std::vector<ScenarioAction> actions;  // Sorted by time (stable).
   std::vector<Expectation> expectations;

@@ -370,6 +370,10 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
     r.only_keys({"kind", "min_races"});
     e.kind = ExpectKind::kEveryRaceFinishes;
     e.count = r.integer("min_races", false, 0, kMaxScenarioClients / 2).value_or(1);
+  } else if (kind == "spectators-watch") {
+    r.only_keys({"kind", "max_gap_ms"});
+    e.kind = ExpectKind::kSpectatorsWatch;
+    e.max_us = *r.integer("max_gap_ms", true, 0, duration_ms) * kUsPerMs;
   } else if (kind == "max-client-failover" || kind == "max-stall") {
     r.only_keys({"kind", "max_ms"});
     e.kind = kind == "max-stall" ? ExpectKind::kMaxStall : ExpectKind::kMaxClientFailover;
@@ -389,6 +393,7 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
     r.fail("kind", "unknown expectation kind '" + kind +
                        "' (expected one-leader, leader-is, no-leader-change, max-elections, "
                        "max-failover, epochs-monotonic, every-match-finishes, every-race-finishes, "
+                       "spectators-watch, "
                        "max-client-failover, max-stall, snapshot-installed or "
                        "results-on-disk)");
   }
@@ -411,19 +416,20 @@ Game read_game(const TableReader& r, Game fallback) {
 }
 
 // [clients] or [racers]: a group of bots alike but for their skill and start time.
-void read_client_group(const toml::table& root, const char* section, Game game, int max_clients,
-                       Scenario& s) {
+void read_client_group(const toml::table& root, const char* section, Game game, bool spectate,
+                       int max_clients, Scenario& s) {
   const std::int64_t duration_ms = s.duration_us / kUsPerMs;
   const toml::node* clients = root.get(section);
   if (clients == nullptr) return;
   const std::string name(section);
   TableReader r(as_table(*clients, section), section, line_of(*clients));
   r.only_keys({"count", "skill_percent", "skill_min", "skill_max", "room", "start_ms",
-               "start_spread_ms", "matches", "rematch_after_ms", "game"});
+               "start_spread_ms", "matches", "rematch_after_ms", "game", "spectate"});
   const int room_left = max_clients - static_cast<int>(s.clients.size());
   const auto count = static_cast<int>(*r.integer("count", true, 0, room_left));
   ClientSpec spec;
   spec.game = read_game(r, game);
+  spec.spectate = r.boolean("spectate", false).value_or(spectate);
   if (r.has("skill_percent")) {
     if (r.has("skill_min") || r.has("skill_max")) {
       r.fail("skill_min",
@@ -450,12 +456,15 @@ void read_client_group(const toml::table& root, const char* section, Game game, 
 void read_clients(const toml::table& root, Scenario& s) {
   const std::int64_t duration_ms = s.duration_us / kUsPerMs;
   const int max_clients = std::min(kMaxScenarioClients, static_cast<int>(kMaxHosts) - s.servers);
-  read_client_group(root, "clients", Game::kPong, max_clients, s);
-  read_client_group(root, "racers", Game::kRacing, max_clients, s);
+  read_client_group(root, "clients", Game::kPong, false, max_clients, s);
+  read_client_group(root, "racers", Game::kRacing, false, max_clients, s);
+  read_client_group(root, "spectators", Game::kPong, true, max_clients, s);
   for_each_table(root, "client", static_cast<std::size_t>(max_clients), [&](const TableReader& r) {
-    r.only_keys({"skill_percent", "room", "start_ms", "matches", "rematch_after_ms", "game"});
+    r.only_keys(
+        {"skill_percent", "room", "start_ms", "matches", "rematch_after_ms", "game", "spectate"});
     ClientSpec spec;
     spec.game = read_game(r, Game::kPong);
+    spec.spectate = r.boolean("spectate", false).value_or(false);
     spec.skill_min = spec.skill_max = static_cast<int>(*r.integer("skill_percent", true, 0, 100));
     if (auto room = r.string("room", false)) spec.room = *room;
     if (auto v = r.integer("start_ms", false, 0, duration_ms)) spec.start_us = *v * kUsPerMs;
@@ -473,7 +482,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   s.file = file;
   TableReader top(root, "", 1);
   top.only_keys({"title", "seed", "duration_ms", "cluster", "network", "clients", "racers",
-                 "client", "event", "expect"});
+                 "spectators", "client", "event", "expect"});
   s.title = *top.string("title", true);
   s.seed = static_cast<std::uint64_t>(
       *top.integer("seed", true, 0, std::numeric_limits<std::int64_t>::max()));

@@ -15,6 +15,12 @@ const char* game_name(Game game);
 
 struct ClientConfig {
   Game game = Game::kPong;
+  // A spectator: watches a room (watch_room, or the first live room named room_name; any
+  // live room when both are empty) from a follower instead of playing; sends no input.
+  bool spectate = false;
+  std::uint32_t watch_room = 0;
+  // How often a spectator repeats its Watch (the server forgets one silent for 3 s).
+  TimeUs watch_repeat_us = 1000 * kUsPerMs;
   // Names the player's seat across re-homes; a new leader recognises a Join that carries a
   // seated client_id as a re-attach. 0 means "draw one from the node's generator".
   std::uint64_t client_id = 0;

@@ -66,7 +66,11 @@ void ClientNode::on_tick(TimeUs now) {
   switch (phase_) {
     case ClientPhase::kDiscovering:
       if (choose_at_us_ != 0 && now >= choose_at_us_) {
-        choose_leader(now);
+        if (config_.spectate) {
+          choose_watched(now);
+        } else {
+          choose_leader(now);
+        }
       } else if (now >= next_discovery_us_) {
         send_discovery(now);
       }
@@ -82,6 +86,10 @@ void ClientNode::on_tick(TimeUs now) {
       if (now - heard_us_ >= config_.silence_timeout_us) {
         rediscover(now);
         return;
+      }
+      if (config_.spectate) {
+        if (now >= next_join_us_) send_join(now);
+        break;
       }
       if (now >= next_input_us_ && match_running()) {
         send_input(false);
@@ -166,6 +174,10 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
   // nobody vouched for; a hint naming another host cannot be checked at all.
   if (m.control != from) {
     ++stats_.responses_ignored;
+    return;
+  }
+  if (config_.spectate) {
+    if (phase_ == ClientPhase::kDiscovering) note_watch_candidate(now, h, m);
     return;
   }
   Candidate c;
@@ -272,6 +284,10 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
 
 void ClientNode::handle_state(TimeUs now, Endpoint from, const wire::Header& h,
                               const wire::RoomState& m) {
+  if (config_.spectate) {
+    handle_spectator_state(now, from, h, m);
+    return;
+  }
   // Only an epoch's own leader sends its states; anything else is forged or confused.
   if (h.epoch.is_none() || h.epoch.leader != h.sender) {
     ++stats_.states_not_leader;
@@ -369,7 +385,9 @@ void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,
                           m.score_right, now};
   }
   const bool over = result_.has_value() || m.phase == room_phase::kClosed;
-  if (over) {
+  if (config_.spectate) {
+    phase_ = ClientPhase::kSeated;  // A spectator watches on, room after room.
+  } else if (over) {
     if (phase_ != ClientPhase::kFinished) {
       ++matches_finished_;
       finished_at_us_ = now;
@@ -385,7 +403,12 @@ void ClientNode::accept_state(TimeUs now, Endpoint from, const wire::Header& h,
 
 void ClientNode::rediscover(TimeUs now) {
   ++stats_.rediscoveries;
-  emit(now, NodeEventKind::kSuspectLeader, leader_epoch_.leader, leader_epoch_);
+  if (config_.spectate) {
+    avoid_ = watched_;  // Silent: try another server first.
+    ++watch_attempts_;
+  }
+  emit(now, NodeEventKind::kSuspectLeader, config_.spectate ? watched_ : leader_epoch_.leader,
+       leader_epoch_);
   // client_id_ and room_ stay: the next leader has our seat in its replica and re-attaches us.
   phase_ = ClientPhase::kDiscovering;
   best_.reset();
@@ -410,6 +433,67 @@ void ClientNode::choose_leader(TimeUs now) {
   begin_joining(now);
 }
 
+void ClientNode::note_watch_candidate(TimeUs now, const wire::Header& h,
+                                      const wire::DiscoverResponse& m) {
+  const bool leader = m.role == static_cast<std::uint8_t>(wire::Role::kLeader);
+  const bool follower = m.role == static_cast<std::uint8_t>(wire::Role::kFollower);
+  if ((!leader && !follower) || h.epoch.is_none() || m.client.is_unset() ||
+      m.client.ip != m.control.ip || watch_candidates_.size() >= wire::kMaxServers) {
+    return;
+  }
+  for (const WatchCandidate& c : watch_candidates_) {
+    if (c.id == h.sender) return;
+  }
+  watch_candidates_.push_back({h.sender, m.client, follower});
+  if (choose_at_us_ == 0) choose_at_us_ = now + config_.discovery_window_us;
+}
+
+void ClientNode::choose_watched(TimeUs now) {
+  std::vector<const WatchCandidate*> pick;
+  for (int pass = 0; pass < 3 && pick.empty(); ++pass) {
+    for (const WatchCandidate& c : watch_candidates_) {
+      // Followers first (not the one that fell silent), then any follower, then the leader.
+      const bool ok = pass == 0 ? c.follower && c.id != avoid_ : (pass == 1 ? c.follower : true);
+      if (ok) pick.push_back(&c);
+    }
+  }
+  watch_candidates_.clear();
+  best_.reset();
+  choose_at_us_ = 0;
+  if (pick.empty()) {
+    send_discovery(now);
+    return;
+  }
+  const WatchCandidate& chosen = *pick[(client_id_ + watch_attempts_) % pick.size()];
+  watched_ = chosen.id;
+  leader_client_ = chosen.client;
+  ++stats_.watch_servers;
+  begin_joining(now);
+}
+
+void ClientNode::handle_spectator_state(TimeUs now, Endpoint from, const wire::Header& h,
+                                        const wire::RoomState& m) {
+  // Only the server we watch from; it sends from its replica, so it need not lead.
+  if (h.sender != watched_ || h.epoch.is_none() || m.your_slot < players_per_room() ||
+      (phase_ != ClientPhase::kJoining && phase_ != ClientPhase::kSeated)) {
+    ++stats_.states_other_room;
+    return;
+  }
+  const StatePosition position{h.epoch, m.seq};
+  if (shown_ && !(position > shown_position_)) {
+    // A repeat, or a server behind the one we watched before: it catches up soon.
+    if (position == shown_position_) heard_us_ = now;
+    ++stats_.states_stale;
+    return;
+  }
+  if (m.room != room_) {  // The room we watched ended; the server shows the next live one.
+    room_ = 0;
+    result_.reset();
+    score_baseline_valid_ = false;
+  }
+  accept_state(now, from, h, m);
+}
+
 void ClientNode::begin_joining(TimeUs now) {
   phase_ = ClientPhase::kJoining;
   heard_us_ = now;
@@ -428,6 +512,21 @@ void ClientNode::send_discovery(TimeUs now) {
 }
 
 void ClientNode::send_join(TimeUs now) {
+  if (config_.spectate) {
+    wire::Watch watch;
+    watch.client_id = client_id_;
+    watch.room = config_.watch_room;
+    watch.room_name.assign(config_.room_name);
+    if (config_.game == Game::kRacing) {
+      send(leader_client_, wire::RaceWatch{watch.client_id, watch.room, watch.room_name});
+    } else {
+      send(leader_client_, watch);
+    }
+    ++stats_.joins_sent;
+    next_join_us_ =
+        now + (phase_ == ClientPhase::kSeated ? config_.watch_repeat_us : config_.join_retry_us);
+    return;
+  }
   wire::Join join;
   join.client_id = client_id_;
   // Re-joining after a silence names the room we sit in; the leader re-attaches by client_id.

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include "core/client/client_config.h"
 #include "core/client/input_history.h"
@@ -82,6 +83,7 @@ struct ClientStats {
   std::uint64_t clusters_changed = 0;   // Chose a rebuilt cluster (see Candidate::rebuilt).
   std::uint64_t boards_accepted = 0;    // Leaderboards of our finished matches.
   std::uint64_t boards_ignored = 0;     // Not from a leader, not our room, or not newer.
+  std::uint64_t watch_servers = 0;      // Spectators: servers chosen to watch from.
 };
 
 class ClientNode final : public Node {
@@ -123,6 +125,8 @@ class ClientNode final : public Node {
   // The leader we talk to: its epoch (epoch.leader is its id) and client endpoint. The epoch
   // is none before the first choice; both persist through rediscovery until replaced.
   const Epoch& leader_epoch() const { return leader_epoch_; }
+  // A spectator: the server it watches from (nil before the first choice).
+  const NodeId& watched() const { return watched_; }
   // The identity of the cluster whose states we show (none until a server told us).
   const Epoch& cluster() const { return cluster_; }
   NodeId leader() const { return leader_epoch_.leader; }
@@ -159,6 +163,12 @@ class ClientNode final : public Node {
   const ClientConfig& config() const { return config_; }
 
  private:
+  // A server a spectator could watch from, learned from one DiscoverResponse.
+  struct WatchCandidate {
+    NodeId id;
+    Endpoint client;
+    bool follower = false;
+  };
   // A leader we could join, learned from one DiscoverResponse.
   struct Candidate {
     Epoch epoch;
@@ -196,6 +206,11 @@ class ClientNode final : public Node {
   std::uint8_t players_per_room() const { return config_.game == Game::kRacing ? 4 : 2; }
   void rediscover(TimeUs now);
   void choose_leader(TimeUs now);
+  // A spectator's choice: a follower (spread by client id), else the leader.
+  void choose_watched(TimeUs now);
+  void note_watch_candidate(TimeUs now, const wire::Header& h, const wire::DiscoverResponse& m);
+  void handle_spectator_state(TimeUs now, Endpoint from, const wire::Header& h,
+                              const wire::RoomState& m);
   void begin_joining(TimeUs now);
   void send_discovery(TimeUs now);
   // Join, Input and Leave in the family of the game played.
@@ -255,6 +270,12 @@ class ClientNode final : public Node {
   std::optional<FinalResult> result_;
   std::optional<wire::LeaderboardState> leaderboard_;
   std::optional<wire::RaceState> shown_race_;
+  // Spectators: the servers that answered this discovery round, the one watched, and the one
+  // that fell silent (tried last).
+  std::vector<WatchCandidate> watch_candidates_;
+  NodeId watched_;
+  NodeId avoid_;
+  std::uint64_t watch_attempts_ = 0;
   std::optional<wire::RaceBoardState> race_board_;
 
   TimeUs next_input_us_ = 0;

@@ -122,6 +122,21 @@ void LogReplica::on_tick(TimeUs now) {
   } else {
     follower_tick(now);
   }
+  serve_spectators(now);
+}
+
+void LogReplica::serve_spectators(TimeUs now) {
+  if (now < next_spectators_us_) return;
+  next_spectators_us_ = now + kSpectatorIntervalUs;
+  // Followers serve spectators from their replicas, so the leader's traffic does not grow
+  // with them; a leader serves them only when it has no followers to do it.
+  const bool serves = (role() == ReplicaRole::kFollowing && !synced_epoch_.is_none()) ||
+                      (hosting() && quorum_.known_servers == 0);
+  if (!serves) return;
+  const ClientLink link{&outbox_, self_, epoch_, self_control_};
+  for (const auto& [id, service] : services_.all()) {
+    service->serve_spectators(now, link, applied_seq_);
+  }
 }
 
 bool LogReplica::load(const DurableState& stored) {

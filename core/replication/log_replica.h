@@ -157,6 +157,8 @@ class LogReplica final : private LogWriter {
   void send_snapshot(TimeUs now, const NodeId& to, Endpoint to_control);
   void advance_commit();
   void publish(TimeUs now);
+  // Followers (and the leader of a one-server cluster): spectators' states, at 20 Hz.
+  void serve_spectators(TimeUs now);
   bool base_pending() const;
   // Following (follower_stream.cc).
   void follower_tick(TimeUs now);
@@ -188,6 +190,7 @@ class LogReplica final : private LogWriter {
   Position durable_position_;  // The last durable entry written (or loaded).
   bool from_disk_ = false;     // Holds a state loaded from disk, not yet synced.
   TimeUs next_tick_us_ = 0;
+  TimeUs next_spectators_us_ = 0;
 
   // Leader side (Recovering and Leading).
   FollowerSet followers_;  // Bounded by the cluster's peers (wire::kMaxServers).

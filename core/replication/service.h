@@ -26,6 +26,9 @@
 
 namespace dp {
 
+// How often a server sends its spectators their rooms' states (20 Hz; players get 60).
+constexpr TimeUs kSpectatorIntervalUs = 50 * kUsPerMs;
+
 // How applying one entry went: 0 is success, anything else a service-defined error code
 // (named by Service::apply_error_name). The registry adds kUnknownService.
 struct ApplyStatus {
@@ -116,6 +119,16 @@ class Service {
   virtual void on_commit(std::uint64_t commit_seq) = 0;
   // Sends clients their state; applied_seq is the log position it reflects.
   virtual void publish(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) = 0;
+
+  // --- Spectators, on the replica that serves them -------------------------------------------
+  // A follower (or the leader of a one-server cluster) sends its spectators their rooms'
+  // states from its own replica, every rooms::Spectators::kIntervalUs. Never changes the
+  // replicated state.
+  virtual void serve_spectators(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) {
+    (void)now;
+    (void)link;
+    (void)applied_seq;
+  }
 
   // Where note() reports (the node's outbox); set once by the replica that carries the service.
   void attach(Outbox* outbox) { outbox_ = outbox; }

@@ -38,6 +38,8 @@ const char* name_or_null(std::uint8_t type) {
       return "leave";
     case MsgType::kLeaderboardState:
       return "leaderboard-state";
+    case MsgType::kWatch:
+      return "watch";
     case MsgType::kRaceJoin:
       return "race-join";
     case MsgType::kRaceInput:
@@ -48,6 +50,8 @@ const char* name_or_null(std::uint8_t type) {
       return "race-leave";
     case MsgType::kRaceBoardState:
       return "race-board-state";
+    case MsgType::kRaceWatch:
+      return "race-watch";
   }
   return nullptr;
 }

@@ -39,12 +39,14 @@ enum class MsgType : std::uint8_t {
   kRoomState = 22,
   kLeave = 23,
   kLeaderboardState = 24,
+  kWatch = 25,
   // Service 2, racing: client traffic.
   kRaceJoin = 30,
   kRaceInput = 31,
   kRaceState = 32,
   kRaceLeave = 33,
   kRaceBoardState = 34,
+  kRaceWatch = 35,
 };
 
 enum class Family : std::uint8_t { kUnknown = 0, kCluster, kReplication, kService };

@@ -69,6 +69,23 @@ struct LeaveOf {
 };
 using Leave = LeaveOf<MsgType::kLeave>;
 
+// Spectator -> a server that serves spectators (a follower; the leader of a one-server
+// cluster), repeated every second while watching: send me the states of room `room` (0: the
+// first live room named room_name, empty for any), as your replica holds it.
+template <MsgType T>
+struct WatchOf {
+  static constexpr MsgType kType = T;
+  std::uint64_t client_id = 0;
+  std::uint32_t room = 0;
+  RoomName room_name;
+  template <class A>
+  void serialize(A& ar) {
+    ar(client_id, room, room_name);
+  }
+  bool valid() const { return client_id != 0 && valid_name(room_name.view()); }
+};
+using Watch = WatchOf<MsgType::kWatch>;
+
 // Leader -> client: the state of the client's room. Positions are fixed-point (1/256 px).
 // Scores and game over are shown only once replicated, so a failover never takes them back.
 struct RoomState {

@@ -17,6 +17,7 @@ namespace dp::wire {
 using RaceJoin = JoinOf<MsgType::kRaceJoin>;
 using RaceInput = InputOf<MsgType::kRaceInput>;
 using RaceLeave = LeaveOf<MsgType::kRaceLeave>;
+using RaceWatch = WatchOf<MsgType::kRaceWatch>;
 
 constexpr std::size_t kRaceSlots = 4;
 constexpr std::size_t kRaceTrafficMax = 8;

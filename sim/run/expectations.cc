@@ -99,6 +99,13 @@ void Expectations::finish() {
       case ExpectKind::kEveryRaceFinishes:
         check_every_race_finishes(e, r);
         break;
+      case ExpectKind::kSpectatorsWatch:
+        r.passed = f.spectators > 0 && f.spectators_watching == f.spectators &&
+                   f.spectator_longest_gap_us <= e.max_us;
+        r.detail = std::to_string(f.spectators_watching) + " of " + std::to_string(f.spectators) +
+                   " spectators still watching; longest gap " +
+                   std::to_string(f.spectator_longest_gap_us / kUsPerMs) + " ms";
+        break;
       case ExpectKind::kMaxClientFailover:
         check_client_failover(e, r);
         break;

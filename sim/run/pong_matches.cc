@@ -9,7 +9,7 @@ namespace dp::sim {
 PongMatches::PongMatches(RunContext& run, InvariantObserver& invariants)
     : run_(run),
       invariants_(invariants),
-      detailed_(static_cast<int>(run.scenario.clients.size()) <= kMaxDetailedClients),
+      detailed_(run.scenario.players() <= kMaxDetailedClients),
       last_loss_us_(static_cast<std::size_t>(run.scenario.servers), -1) {
   for (std::size_t i = 0; i < run.scenario.clients.size(); ++i) {
     clients_.emplace_back("client " + std::to_string(i + 1));
@@ -204,7 +204,7 @@ void PongMatches::client_fault(TimeUs now, HostIndex leader, const char* what) {
   std::vector<int> seated;
   for (HostIndex h = run_.servers(); h < run_.sim.host_count(); ++h) {
     const ClientNode* c = run_.client(h);
-    if (c == nullptr || c->room() == 0) continue;
+    if (c == nullptr || c->room() == 0 || c->config().spectate) continue;
     if (c->phase() == ClientPhase::kFinished || c->phase() == ClientPhase::kLeft) continue;
     seated.push_back(run_.client_number(h));
   }
@@ -249,6 +249,7 @@ void PongMatches::finish() {
   for (HostIndex h = run_.servers(); h < run_.sim.host_count(); ++h) {
     const ClientNode* c = run_.client(h);
     const ClientTrack& t = clients_[h - run_.servers()];
+    if (c != nullptr && c->config().spectate) continue;  // Spectators: spectator_watch.h.
     if (t.last_rx_us > t.first_rx_us) {
       const double rate =
           static_cast<double>(t.rx_bytes) * 1e6 / static_cast<double>(t.last_rx_us - t.first_rx_us);

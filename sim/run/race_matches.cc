@@ -20,7 +20,7 @@ std::string scores_str(const wire::RaceState& st) {
 RaceMatches::RaceMatches(RunContext& run, InvariantObserver& invariants)
     : run_(run),
       invariants_(invariants),
-      detailed_(static_cast<int>(run.scenario.clients.size()) <= kMaxDetailedClients),
+      detailed_(run.scenario.players() <= kMaxDetailedClients),
       clients_(run.scenario.clients.size()) {}
 
 void RaceMatches::client_step(TimeUs now, HostIndex h) {

@@ -112,6 +112,10 @@ void write_expectation(std::ostream& out, const Expectation& e) {
     case ExpectKind::kEveryRaceFinishes:
       out << "kind = \"every-race-finishes\"\nmin_races = " << e.count << "\n";
       break;
+    case ExpectKind::kSpectatorsWatch:
+      out << "kind = \"spectators-watch\"\nmax_gap_ms = " << whole_ms(e.max_us, "expect max")
+          << "\n";
+      break;
     case ExpectKind::kMaxClientFailover:
       out << "kind = \"max-client-failover\"\nmax_ms = " << whole_ms(e.max_us, "expect max")
           << "\n";
@@ -136,33 +140,46 @@ void write_expectation(std::ostream& out, const Expectation& e) {
 void write_clients(std::ostream& out, const std::vector<ClientSpec>& clients) {
   if (clients.empty()) return;
   auto same = [](const ClientSpec& a, const ClientSpec& b) {
-    return a.game == b.game && a.skill_min == b.skill_min && a.skill_max == b.skill_max &&
-           a.room == b.room && a.start_us == b.start_us && a.start_spread_us == b.start_spread_us &&
-           a.matches == b.matches && a.rematch_after_us == b.rematch_after_us;
+    return a.game == b.game && a.spectate == b.spectate && a.skill_min == b.skill_min &&
+           a.skill_max == b.skill_max && a.room == b.room && a.start_us == b.start_us &&
+           a.start_spread_us == b.start_spread_us && a.matches == b.matches &&
+           a.rematch_after_us == b.rematch_after_us;
   };
   auto rematches = [](std::ostream& o, const ClientSpec& spec) {
     if (spec.matches == 1) return;
     o << "matches = " << spec.matches
       << "\nrematch_after_ms = " << whole_ms(spec.rematch_after_us, "rematch") << "\n";
   };
-  std::size_t k = 1;
-  while (k < clients.size() && same(clients[k], clients[0])) ++k;
-  const ClientSpec& c = clients[0];
-  out << "\n[clients]\ncount = " << k << "\nskill_min = " << c.skill_min
-      << "\nskill_max = " << c.skill_max << "\nroom = " << toml_quote(c.room)
-      << "\nstart_ms = " << whole_ms(c.start_us, "client start")
-      << "\nstart_spread_ms = " << whole_ms(c.start_spread_us, "client start spread") << "\n";
-  rematches(out, c);
   auto game = [](std::ostream& o, const ClientSpec& spec) {
     if (spec.game != Game::kPong) o << "game = " << toml_quote(game_name(spec.game)) << "\n";
+    if (spec.spectate) o << "spectate = true\n";
   };
-  game(out, c);
-  for (std::size_t i = k; i < clients.size(); ++i) {
+  // Runs of identical bots go into the group tables, in the order the parser reads them
+  // ([clients], then [racers], then [spectators]); the rest are [[client]] entries.
+  const char* const groups[] = {"clients", "racers", "spectators"};
+  std::size_t i = 0;
+  for (const char* group : groups) {
+    if (i >= clients.size()) break;
+    const ClientSpec& c = clients[i];
+    const bool fits = group == groups[0] || (group == groups[1] && c.game == Game::kRacing) ||
+                      (group == groups[2] && c.spectate);
+    if (!fits) continue;
+    std::size_t k = i + 1;
+    while (k < clients.size() && same(clients[k], c)) ++k;
+    out << "\n[" << group << "]\ncount = " << k - i << "\nskill_min = " << c.skill_min
+        << "\nskill_max = " << c.skill_max << "\nroom = " << toml_quote(c.room)
+        << "\nstart_ms = " << whole_ms(c.start_us, "client start")
+        << "\nstart_spread_ms = " << whole_ms(c.start_spread_us, "client start spread") << "\n";
+    rematches(out, c);
+    game(out, c);
+    i = k;
+  }
+  for (; i < clients.size(); ++i) {
     const ClientSpec& b = clients[i];
     if (b.skill_min != b.skill_max || b.start_spread_us != 0) {
       throw Unwritable{"client " + std::to_string(i + 1) +
-                       " has a skill range or a start spread but is not in the leading run of "
-                       "identical clients, so only [[client]] could hold it"};
+                       " has a skill range or a start spread but is not in a run of identical "
+                       "clients a group table holds, so only [[client]] could hold it"};
     }
     out << "\n[[client]]\nskill_percent = " << b.skill_min << "\nroom = " << toml_quote(b.room)
         << "\nstart_ms = " << whole_ms(b.start_us, "client start") << "\n";

@@ -426,6 +426,8 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
       {MsgType::kRaceState, Family::kService, "race-state"},
       {MsgType::kRaceLeave, Family::kService, "race-leave"},
       {MsgType::kRaceBoardState, Family::kService, "race-board-state"},
+      {MsgType::kWatch, Family::kService, "watch"},
+      {MsgType::kRaceWatch, Family::kService, "race-watch"},
   };
   int known = 0;
   for (unsigned t = 0; t <= 255; ++t) known += is_known_msg_type(static_cast<std::uint8_t>(t));
@@ -442,7 +444,7 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
     }
   }
   // Types in a family but not shipped, and types in none.
-  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{14}, std::uint8_t{25},
+  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{14}, std::uint8_t{26},
                          std::uint8_t{100}, std::uint8_t{255}}) {
     EXPECT_FALSE(is_known_msg_type(t)) << int{t};
     EXPECT_STREQ(msg_type_name(t), "unknown");
@@ -503,7 +505,9 @@ TEST(MessageTypes, EveryMessageOfTheVariantMatchesItsType) {
   race_board.room = 1;
   race_board.result = 1;
   check(race_board);
-  EXPECT_EQ(std::variant_size_v<Message>, 21u);
+  check(Watch{1, 0, {}});
+  check(RaceWatch{1, 3, {}});
+  EXPECT_EQ(std::variant_size_v<Message>, 23u);
 }
 
 }  // namespace

@@ -102,6 +102,10 @@ std::optional<wire::DecodeError> PongService::on_client_datagram(
       std::holds_alternative<wire::LeaderboardState>(message_)) {
     return wire::DecodeError::kWrongChannel;  // States go to clients, never to a server.
   }
+  if (const auto* watch = std::get_if<wire::Watch>(&message_)) {
+    spectators_.on_watch(now, watch->client_id, from, watch->room, watch->room_name);
+    return std::nullopt;
+  }
   if (!hosting_) return std::nullopt;
   if (const auto* join = std::get_if<wire::Join>(&message_)) {
     sessions_.on_join(now, join->client_id, from, join->room_name, join->player);
@@ -284,6 +288,19 @@ void PongService::publish(TimeUs, const ClientLink& link, std::uint64_t applied_
   closed_notices_.clear();
   for (const BoardNotice& notice : board_notices_) link.send(notice.client, notice.board);
   board_notices_.clear();
+}
+
+void PongService::serve_spectators(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) {
+  spectators_.serve(now, [&](rooms::Spectators::Spectator& s) {
+    s.room = rooms::Spectators::resolve(s, book_.rooms(), [](const Room& room) {
+      return room.match.phase == Phase::kCountdown || room.match.phase == Phase::kPlaying;
+    });
+    const Room* room = book_.find(s.room);
+    if (room == nullptr) return;
+    wire::RoomState state = room_state_for(*room, kSpectatorSlot, applied_seq);
+    state.leader_control = link.self_control;
+    link.send(s.client, state);
+  });
 }
 
 }  // namespace dp::pong

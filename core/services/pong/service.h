@@ -21,6 +21,7 @@
 #include "core/services/pong/event.h"
 #include "core/services/pong/planner.h"
 #include "core/services/rooms/sessions.h"
+#include "core/services/rooms/spectators.h"
 #include "core/wire/pong_messages.h"
 
 namespace dp::pong {
@@ -72,8 +73,10 @@ class PongService final : public Service {
   void plan(TimeUs now, LogWriter& log) override;
   void on_commit(std::uint64_t commit_seq) override;
   void publish(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) override;
+  void serve_spectators(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) override;
 
   const RoomBook& book() const { return book_; }
+  const rooms::Spectators& spectators() const { return spectators_; }
   const PongStats& stats() const { return stats_; }
   bool hosting() const { return hosting_; }
 
@@ -111,6 +114,7 @@ class PongService final : public Service {
   // Leader only.
   bool hosting_ = false;
   rooms::Sessions<std::int8_t> sessions_;
+  rooms::Spectators spectators_;  // On any replica: those this server serves.
   CommitGate<Result> gate_;
   std::map<std::uint32_t, Shown> shown_;  // One per room of the book.
   int closing_grace_ticks_ = 0;

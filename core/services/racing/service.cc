@@ -117,6 +117,10 @@ std::optional<wire::DecodeError> RacingService::on_client_datagram(
       std::holds_alternative<wire::RaceBoardState>(message_)) {
     return wire::DecodeError::kWrongChannel;
   }
+  if (const auto* watch = std::get_if<wire::RaceWatch>(&message_)) {
+    spectators_.on_watch(now, watch->client_id, from, watch->room, watch->room_name);
+    return std::nullopt;
+  }
   if (!hosting_) return std::nullopt;
   if (const auto* join = std::get_if<wire::RaceJoin>(&message_)) {
     sessions_.on_join(now, join->client_id, from, join->room_name, join->player);
@@ -262,6 +266,23 @@ void RacingService::publish(TimeUs, const ClientLink& link, std::uint64_t applie
   closing_.clear();
   for (const BoardNotice& notice : board_notices_) link.send(notice.client, notice.board);
   board_notices_.clear();
+}
+
+void RacingService::serve_spectators(TimeUs now, const ClientLink& link,
+                                     std::uint64_t applied_seq) {
+  spectators_.serve(now, [&](rooms::Spectators::Spectator& s) {
+    s.room = rooms::Spectators::resolve(s, book_.rooms(), [](const Room& room) {
+      return room.match.phase == Phase::kCountdown || room.match.phase == Phase::kRacing;
+    });
+    const Room* room = book_.find(s.room);
+    if (room == nullptr) return;
+    // This replica's own state: what it applied (a follower's scores may be a few
+    // milliseconds ahead of the commit point the leader shows its players).
+    wire::RaceState state =
+        race_state_for(*room, shown_of(*room), wire::RaceState::kSpectator, applied_seq);
+    state.leader_control = link.self_control;
+    link.send(s.client, state);
+  });
 }
 
 }  // namespace dp::racing

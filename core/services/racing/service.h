@@ -19,6 +19,7 @@
 #include "core/services/racing/book.h"
 #include "core/services/racing/planner.h"
 #include "core/services/rooms/sessions.h"
+#include "core/services/rooms/spectators.h"
 #include "core/wire/race_messages.h"
 
 namespace dp::racing {
@@ -66,8 +67,10 @@ class RacingService final : public Service {
   void plan(TimeUs now, LogWriter& log) override;
   void on_commit(std::uint64_t commit_seq) override;
   void publish(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) override;
+  void serve_spectators(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) override;
 
   const RaceBook& book() const { return book_; }
+  const rooms::Spectators& spectators() const { return spectators_; }
   const RacingStats& stats() const { return stats_; }
 
   // The state of `room` as the players are shown it (scores and results as committed), for
@@ -99,6 +102,7 @@ class RacingService final : public Service {
 
   bool hosting_ = false;
   rooms::Sessions<std::int8_t> sessions_;
+  rooms::Spectators spectators_;  // On any replica: those this server serves.
   CommitGate<Held> gate_;
   std::map<std::uint32_t, Shown> shown_;
   int closing_grace_ticks_ = 0;

@@ -1,0 +1,65 @@
+#include "sim/run/spectator_watch.h"
+
+#include <algorithm>
+
+namespace dp::sim {
+
+SpectatorWatch::SpectatorWatch(RunContext& run)
+    : run_(run), clients_(run.scenario.clients.size()) {}
+
+void SpectatorWatch::on_send(TimeUs now, HostIndex from, const OutDatagram& d) {
+  if (run_.is_client(from) || !run_.server(from).is_leader()) return;
+  if (first_leader_tx_us_ < 0) first_leader_tx_us_ = now;
+  last_leader_tx_us_ = now;
+  leader_tx_bytes_ += d.size;
+}
+
+void SpectatorWatch::on_deliver(TimeUs, const Transit& t, std::span<const std::uint8_t> bytes) {
+  if (run_.is_client(t.to_host)) clients_[t.to_host - run_.servers()].rx_bytes += bytes.size();
+}
+
+void SpectatorWatch::after_step(TimeUs now, HostIndex h) {
+  if (!run_.is_client(h)) return;
+  const ClientNode* c = run_.client(h);
+  if (c == nullptr || !c->config().spectate) return;
+  Track& t = clients_[h - run_.servers()];
+  if (c->states_accepted() == t.states_seen) return;
+  t.states_seen = c->states_accepted();
+  if (c->watched() != t.watched && c->shown() != nullptr &&
+      static_cast<int>(run_.scenario.clients.size()) - run_.scenario.players() <=
+          kMaxDetailedSpectators) {
+    run_.client_note(now, run_.client_name(h) + (t.watched.is_nil() ? " watches" : " now watches") +
+                              " room " + std::to_string(c->shown()->room) + " from " +
+                              run_.server_name(c->watched()));
+  }
+  t.watched = c->watched();
+  if (t.first_state_us < 0) t.first_state_us = now;
+  if (t.last_state_us >= 0) t.longest_gap_us = std::max(t.longest_gap_us, now - t.last_state_us);
+  t.last_state_us = now;
+}
+
+void SpectatorWatch::finish() {
+  Figures& f = run_.result.figures;
+  const TimeUs end = run_.sim.now();
+  double rate_sum = 0;
+  for (HostIndex h = run_.servers(); h < run_.sim.host_count(); ++h) {
+    const ClientNode* c = run_.client(h);
+    if (c == nullptr || !c->config().spectate) continue;
+    const Track& t = clients_[h - run_.servers()];
+    ++f.spectators;
+    if (t.last_state_us >= 0 && end - t.last_state_us <= kUsPerSecond) ++f.spectators_watching;
+    f.spectator_longest_gap_us = std::max(f.spectator_longest_gap_us, t.longest_gap_us);
+    if (c->stats().watch_servers > 1) f.spectator_moves += c->stats().watch_servers - 1;
+    if (t.last_state_us > t.first_state_us) {
+      rate_sum += static_cast<double>(t.rx_bytes) * 1e6 /
+                  static_cast<double>(t.last_state_us - t.first_state_us);
+    }
+  }
+  if (f.spectators > 0) f.spectator_rx_bytes_per_s = rate_sum / f.spectators;
+  if (last_leader_tx_us_ > first_leader_tx_us_) {
+    f.leader_tx_bytes_per_s = static_cast<double>(leader_tx_bytes_) * 1e6 /
+                              static_cast<double>(last_leader_tx_us_ - first_leader_tx_us_);
+  }
+}
+
+}  // namespace dp::sim
