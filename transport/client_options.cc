@@ -1,5 +1,7 @@
 #include "transport/client_options.h"
 
+#include <algorithm>
+
 #include "core/wire/room_name.h"
 
 namespace dp {
@@ -22,9 +24,24 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
   setup.node.id = random_id;
   setup.node.seed = seed;
 
+  if (options.watch) {
+    if (!options.room.empty()) return R::failure("--watch: give the room to --watch, not --room");
+    if (options.bot) return R::failure("--watch: a spectator does not play (drop --bot)");
+    const std::string& w = *options.watch;
+    const bool number = !w.empty() && w.size() <= 9 && std::all_of(w.begin(), w.end(), [](char c) {
+      return c >= '0' && c <= '9';
+    });
+    setup.node.spectate = true;
+    if (number) {
+      setup.node.watch_room = static_cast<std::uint32_t>(std::stoul(w));
+      if (setup.node.watch_room == 0) return R::failure("--watch: room numbers start at 1");
+    }
+  }
+  const std::string room =
+      options.watch && setup.node.watch_room == 0 ? *options.watch : options.room;
   if (options.game == "racing") {
     setup.node.game = Game::kRacing;
-    if (!options.headless) {
+    if (!options.headless && !options.watch) {
       return R::failure(
           "--game racing: the window draws Pong only in this version; race with "
           "--headless --bot");
@@ -32,13 +49,11 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
   } else if (options.game != "pong") {
     return R::failure("--game: pong or racing, not '" + options.game + "'");
   }
-  if (options.room.size() > wire::kRoomNameMax) {
+  if (room.size() > wire::kRoomNameMax) {
     return R::failure("--room: at most " + std::to_string(wire::kRoomNameMax) + " bytes");
   }
-  setup.node.room_name = options.room;
-  if (!wire::valid_name(options.room)) {
-    return R::failure("--room: printable ASCII only");
-  }
+  setup.node.room_name = room;
+  if (!wire::valid_name(room)) return R::failure("--room: printable ASCII only");
   if (options.name.size() > wire::kPlayerNameMax || !wire::valid_name(options.name)) {
     return R::failure("--name: at most " + std::to_string(wire::kPlayerNameMax) +
                       " printable ASCII characters");

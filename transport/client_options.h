@@ -20,7 +20,9 @@ namespace dp {
 struct ClientOptions {
   std::string game = "pong";  // --game: pong or racing.
   std::string room;           // --room: empty joins the first open room.
-  std::string name;           // --name: the player's name on the leaderboard.
+  // --watch: spectate instead of playing (a room number, a name, or empty for any live room).
+  std::optional<std::string> watch;
+  std::string name;  // --name: the player's name on the leaderboard.
   std::string discovery_address = "255.255.255.255";
   std::uint16_t discovery_port = kDefaultDiscoveryPort;
   std::uint16_t client_port = 0;  // 0: ephemeral (the usual case).

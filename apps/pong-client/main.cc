@@ -27,11 +27,15 @@ int main(int argc, char** argv) {
   CLI::App app{
       "Distributed Pong client: finds the cluster by broadcast, joins a room on the leader and "
       "plays (W/S, arrow keys or a game controller). --headless --bot plays without a window."};
-  app.add_option("--game", options.game,
-                 "pong or racing (racing is headless-only in this version: --headless --bot)")
+  app.add_option(
+         "--game", options.game,
+         "pong or racing (racing is headless-only in this version: --headless --bot or --watch)")
       ->capture_default_str()
       ->check(CLI::IsMember({"pong", "racing"}));
   app.add_option("--room", options.room, "Room to join (default: the first open room)");
+  app.add_option("--watch", options.watch,
+                 "Watch a room instead of playing: a room number, a room name, or \"\" for any "
+                 "live room (served by a follower)");
   app.add_option("--name", options.name,
                  "Your name on the leaderboard, up to 16 printable characters (default: "
                  "player-XXXX after your id)");
