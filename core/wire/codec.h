@@ -49,14 +49,16 @@ using ReplicationMessage = std::variant<Replicate, Ack, Nack, Snapshot>;
 // What a server decodes from its discovery and control sockets.
 using ServerMessage = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
                                    Coordinator, Resign, Replicate, Ack, Nack, Snapshot>;
-using PongMessage = std::variant<Join, Input, Leave, RoomState, LeaderboardState, Watch>;
-using RaceMessage =
-    std::variant<RaceJoin, RaceInput, RaceLeave, RaceState, RaceBoardState, RaceWatch>;
+using PongMessage =
+    std::variant<Join, Input, Leave, RoomState, LeaderboardState, Watch, ListRooms, RoomList>;
+using RaceMessage = std::variant<RaceJoin, RaceInput, RaceLeave, RaceState, RaceBoardState,
+                                 RaceWatch, RaceListRooms, RaceRoomList>;
 // Every message this version ships (tests, fuzzers and tools decode into it).
-using Message = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
-                             Coordinator, Resign, Replicate, Ack, Nack, Snapshot, Join, Input,
-                             RoomState, Leave, LeaderboardState, RaceJoin, RaceInput, RaceState,
-                             RaceLeave, RaceBoardState, Watch, RaceWatch>;
+using Message =
+    std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
+                 Resign, Replicate, Ack, Nack, Snapshot, Join, Input, RoomState, Leave,
+                 LeaderboardState, RaceJoin, RaceInput, RaceState, RaceLeave, RaceBoardState, Watch,
+                 RaceWatch, ListRooms, RoomList, RaceListRooms, RaceRoomList>;
 
 // Encodes `body` with the given sender and epoch into `out`; returns the datagram size.
 template <class Msg>

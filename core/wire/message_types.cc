@@ -40,6 +40,10 @@ const char* name_or_null(std::uint8_t type) {
       return "leaderboard-state";
     case MsgType::kWatch:
       return "watch";
+    case MsgType::kListRooms:
+      return "list-rooms";
+    case MsgType::kRoomList:
+      return "room-list";
     case MsgType::kRaceJoin:
       return "race-join";
     case MsgType::kRaceInput:
@@ -52,6 +56,10 @@ const char* name_or_null(std::uint8_t type) {
       return "race-board-state";
     case MsgType::kRaceWatch:
       return "race-watch";
+    case MsgType::kRaceListRooms:
+      return "race-list-rooms";
+    case MsgType::kRaceRoomList:
+      return "race-room-list";
   }
   return nullptr;
 }

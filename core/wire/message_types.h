@@ -40,6 +40,8 @@ enum class MsgType : std::uint8_t {
   kLeave = 23,
   kLeaderboardState = 24,
   kWatch = 25,
+  kListRooms = 26,
+  kRoomList = 27,
   // Service 2, racing: client traffic.
   kRaceJoin = 30,
   kRaceInput = 31,
@@ -47,6 +49,8 @@ enum class MsgType : std::uint8_t {
   kRaceLeave = 33,
   kRaceBoardState = 34,
   kRaceWatch = 35,
+  kRaceListRooms = 36,
+  kRaceRoomList = 37,
 };
 
 enum class Family : std::uint8_t { kUnknown = 0, kCluster, kReplication, kService };

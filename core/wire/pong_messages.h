@@ -86,6 +86,52 @@ struct WatchOf {
 };
 using Watch = WatchOf<MsgType::kWatch>;
 
+// The lobby -> any server: list your live rooms of this game (answered from its replica).
+template <MsgType T>
+struct ListRoomsOf {
+  static constexpr MsgType kType = T;
+  std::uint64_t client_id = 0;
+  template <class A>
+  void serialize(A& ar) {
+    ar(client_id);
+  }
+  bool valid() const { return client_id != 0; }
+};
+using ListRooms = ListRoomsOf<MsgType::kListRooms>;
+
+constexpr std::size_t kRoomSummaryScores = 4;
+struct RoomSummary {
+  std::uint32_t room = 0;
+  RoomName name;
+  std::uint8_t players = 0;
+  std::uint8_t phase = 0;
+  FixedVec<std::uint16_t, kRoomSummaryScores> scores;  // Pong: left, right; racing: each racer.
+  template <class A>
+  void serialize(A& ar) {
+    ar(room, name, players, phase, scores);
+  }
+};
+
+constexpr std::size_t kRoomListMax = 16;
+// A server -> the lobby: the first kRoomListMax rooms (in id order) and how many there are.
+template <MsgType T>
+struct RoomListOf {
+  static constexpr MsgType kType = T;
+  std::uint32_t total = 0;
+  FixedVec<RoomSummary, kRoomListMax> rooms;
+  template <class A>
+  void serialize(A& ar) {
+    ar(total, rooms);
+  }
+  bool valid() const {
+    for (const RoomSummary& r : rooms) {
+      if (r.room == 0 || r.players > 4 || r.phase > 4 || !valid_name(r.name.view())) return false;
+    }
+    return rooms.size() <= total;
+  }
+};
+using RoomList = RoomListOf<MsgType::kRoomList>;
+
 // Leader -> client: the state of the client's room. Positions are fixed-point (1/256 px).
 // Scores and game over are shown only once replicated, so a failover never takes them back.
 struct RoomState {

@@ -18,6 +18,8 @@ using RaceJoin = JoinOf<MsgType::kRaceJoin>;
 using RaceInput = InputOf<MsgType::kRaceInput>;
 using RaceLeave = LeaveOf<MsgType::kRaceLeave>;
 using RaceWatch = WatchOf<MsgType::kRaceWatch>;
+using RaceListRooms = ListRoomsOf<MsgType::kRaceListRooms>;
+using RaceRoomList = RoomListOf<MsgType::kRaceRoomList>;
 
 constexpr std::size_t kRaceSlots = 4;
 constexpr std::size_t kRaceTrafficMax = 8;

@@ -428,6 +428,10 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
       {MsgType::kRaceBoardState, Family::kService, "race-board-state"},
       {MsgType::kWatch, Family::kService, "watch"},
       {MsgType::kRaceWatch, Family::kService, "race-watch"},
+      {MsgType::kListRooms, Family::kService, "list-rooms"},
+      {MsgType::kRoomList, Family::kService, "room-list"},
+      {MsgType::kRaceListRooms, Family::kService, "race-list-rooms"},
+      {MsgType::kRaceRoomList, Family::kService, "race-room-list"},
   };
   int known = 0;
   for (unsigned t = 0; t <= 255; ++t) known += is_known_msg_type(static_cast<std::uint8_t>(t));
@@ -444,7 +448,7 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
     }
   }
   // Types in a family but not shipped, and types in none.
-  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{14}, std::uint8_t{26},
+  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{14}, std::uint8_t{28},
                          std::uint8_t{100}, std::uint8_t{255}}) {
     EXPECT_FALSE(is_known_msg_type(t)) << int{t};
     EXPECT_STREQ(msg_type_name(t), "unknown");
@@ -507,7 +511,11 @@ TEST(MessageTypes, EveryMessageOfTheVariantMatchesItsType) {
   check(race_board);
   check(Watch{1, 0, {}});
   check(RaceWatch{1, 3, {}});
-  EXPECT_EQ(std::variant_size_v<Message>, 23u);
+  check(ListRooms{1});
+  check(RoomList{});
+  check(RaceListRooms{1});
+  check(RaceRoomList{});
+  EXPECT_EQ(std::variant_size_v<Message>, 27u);
 }
 
 }  // namespace

@@ -102,6 +102,11 @@ std::optional<wire::DecodeError> PongService::on_client_datagram(
       std::holds_alternative<wire::LeaderboardState>(message_)) {
     return wire::DecodeError::kWrongChannel;  // States go to clients, never to a server.
   }
+  if (std::holds_alternative<wire::RoomList>(message_)) return wire::DecodeError::kWrongChannel;
+  if (std::holds_alternative<wire::ListRooms>(message_)) {
+    room_lists_.add(from);
+    return std::nullopt;
+  }
   if (const auto* watch = std::get_if<wire::Watch>(&message_)) {
     spectators_.on_watch(now, watch->client_id, from, watch->room, watch->room_name);
     return std::nullopt;
@@ -261,6 +266,7 @@ void PongService::on_commit(std::uint64_t commit_seq) {
 }
 
 void PongService::publish(TimeUs, const ClientLink& link, std::uint64_t applied_seq) {
+  answer_room_lists(link);
   for (const auto& [room_id, room] : book_.rooms()) {
     const Shown& shown = shown_.try_emplace(room_id).first->second;
     for (std::uint8_t slot = 0; slot < 2; ++slot) {
@@ -290,7 +296,19 @@ void PongService::publish(TimeUs, const ClientLink& link, std::uint64_t applied_
   board_notices_.clear();
 }
 
+void PongService::answer_room_lists(const ClientLink& link) {
+  if (room_lists_.empty()) return;
+  const auto list = rooms::room_list_of<wire::RoomList>(
+      book_.rooms(), [](const Room& room, wire::RoomSummary& s) {
+        s.phase = static_cast<std::uint8_t>(room.match.phase);
+        s.scores.push_back(room.match.score[0]);
+        s.scores.push_back(room.match.score[1]);
+      });
+  room_lists_.answer([&](Endpoint to) { link.send(to, list); });
+}
+
 void PongService::serve_spectators(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) {
+  answer_room_lists(link);
   spectators_.serve(now, [&](rooms::Spectators::Spectator& s) {
     s.room = rooms::Spectators::resolve(s, book_.rooms(), [](const Room& room) {
       return room.match.phase == Phase::kCountdown || room.match.phase == Phase::kPlaying;

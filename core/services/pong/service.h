@@ -20,6 +20,7 @@
 #include "core/services/pong/book.h"
 #include "core/services/pong/event.h"
 #include "core/services/pong/planner.h"
+#include "core/services/rooms/room_lists.h"
 #include "core/services/rooms/sessions.h"
 #include "core/services/rooms/spectators.h"
 #include "core/wire/pong_messages.h"
@@ -74,6 +75,8 @@ class PongService final : public Service {
   void on_commit(std::uint64_t commit_seq) override;
   void publish(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) override;
   void serve_spectators(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) override;
+  // Answers the lobby's pending room-list requests from this replica.
+  void answer_room_lists(const ClientLink& link);
 
   const RoomBook& book() const { return book_; }
   const rooms::Spectators& spectators() const { return spectators_; }
@@ -115,6 +118,7 @@ class PongService final : public Service {
   bool hosting_ = false;
   rooms::Sessions<std::int8_t> sessions_;
   rooms::Spectators spectators_;  // On any replica: those this server serves.
+  rooms::RoomListRequests room_lists_;
   CommitGate<Result> gate_;
   std::map<std::uint32_t, Shown> shown_;  // One per room of the book.
   int closing_grace_ticks_ = 0;

@@ -117,6 +117,13 @@ std::optional<wire::DecodeError> RacingService::on_client_datagram(
       std::holds_alternative<wire::RaceBoardState>(message_)) {
     return wire::DecodeError::kWrongChannel;
   }
+  if (std::holds_alternative<wire::RaceRoomList>(message_)) {
+    return wire::DecodeError::kWrongChannel;
+  }
+  if (std::holds_alternative<wire::RaceListRooms>(message_)) {
+    room_lists_.add(from);
+    return std::nullopt;
+  }
   if (const auto* watch = std::get_if<wire::RaceWatch>(&message_)) {
     spectators_.on_watch(now, watch->client_id, from, watch->room, watch->room_name);
     return std::nullopt;
@@ -248,6 +255,7 @@ void RacingService::on_commit(std::uint64_t commit_seq) {
 }
 
 void RacingService::publish(TimeUs, const ClientLink& link, std::uint64_t applied_seq) {
+  answer_room_lists(link);
   for (const auto& [room_id, room] : book_.rooms()) {
     const Shown& shown = shown_.try_emplace(room_id).first->second;
     for (std::uint8_t slot = 0; slot < kMaxRacers; ++slot) {
@@ -268,8 +276,21 @@ void RacingService::publish(TimeUs, const ClientLink& link, std::uint64_t applie
   board_notices_.clear();
 }
 
+void RacingService::answer_room_lists(const ClientLink& link) {
+  if (room_lists_.empty()) return;
+  const auto list = rooms::room_list_of<wire::RaceRoomList>(
+      book_.rooms(), [](const Room& room, wire::RoomSummary& s) {
+        s.phase = static_cast<std::uint8_t>(room.match.phase);
+        for (const Racer& r : room.match.racers) {
+          if (r.racing) s.scores.push_back(r.score);
+        }
+      });
+  room_lists_.answer([&](Endpoint to) { link.send(to, list); });
+}
+
 void RacingService::serve_spectators(TimeUs now, const ClientLink& link,
                                      std::uint64_t applied_seq) {
+  answer_room_lists(link);
   spectators_.serve(now, [&](rooms::Spectators::Spectator& s) {
     s.room = rooms::Spectators::resolve(s, book_.rooms(), [](const Room& room) {
       return room.match.phase == Phase::kCountdown || room.match.phase == Phase::kRacing;

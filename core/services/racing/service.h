@@ -18,6 +18,7 @@
 #include "core/replication/service.h"
 #include "core/services/racing/book.h"
 #include "core/services/racing/planner.h"
+#include "core/services/rooms/room_lists.h"
 #include "core/services/rooms/sessions.h"
 #include "core/services/rooms/spectators.h"
 #include "core/wire/race_messages.h"
@@ -68,6 +69,8 @@ class RacingService final : public Service {
   void on_commit(std::uint64_t commit_seq) override;
   void publish(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) override;
   void serve_spectators(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) override;
+  // Answers the lobby's pending room-list requests from this replica.
+  void answer_room_lists(const ClientLink& link);
 
   const RaceBook& book() const { return book_; }
   const rooms::Spectators& spectators() const { return spectators_; }
@@ -103,6 +106,7 @@ class RacingService final : public Service {
   bool hosting_ = false;
   rooms::Sessions<std::int8_t> sessions_;
   rooms::Spectators spectators_;  // On any replica: those this server serves.
+  rooms::RoomListRequests room_lists_;
   CommitGate<Held> gate_;
   std::map<std::uint32_t, Shown> shown_;
   int closing_grace_ticks_ = 0;
