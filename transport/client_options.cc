@@ -41,11 +41,6 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
       options.watch && setup.node.watch_room == 0 ? *options.watch : options.room;
   if (options.game == "racing") {
     setup.node.game = Game::kRacing;
-    if (!options.headless && !options.watch) {
-      return R::failure(
-          "--game racing: the window draws Pong only in this version; race with "
-          "--headless --bot");
-    }
   } else if (options.game != "pong") {
     return R::failure("--game: pong or racing, not '" + options.game + "'");
   }
@@ -85,20 +80,33 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
   if (!valid_seconds(options.screenshot_after_s)) {
     return R::failure("--screenshot-after-s: must be in [0, 86400]");
   }
-  if (options.screenshot_at != "playing" && options.screenshot_at != "game-over") {
-    return R::failure("--screenshot-at: must be playing or game-over, not '" +
+  if (options.screenshot_at == "playing") {
+    setup.screenshot_at = ScreenshotAt::kPlaying;
+  } else if (options.screenshot_at == "countdown") {
+    setup.screenshot_at = ScreenshotAt::kCountdown;
+  } else if (options.screenshot_at == "game-over") {
+    setup.screenshot_at = ScreenshotAt::kGameOver;
+  } else if (options.screenshot_at == "lobby") {
+    setup.screenshot_at = ScreenshotAt::kLobby;
+  } else {
+    return R::failure("--screenshot-at: must be playing, countdown, game-over or lobby, not '" +
                       options.screenshot_at + "'");
   }
-  setup.screenshot_game_over = options.screenshot_at == "game-over";
   setup.screenshot = options.screenshot;
   setup.screenshot_after_us = seconds_to_us(options.screenshot_after_s);
 
-  if (options.window_width < kWindowPixelsMin || options.window_width > kWindowPixelsMax ||
-      options.window_height < kWindowPixelsMin || options.window_height > kWindowPixelsMax) {
-    return R::failure("--window-width/--window-height: must be in [200, 8192]");
+  const bool racing = setup.node.game == Game::kRacing;
+  setup.window_width = options.window_width != 0 ? options.window_width
+                                                 : (racing ? kRaceWindowWidth : kPongWindowWidth);
+  setup.window_height = options.window_height != 0
+                            ? options.window_height
+                            : (racing ? kRaceWindowHeight : kPongWindowHeight);
+  setup.window_size_given = options.window_width != 0 || options.window_height != 0;
+  if (setup.window_width < kWindowPixelsMin || setup.window_width > kWindowPixelsMax ||
+      setup.window_height < kWindowPixelsMin || setup.window_height > kWindowPixelsMax) {
+    return R::failure(
+        "--window-width/--window-height: must be in [200, 8192] (or 0: fits the game)");
   }
-  setup.window_width = options.window_width;
-  setup.window_height = options.window_height;
   return setup;
 }
 

@@ -35,16 +35,27 @@ struct ClientOptions {
   // Hidden flags for scripts/screenshot.sh.
   std::string screenshot;
   double screenshot_after_s = 3;
-  std::string screenshot_at = "playing";  // "playing", or "game-over" (with its leaderboard).
-  int window_width = 1000;
-  int window_height = 530;  // The 800x400 field and its status bar below, scaled 1.25.
+  // "playing", "countdown", "game-over" (with its leaderboard) or "lobby".
+  std::string screenshot_at = "playing";
+  int window_width = 0;  // 0: the size that fits the game (kPongWindow*, kRaceWindow*).
+  int window_height = 0;
 };
+
+// Initial window sizes: Pong's 800x400 field and race's 800x600 road, each with its 24 px
+// status bar below, scaled 1.25 and 1.1 (a race window still fits a 768 px high screen).
+constexpr int kPongWindowWidth = 1000;
+constexpr int kPongWindowHeight = 530;
+constexpr int kRaceWindowWidth = 880;
+constexpr int kRaceWindowHeight = 686;
 
 // Upper bound on --timeout-s and --screenshot-after-s: one day.
 constexpr double kClientSecondsMax = 24.0 * 3600;
 // Bounds on the initial window size, in pixels.
 constexpr int kWindowPixelsMin = 200;
 constexpr int kWindowPixelsMax = 8192;
+
+// The moment scripts/screenshot.sh saves a frame of.
+enum class ScreenshotAt : std::uint8_t { kPlaying, kCountdown, kGameOver, kLobby };
 
 struct ClientSetup {
   ClientConfig node;  // endpoints are filled in once the socket is bound.
@@ -57,9 +68,10 @@ struct ClientSetup {
   std::optional<TimeUs> timeout_us;
   std::string screenshot;
   TimeUs screenshot_after_us = 0;
-  bool screenshot_game_over = false;  // Else a match in play.
-  int window_width = 1000;
-  int window_height = 530;  // The 800x400 field and its status bar below, scaled 1.25.
+  ScreenshotAt screenshot_at = ScreenshotAt::kPlaying;
+  int window_width = kPongWindowWidth;
+  int window_height = kPongWindowHeight;
+  bool window_size_given = false;  // Else the window may resize to fit the next game.
 };
 
 // Checks the options and builds the setup. `random_id` names the client on the wire and

@@ -73,7 +73,8 @@ struct ClientSession::Impl {
       if (node->shown() != nullptr && node->shown_position() != last_position) {
         last_position = node->shown_position();
         if (view.recent.size() >= kRecentStatesMax) view.recent.erase(view.recent.begin());
-        view.recent.push_back(TimedState{*node->shown(), last_position, mono_us});
+        view.recent.push_back(TimedState{*node->shown(), last_position, mono_us, {}});
+        if (node->shown_race() != nullptr) view.recent.back().race = *node->shown_race();
         changed = true;
       }
       if (view.phase != node->phase() || view.leader_epoch != node->leader_epoch() ||
@@ -81,12 +82,15 @@ struct ClientSession::Impl {
           view.result.has_value() != node->result().has_value() ||
           view.rehomes != node->stats().rehomes ||
           view.leaderboard.has_value() != node->leaderboard().has_value() ||
-          (view.leaderboard && view.leaderboard->result != node->leaderboard()->result)) {
+          (view.leaderboard && view.leaderboard->result != node->leaderboard()->result) ||
+          view.race_board.has_value() != node->race_board().has_value() ||
+          (view.race_board && view.race_board->result != node->race_board()->result)) {
         view.phase = node->phase();
         view.leader_epoch = node->leader_epoch();
         view.leader_client = node->leader_client();
         view.result = node->result();
         view.leaderboard = node->leaderboard();
+        view.race_board = node->race_board();
         view.rehomes = node->stats().rehomes;
         changed = true;
       }
@@ -223,6 +227,8 @@ Result<std::unique_ptr<ClientSession>, std::string> ClientSession::open(const Cl
   config.endpoints = impl->udp->local_endpoints();
   config.endpoints.discovery_port = setup.udp.discovery_port;
   impl->node = std::make_unique<ClientNode>(config);
+  impl->view.game = config.game;
+  impl->view.spectating = config.spectate;
   if (setup.bot) {
     const int skill = setup.skill;
     impl->node->set_input_policy(

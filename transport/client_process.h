@@ -24,20 +24,25 @@
 namespace dp {
 
 // One accepted state and when it arrived (CLOCK_MONOTONIC), for the renderer's interpolation.
+// A racing client's state is the race's common part; `race` holds the whole race it came from.
 struct TimedState {
   wire::RoomState state;
   StatePosition position;
   TimeUs arrived_mono_us = 0;
+  std::optional<wire::RaceState> race;  // Racing only.
 };
 
 // What the client shows, copied out for another thread.
 struct ClientView {
   std::uint64_t version = 0;  // Increases whenever anything below changes.
+  Game game = Game::kPong;
+  bool spectating = false;  // Watching a room: nothing the player does is sent.
   ClientPhase phase = ClientPhase::kDiscovering;
   Epoch leader_epoch;
   Endpoint leader_client;
   std::optional<FinalResult> result;
   std::optional<wire::LeaderboardState> leaderboard;  // Sent when our match ended.
+  std::optional<wire::RaceBoardState> race_board;     // Sent when our race ended.
   // The newest accepted states, oldest first; at most kRecentStatesMax.
   std::vector<TimedState> recent;
   std::uint64_t rehomes = 0;

@@ -27,9 +27,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "Distributed Pong client: finds the cluster by broadcast, joins a room on the leader and "
       "plays (W/S, arrow keys or a game controller). --headless --bot plays without a window."};
-  app.add_option(
-         "--game", options.game,
-         "pong or racing (racing is headless-only in this version: --headless --bot or --watch)")
+  app.add_option("--game", options.game, "pong or racing")
       ->capture_default_str()
       ->check(CLI::IsMember({"pong", "racing"}));
   app.add_option("--room", options.room, "Room to join (default: the first open room)");
@@ -63,9 +61,11 @@ int main(int argc, char** argv) {
   app.add_option("--screenshot", options.screenshot)->group("");
   app.add_option("--screenshot-after-s", options.screenshot_after_s)->group("");
   app.add_option("--screenshot-at", options.screenshot_at)->group("");
-  app.add_option("--window-width", options.window_width, "Initial window width in pixels")
+  app.add_option("--window-width", options.window_width,
+                 "Initial window width in pixels (0: fits the game)")
       ->capture_default_str();
-  app.add_option("--window-height", options.window_height, "Initial window height in pixels")
+  app.add_option("--window-height", options.window_height,
+                 "Initial window height in pixels (0: fits the game)")
       ->capture_default_str();
 
   if (const auto status = dp::parse_flags(app, argc, argv)) return *status;

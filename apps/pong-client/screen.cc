@@ -16,7 +16,8 @@ Screen screen_for(const ClientView& view) {
     return view.phase == ClientPhase::kDiscovering ? Screen::kSearching : Screen::kJoining;
   }
   // The result stays on screen after the room closes: the player reads it, then chooses.
-  if (view.result) return Screen::kGameOver;
+  // A spectator watching on moves to the next room: its states then win over the old result.
+  if (view.result && view.result->room == view.recent.back().state.room) return Screen::kGameOver;
   switch (view.recent.back().state.phase) {
     case room_phase::kWaiting:
       return Screen::kWaiting;

@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <string>
 
+#include "apps/pong-client/canvas.h"
 #include "apps/pong-client/interpolation.h"
+#include "apps/pong-client/race_screen.h"
+#include "apps/pong-client/race_view.h"
 #include "apps/pong-client/screen.h"
 #include "apps/pong-client/text.h"
 #include "core/services/pong/rules.h"
@@ -22,6 +25,8 @@ constexpr int kFieldHeight = 400;
 constexpr int kStatusBarHeight = 24;
 constexpr int kLogicalWidth = kFieldWidth;
 constexpr int kLogicalHeight = kFieldHeight + kStatusBarHeight;
+// A race's road is taller: 800x600 with the same status bar below.
+constexpr int kRaceLogicalHeight = kRaceFieldHeight + kStatusBarHeight;
 constexpr Uint32 kFrameMs = 16;  // ~60 fps when vsync is not available (e.g. Xvfb).
 // No state for this long while the match runs: the leader is probably gone.
 constexpr TimeUs kReconnectingAfterUs = 150 * kUsPerMs;
@@ -30,23 +35,28 @@ constexpr Sint16 kStickDeadZone = 8000;
 // A screenshot waits for a match in progress, but no longer than this past its due time.
 constexpr TimeUs kScreenshotGraceUs = 20 * kUsPerSecond;
 
-constexpr SDL_Color kBackground{14, 18, 28, 255};
-constexpr SDL_Color kStatusBar{8, 10, 16, 255};
-constexpr SDL_Color kBox{24, 30, 44, 255};  // Behind words drawn over the field.
-constexpr SDL_Color kWhite{235, 238, 245, 255};
-constexpr SDL_Color kDim{120, 130, 150, 255};
-constexpr SDL_Color kAccent{255, 196, 64, 255};
-constexpr SDL_Color kWarn{255, 110, 90, 255};
+using palette::kAccent;
+using palette::kBackground;
+using palette::kBox;
+using palette::kDim;
+using palette::kStatusBar;
+using palette::kWarn;
+using palette::kWhite;
 
 struct Input {
   bool quit = false;
   bool play_again = false;
+  bool back_to_lobby = false;
   std::int8_t direction = 0;
 };
 
 class PongWindow {
  public:
-  PongWindow(ClientSession& session, const ClientSetup& setup) : session_(session), setup_(setup) {}
+  PongWindow(ClientSession& session, const ClientSetup& setup)
+      : session_(session),
+        setup_(setup),
+        racing_(setup.node.game == Game::kRacing),
+        field_height_(racing_ ? kRaceFieldHeight : kFieldHeight) {}
   ~PongWindow() {
     text_.reset();
     if (controller_ != nullptr) SDL_GameControllerClose(controller_);
@@ -76,9 +86,11 @@ class PongWindow {
       std::fprintf(stderr, "pong-client: SDL_CreateRenderer: %s\n", SDL_GetError());
       return false;
     }
-    SDL_RenderSetLogicalSize(renderer_, kLogicalWidth, kLogicalHeight);
+    SDL_RenderSetLogicalSize(renderer_, kLogicalWidth,
+                             racing_ ? kRaceLogicalHeight : kLogicalHeight);
     SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
     text_ = std::make_unique<TextRenderer>(renderer_, TextRenderer::kDefaultFont);
+    canvas_ = std::make_unique<Canvas>(renderer_, *text_, kLogicalWidth);
     if (!text_->using_ttf()) {
       std::fprintf(stderr, "pong-client: %s not usable; using the drawn font\n",
                    TextRenderer::kDefaultFont);
@@ -93,12 +105,15 @@ class PongWindow {
       const Uint32 frame_start_ms = SDL_GetTicks();
       const Input input = poll_input();
       if (input.quit) break;
-      session_.set_direction(input.direction);
       ClientView view = session_.view();
+      // A spectator sends nothing: its keys only choose what to look at.
+      session_.set_direction(view.spectating ? 0 : input.direction);
       if (view.ended) return session_.exit_code();  // --timeout-s, or the loop failed.
       feed(view);
-      if (input.play_again && (view.result || newest_phase(view) == room_phase::kClosed)) {
+      const bool over = view.result || newest_phase(view) == room_phase::kClosed;
+      if (input.play_again && over && !view.spectating) {
         interpolator_.clear();
+        race_interpolator_.clear();
         session_.play_again();
       }
       const TimeUs now_us = monotonic_now_us();
@@ -136,6 +151,9 @@ class PongWindow {
           if (event.key.keysym.sym == SDLK_RETURN || event.key.keysym.sym == SDLK_KP_ENTER) {
             input.play_again = true;
           }
+          if (event.key.keysym.sym == SDLK_l || event.key.keysym.sym == SDLK_BACKSPACE) {
+            input.back_to_lobby = true;
+          }
           break;
         case SDL_CONTROLLERDEVICEADDED:
           open_first_controller();
@@ -161,6 +179,10 @@ class PongWindow {
       }
     }
     const Uint8* keys = SDL_GetKeyboardState(nullptr);
+    if (racing_) {
+      input.direction = race_steering(keys);
+      return input;
+    }
     bool up = keys[SDL_SCANCODE_W] != 0 || keys[SDL_SCANCODE_UP] != 0;
     bool down = keys[SDL_SCANCODE_S] != 0 || keys[SDL_SCANCODE_DOWN] != 0;
     if (controller_ != nullptr) {
@@ -174,10 +196,25 @@ class PongWindow {
     return input;
   }
 
+  // Left/right arrows, A/D, the left stick or the d-pad: -1 left, +1 right.
+  std::int8_t race_steering(const Uint8* keys) const {
+    bool left = keys[SDL_SCANCODE_A] != 0 || keys[SDL_SCANCODE_LEFT] != 0;
+    bool right = keys[SDL_SCANCODE_D] != 0 || keys[SDL_SCANCODE_RIGHT] != 0;
+    if (controller_ != nullptr) {
+      const Sint16 stick = SDL_GameControllerGetAxis(controller_, SDL_CONTROLLER_AXIS_LEFTX);
+      left = left || stick < -kStickDeadZone ||
+             SDL_GameControllerGetButton(controller_, SDL_CONTROLLER_BUTTON_DPAD_LEFT) != 0;
+      right = right || stick > kStickDeadZone ||
+              SDL_GameControllerGetButton(controller_, SDL_CONTROLLER_BUTTON_DPAD_RIGHT) != 0;
+    }
+    return static_cast<std::int8_t>((right ? 1 : 0) - (left ? 1 : 0));
+  }
+
   void feed(const ClientView& view) {
     for (const TimedState& timed : view.recent) {
       if (fed_any_ && !(timed.position > fed_position_)) continue;
       interpolator_.add(timed);
+      race_interpolator_.add(timed);
       fed_position_ = timed.position;
       fed_any_ = true;
     }
@@ -189,11 +226,27 @@ class PongWindow {
 
   bool screenshot_due(const ClientView& view, TimeUs elapsed_us) const {
     if (elapsed_us < setup_.screenshot_after_us) return false;
-    const bool ready = setup_.screenshot_game_over
-                           ? view.result.has_value() && view.leaderboard.has_value()
-                           : newest_phase(view) == room_phase::kPlaying;
+    bool ready = false;
+    switch (setup_.screenshot_at) {
+      case ScreenshotAt::kPlaying:
+        // A race a few seconds in, so the traffic has come down the road.
+        ready = newest_phase(view) == room_phase::kPlaying &&
+                (!racing_ || view.recent.back().state.tick > 4 * 60);
+        break;
+      case ScreenshotAt::kCountdown:
+        ready = newest_phase(view) == room_phase::kCountdown;
+        break;
+      case ScreenshotAt::kGameOver:
+        ready = view.result.has_value() &&
+                (view.spectating ||
+                 (racing_ ? view.race_board.has_value() : view.leaderboard.has_value()));
+        break;
+      default:
+        break;
+    }
     // A whole match takes longer than the start of one.
-    const TimeUs grace = setup_.screenshot_game_over ? 4 * kScreenshotGraceUs : kScreenshotGraceUs;
+    const TimeUs grace = setup_.screenshot_at == ScreenshotAt::kGameOver ? 6 * kScreenshotGraceUs
+                                                                         : kScreenshotGraceUs;
     return ready || elapsed_us > setup_.screenshot_after_us + grace;
   }
 
@@ -274,11 +327,16 @@ class PongWindow {
     if (newest != nullptr) {
       line += "  room " + (newest->name.empty() ? std::to_string(newest->room)
                                                 : std::string(newest->name.view()));
-      line += newest->your_slot == 0 ? "  you: left"
-                                     : (newest->your_slot == 1 ? "  you: right" : "  spectating");
+      if (view.spectating) {
+        line += "  spectating";
+      } else if (racing_) {
+        line += "  you: racer " + std::to_string(newest->your_slot + 1);
+      } else {
+        line += newest->your_slot == 0 ? "  you: left" : "  you: right";
+      }
     }
-    fill(0, kFieldHeight, kLogicalWidth, kStatusBarHeight, kStatusBar);
-    text_->draw(line, 8, kFieldHeight + 4, TextSize::kSmall, Align::kLeft, kDim);
+    fill(0, field_height_, kLogicalWidth, kStatusBarHeight, kStatusBar);
+    text_->draw(line, 8, field_height_ + 4, TextSize::kSmall, Align::kLeft, kDim);
   }
 
   // The game-over leaderboard: the player's record, then the best ten, the player's own row
@@ -316,8 +374,14 @@ class PongWindow {
     SDL_SetRenderDrawColor(renderer_, kBackground.r, kBackground.g, kBackground.b, 255);
     SDL_RenderClear(renderer_);
     const wire::RoomState* newest = view.recent.empty() ? nullptr : &view.recent.back().state;
-    draw_status(view, newest);
     const Screen screen = screen_for(view);
+    draw_screen(view, screen, now_us);
+    // Last, so nothing drawn on the field reaches into the bar.
+    draw_status(view, newest);
+  }
+
+  void draw_screen(const ClientView& view, Screen screen, TimeUs now_us) {
+    const wire::RoomState* newest = view.recent.empty() ? nullptr : &view.recent.back().state;
     switch (screen) {
       case Screen::kSearching:
         say("Searching for servers...", 150, TextSize::kMedium, kWhite);
@@ -333,6 +397,34 @@ class PongWindow {
       default:
         break;
     }
+    if (racing_) {
+      draw_race(view, screen, now_us);
+    } else {
+      draw_pong(view, screen, now_us);
+    }
+    if (view.spectating && screen != Screen::kGameOver) {
+      canvas_->say_boxed(watching_banner(*newest), kLogicalWidth / 2, racing_ ? 12 : 360,
+                         TextSize::kMedium, kWhite, palette::kWatch);
+    }
+    const bool running = screen == Screen::kCountdown || screen == Screen::kPlaying;
+    const bool silent = now_us - view.recent.back().arrived_mono_us > kReconnectingAfterUs;
+    if (running && (silent || view.phase == ClientPhase::kDiscovering ||
+                    view.phase == ClientPhase::kJoining)) {
+      const int y = racing_ ? 400 : 300;
+      fill(250, y, 300, 34, SDL_Color{40, 20, 20, 220});
+      say("reconnecting...", y + 6, TextSize::kMedium, kWarn);
+    }
+  }
+
+  void draw_race(const ClientView& view, Screen screen, TimeUs now_us) {
+    const TimedState& newest = view.recent.back();
+    if (!newest.race) return;
+    const std::optional<DrawnRace> drawn = race_interpolator_.at(now_us);
+    draw_race_screen(*canvas_, view, screen, *newest.race, drawn ? *drawn : DrawnRace{});
+  }
+
+  void draw_pong(const ClientView& view, Screen screen, TimeUs now_us) {
+    const wire::RoomState* newest = &view.recent.back().state;
     const std::optional<DrawnPositions> p = interpolator_.at(now_us);
     switch (screen) {
       case Screen::kWaiting:
@@ -358,11 +450,6 @@ class PongWindow {
         return;
       default:
         return;
-    }
-    const bool silent = now_us - view.recent.back().arrived_mono_us > kReconnectingAfterUs;
-    if (silent || view.phase == ClientPhase::kDiscovering || view.phase == ClientPhase::kJoining) {
-      fill(250, 300, 300, 34, SDL_Color{40, 20, 20, 220});
-      say("reconnecting...", 306, TextSize::kMedium, kWarn);
     }
   }
 
@@ -393,7 +480,11 @@ class PongWindow {
   SDL_Renderer* renderer_ = nullptr;
   SDL_GameController* controller_ = nullptr;
   std::unique_ptr<TextRenderer> text_;
+  std::unique_ptr<Canvas> canvas_;
+  const bool racing_;
+  const int field_height_;  // The field above the status bar: Pong's or the road's.
   Interpolator interpolator_;
+  RaceInterpolator race_interpolator_;
   StatePosition fed_position_;
   bool fed_any_ = false;
 };

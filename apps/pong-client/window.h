@@ -1,10 +1,13 @@
 // The SDL2 window of pong-client: reads the keyboard and a game controller, draws the screen
-// that fits the client's state (searching, waiting, countdown, playing, game over) from the
-// session's view, and can save one frame for scripts/screenshot.sh.
+// that fits the client's state (searching, waiting, countdown, playing, game over) of either
+// game from the session's view, and can save one frame for scripts/screenshot.sh. Pong
+// steers with W/S or up/down, a race with left/right or A/D; a spectator sends nothing and
+// sees a "WATCHING room N" banner.
 //
 // Runs on the main thread while the session's network loop runs on its own thread
-// (transport/client_process.h). The window's logical size is 800x400 (the field), so it
-// scales to any window size with letterboxing.
+// (transport/client_process.h). The window's logical size is Pong's 800x400 field or the
+// race's 800x600 road, with a 24 px status bar below, so it scales to any window size with
+// letterboxing.
 #pragma once
 
 #include "transport/client_options.h"

@@ -25,7 +25,7 @@ wire::RoomState state_of(std::uint8_t phase, std::uint32_t tick = 0) {
 }
 
 TimedState timed(const wire::RoomState& s, const Epoch& epoch, TimeUs arrived) {
-  return TimedState{s, StatePosition{epoch, s.seq}, arrived};
+  return TimedState{s, StatePosition{epoch, s.seq}, arrived, {}};
 }
 
 TEST(PongClientScreen, TheResultStaysOnScreenAfterTheRoomCloses) {
