@@ -89,6 +89,13 @@ void ClientLog::observe(const ClientNode& node, TimeUs mono_us) {
   }
   const wire::RoomState* shown = node.shown();
   if (shown == nullptr || node.shown_position() == position_) return;
+  if (node.config().spectate && node.watched() != watched_) {
+    // A spectator's server: its first, or another after the one it watched fell silent.
+    watched_ = node.watched();
+    line(mono_us, "watch",
+         "room=" + std::to_string(shown->room) + " server=" + watched_.short_str() +
+             " server_control=" + shown->leader_control.str());
+  }
   const Epoch previous_epoch = position_.epoch;
   position_ = node.shown_position();
   const std::string where = "room=" + std::to_string(shown->room) +

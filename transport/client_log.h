@@ -38,6 +38,7 @@ class ClientLog {
   std::optional<std::uint8_t> room_phase_;
   std::string score_;  // As last logged: "2-1" (Pong), or every racer's score "12-9-0".
   bool result_logged_ = false;
+  NodeId watched_;                  // A spectator's server, as last logged.
   std::uint64_t board_logged_ = 0;  // The result number of the last leaderboard logged.
 };
 

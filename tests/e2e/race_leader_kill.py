@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """e2e.race_leader_kill: three pong-servers and two headless racing bots on loopback race in
-one racing room; 6 s after GO the leader gets SIGKILL. The race must finish on the new leader:
+one racing room; 3 s after GO the leader gets SIGKILL. The race must finish on the new leader:
 both racers see one committed result, each racer's score never goes back in either racer's
 log, and both re-home to the new leader (the failover as racers see it is printed)."""
 
@@ -47,7 +47,7 @@ def main():
         time.sleep(0.5)
         logs = [os.path.join(temp_dir, f"c{i + 1}.log") for i in range(2)]
         clients = [procs.start([args.client, "--headless", "--bot", "--game", "racing",
-                                "--skill", "95", "--name", f"racer{i + 1}", *common,
+                                "--skill", str(70 - 10 * i), "--name", f"racer{i + 1}", *common,
                                 "--quit-after-match", "--timeout-s", str(RACE_TIMEOUT_S),
                                 "--log-file", logs[i]], os.path.join(temp_dir, f"c{i + 1}.out"))
                    for i in range(2)]
@@ -56,7 +56,7 @@ def main():
         if not go:
             problems.append("the race never started (no 'playing' phase in both logs)")
         else:
-            time.sleep(6)
+            time.sleep(3)
             join = e2e.last(e2e.client_events(logs[0]), "join")
             leader_port = int(join[2]["leader_control"].rsplit(":", 1)[1]) if join else -1
             if leader_port not in control:
