@@ -86,7 +86,9 @@ class Run {
     pong::PongConfig pong;
     pong.target_score = s.target_score;
     pong.forfeit_timeout_us = s.forfeit_timeout_us;
-    const ServicesFactory services = [pong] { return game_services(pong); };
+    racing::RacingConfig racing;
+    racing.seats = s.race_seats;
+    const ServicesFactory services = [pong, racing] { return game_services(pong, racing); };
     for (int i = 1; i <= s.servers; ++i) {
       // The high word orders the servers (node N has the highest id); the seed picks the low
       // word, so a different seed changes every id and so every datagram.

@@ -18,6 +18,7 @@
 //     min_replicas = 1       followers that must apply a point before clients see it, 0 .. 31,
 //                            or "majority" (the default: half the cluster)
 //     forfeit_timeout_ms = 5000   a seated player silent this long forfeits
+//     race_seats = 4         racers per race, 2 .. 4 (a race starts with two)
 //     inject_bug_skip_nack = false  TEST ONLY: followers skip NACKs (a deliberate bug)
 //   [clients]                optional; bot players (dp::ClientNode + game::bot_direction)
 //     count = 2              required, 0 .. kMaxScenarioClients
@@ -226,6 +227,7 @@ struct Scenario {
   std::uint8_t target_score = 5;
   int min_replicas = -1;  // -1: a majority (RoomServiceConfig::kMajority).
   TimeUs forfeit_timeout_us = 5 * kUsPerSecond;
+  std::uint8_t race_seats = 4;  // Racers per race, 2-4.
   // TEST ONLY: followers apply across gaps instead of NACKing (RoomServiceConfig), so tests
   // can show the invariants and the swarm fuzzer catch a broken replica.
   bool inject_bug_skip_nack = false;

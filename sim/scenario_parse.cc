@@ -494,7 +494,8 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   c.only_keys({"servers", "mode", "start_spread_ms", "heartbeat_interval_ms",
                "heartbeat_timeout_ms", "answer_timeout_ms", "coordinator_timeout_ms",
                "discovery_interval_ms", "discovery_window_ms", "election_backoff_max_ms",
-               "target_score", "min_replicas", "forfeit_timeout_ms", "inject_bug_skip_nack"});
+               "target_score", "min_replicas", "forfeit_timeout_ms", "race_seats",
+               "inject_bug_skip_nack"});
   s.servers = static_cast<int>(*c.integer("servers", true, 1, kMaxScenarioServers));
   if (auto mode = c.string("mode", false)) {
     if (*mode == "sticky") {
@@ -530,6 +531,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   } else if (auto v = c.integer("min_replicas", false, 0, kMaxScenarioServers - 1)) {
     s.min_replicas = static_cast<int>(*v);
   }
+  if (auto v = c.integer("race_seats", false, 2, 4)) s.race_seats = static_cast<std::uint8_t>(*v);
   if (auto v = c.integer("forfeit_timeout_ms", false, 1, kMaxTimingMs)) {
     s.forfeit_timeout_us = *v * kUsPerMs;
   }

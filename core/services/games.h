@@ -10,6 +10,7 @@
 
 namespace dp {
 
-std::vector<std::unique_ptr<Service>> game_services(const pong::PongConfig& pong);
+std::vector<std::unique_ptr<Service>> game_services(const pong::PongConfig& pong,
+                                                    const racing::RacingConfig& racing = {});
 
 }  // namespace dp

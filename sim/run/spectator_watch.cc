@@ -47,7 +47,14 @@ void SpectatorWatch::finish() {
     if (c == nullptr || !c->config().spectate) continue;
     const Track& t = clients_[h - run_.servers()];
     ++f.spectators;
-    if (t.last_state_us >= 0 && end - t.last_state_us <= kUsPerSecond) ++f.spectators_watching;
+    // Still served at the end: seated with a live server (with no live room left it is sent
+    // room 0 and waits there).
+    const bool served = c->phase() == ClientPhase::kSeated && t.last_state_us >= 0;
+    bool server_live = false;
+    for (HostIndex s = 0; s < run_.servers(); ++s) {
+      server_live = server_live || (run_.live(s) && run_.server(s).id() == c->watched());
+    }
+    if (served && server_live) ++f.spectators_watching;
     f.spectator_longest_gap_us = std::max(f.spectator_longest_gap_us, t.longest_gap_us);
     if (c->stats().watch_servers > 1) f.spectator_moves += c->stats().watch_servers - 1;
     if (t.last_state_us > t.first_state_us) {

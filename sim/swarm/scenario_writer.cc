@@ -224,6 +224,7 @@ std::string write(const Scenario& s) {
     out << "min_replicas = " << s.min_replicas << "\n";
   }
   out << "forfeit_timeout_ms = " << whole_ms(s.forfeit_timeout_us, "forfeit_timeout") << "\n";
+  if (s.race_seats != 4) out << "race_seats = " << int{s.race_seats} << "\n";
   write_bug_flags(out, s);
   write_clients(out, s.clients);
   out << "\n[network]\n";

@@ -314,8 +314,14 @@ void PongService::serve_spectators(TimeUs now, const ClientLink& link, std::uint
       return room.match.phase == Phase::kCountdown || room.match.phase == Phase::kPlaying;
     });
     const Room* room = book_.find(s.room);
-    if (room == nullptr) return;
-    wire::RoomState state = room_state_for(*room, kSpectatorSlot, applied_seq);
+    wire::RoomState state;
+    if (room != nullptr) {
+      state = room_state_for(*room, kSpectatorSlot, applied_seq);
+    } else {  // Nothing live to watch: room 0, closed, so the spectator waits with us.
+      state.seq = applied_seq;
+      state.phase = static_cast<std::uint8_t>(Phase::kClosed);
+      state.your_slot = kSpectatorSlot;
+    }
     state.leader_control = link.self_control;
     link.send(s.client, state);
   });

@@ -1,14 +1,19 @@
 #include "core/services/racing/planner.h"
 
+#include <algorithm>
+
 #include "core/services/pong/planner.h"
 
 namespace dp::racing {
 namespace {
 
-std::uint8_t free_slot(const Room& room) {
+std::uint8_t free_slot(const Room& room, std::uint8_t seats) {
   if (room.match.phase != Phase::kWaiting && room.match.phase != Phase::kCountdown) {
     return kNoSlot;
   }
+  int taken = 0;
+  for (const Racer& r : room.match.racers) taken += r.racing ? 1 : 0;
+  if (taken >= seats) return kNoSlot;
   for (std::uint8_t slot = 0; slot < kMaxRacers; ++slot) {
     if (!room.seats[slot].present && !room.match.racers[slot].racing) return slot;
   }
@@ -27,11 +32,13 @@ Event race_over_event(std::uint32_t room, const RaceState& race) {
 
 void plan_join(const RaceBook& book, std::uint64_t client_id, Endpoint client,
                std::string_view room_name, const wire::PlayerName& player, std::uint64_t seed,
-               std::vector<Event>& out) {
+               std::vector<Event>& out, std::uint8_t seats) {
+  seats = std::clamp(seats, kMinRacers, kMaxRacers);
   if (client_id == 0 || book.seat_of(client_id)) return;
   wire::RoomName name;
   if (!room_name.empty()) name.assign(room_name);
-  const rooms::Placement place = rooms::place(book, name, free_slot);
+  const rooms::Placement place =
+      rooms::place(book, name, [seats](const Room& room) { return free_slot(room, seats); });
   if (!place.placed) return;
   if (place.open_new) {
     Event open = make_event(EventKind::kOpenRoom, place.room);

@@ -18,10 +18,11 @@ using SteerTable = std::map<std::uint64_t, std::int8_t>;
 constexpr std::uint32_t kGameOverLingerTicks = 3 * kTicksPerSecond;
 
 // A client asks to race: the first room of that name (empty: any unnamed one) that waits or
-// counts down with a free seat, else a new room whose traffic is drawn from `seed`.
+// counts down with fewer than `seats` racers, else a new room whose traffic is drawn from
+// `seed`. seats is clamped to [kMinRacers, kMaxRacers].
 void plan_join(const RaceBook& book, std::uint64_t client_id, Endpoint client,
                std::string_view room_name, const wire::PlayerName& player, std::uint64_t seed,
-               std::vector<Event>& out);
+               std::vector<Event>& out, std::uint8_t seats = kMaxRacers);
 void plan_leave(const RaceBook& book, std::uint64_t client_id, std::vector<Event>& out);
 // One tick of every room in id order: steering changes then a tick for running races; for a
 // finished race its result (if no leader recorded it yet), lingering ticks, then close;

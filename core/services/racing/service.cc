@@ -158,7 +158,7 @@ void RacingService::plan(TimeUs now, LogWriter& log) {
     const std::uint64_t seed =
         mix(epoch.term ^ mix(epoch.leader.lo ^ mix(epoch.leader.hi ^ book_.next_room_id())));
     plan_join(book_, request.client_id, request.from, request.name.view(), request.player, seed,
-              planned_);
+              planned_, config_.seats);
     for (const Event& e : planned_) order(now, log, e);
     return book_.seat_of(request.client_id).has_value();
   });
@@ -296,11 +296,17 @@ void RacingService::serve_spectators(TimeUs now, const ClientLink& link,
       return room.match.phase == Phase::kCountdown || room.match.phase == Phase::kRacing;
     });
     const Room* room = book_.find(s.room);
-    if (room == nullptr) return;
     // This replica's own state: what it applied (a follower's scores may be a few
-    // milliseconds ahead of the commit point the leader shows its players).
-    wire::RaceState state =
-        race_state_for(*room, shown_of(*room), wire::RaceState::kSpectator, applied_seq);
+    // milliseconds ahead of the commit point the leader shows its players). Nothing live to
+    // watch: room 0, closed, so the spectator waits with us.
+    wire::RaceState state;
+    if (room != nullptr) {
+      state = race_state_for(*room, shown_of(*room), wire::RaceState::kSpectator, applied_seq);
+    } else {
+      state.seq = applied_seq;
+      state.phase = static_cast<std::uint8_t>(Phase::kClosed);
+      state.your_slot = wire::RaceState::kSpectator;
+    }
     state.leader_control = link.self_control;
     link.send(s.client, state);
   });

@@ -27,6 +27,8 @@ namespace dp::racing {
 
 struct RacingConfig {
   TimeUs forfeit_timeout_us = 5 * kUsPerSecond;
+  // Racers per race, 2-4: a race fills up to this many (it starts with two).
+  std::uint8_t seats = kMaxRacers;
 };
 
 struct RacingStats {

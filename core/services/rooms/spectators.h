@@ -5,6 +5,9 @@
 // replica's state: a Watch only lands here, never in the log. A spectator repeats its Watch
 // every second; one silent for kExpireUs is forgotten.
 //
+// With no live room to show, a spectator is sent room 0 (closed): it keeps waiting with this
+// server instead of looking for another.
+//
 // Bounded: at most kMaxPerServer spectators; a Watch beyond that is refused (and counted),
 // and the spectator, hearing nothing, moves on to another server.
 #pragma once
