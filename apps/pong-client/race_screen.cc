@@ -1,5 +1,6 @@
 #include "apps/pong-client/race_screen.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -33,7 +34,9 @@ constexpr SDL_Color kLaneMark{210, 214, 222, 255};
 constexpr SDL_Color kKerbRed{190, 50, 50, 255};
 constexpr SDL_Color kPanel{10, 14, 22, 215};
 constexpr SDL_Color kYou{255, 196, 64, 255};
-constexpr SDL_Color kRival{90, 170, 255, 170};  // See-through: racers are ghosts to each other.
+// Rivals by slot, see-through: racers are ghosts to each other.
+constexpr SDL_Color kRivals[wire::kRaceSlots] = {
+    {90, 170, 255, 170}, {120, 220, 140, 170}, {240, 120, 200, 170}, {180, 150, 255, 170}};
 constexpr SDL_Color kCrashed{110, 112, 118, 200};
 constexpr SDL_Color kTraffic[] = {{214, 72, 72, 255},  {120, 200, 120, 255}, {190, 120, 220, 255},
                                   {230, 140, 60, 255}, {80, 200, 200, 255},  {220, 220, 230, 255}};
@@ -96,14 +99,19 @@ void draw_racers(Canvas& c, const wire::RaceState& race, const DrawnRace& drawn)
       const bool in = (r.flags & (wire::RaceRacer::kRacing | wire::RaceRacer::kPresent)) != 0;
       if (!in || (started && (r.flags & wire::RaceRacer::kRacing) == 0)) continue;
       const bool crashed = started && (r.flags & wire::RaceRacer::kAlive) == 0;
-      const SDL_Color body = crashed ? kCrashed : (you ? kYou : kRival);
+      const SDL_Color body = crashed ? kCrashed : (you ? kYou : kRivals[i]);
       const float x = drawn.racer_x[i];
       if (you && !crashed)
         c.fill_f(x - 6, kRacerY - 6, kCarWidth + 12, kCarHeight + 12, SDL_Color{255, 196, 64, 70});
       draw_car(c, x, kRacerY, body);
+      // Your name below your car; rivals' above theirs, staggered by slot, as ghosts often
+      // drive on top of each other.
       const std::string label = you ? "you" : std::string(r.name.view());
-      c.text(label, static_cast<int>(x + kCarWidth / 2), static_cast<int>(kRacerY + kCarHeight + 1),
-             TextSize::kSmall, Align::kCentre, crashed ? kDim : (you ? kYou : kWhite));
+      const float label_y =
+          you ? kRacerY + kCarHeight + 1 : kRacerY - 20 - (i % 2 == 0 ? 0.0F : 18.0F);
+      c.text(label, static_cast<int>(x + kCarWidth / 2), static_cast<int>(label_y),
+             TextSize::kSmall, Align::kCentre,
+             crashed ? kDim : (you ? kYou : with_alpha(kRivals[i], 255)));
       if (crashed) {
         c.text("X", static_cast<int>(x + kCarWidth / 2), static_cast<int>(kRacerY + 18),
                TextSize::kMedium, Align::kCentre, palette::kWarn);
@@ -136,7 +144,8 @@ void draw_panels(Canvas& c, const ClientView& view, const wire::RaceState& race)
     const bool crashed =
         race.phase >= static_cast<std::uint8_t>(racing::Phase::kRacing) && !s.alive;
     const SDL_Color colour = crashed ? kDim : (s.you ? kYou : kWhite);
-    c.fill(kX + 10, y + 3, 10, 14, crashed ? kCrashed : (s.you ? kYou : with_alpha(kRival, 255)));
+    c.fill(kX + 10, y + 3, 10, 14,
+           crashed ? kCrashed : (s.you ? kYou : with_alpha(kRivals[s.slot], 255)));
     std::string name = std::to_string(rank++) + ". " + s.name;
     if (s.you && s.name != "you") name += " (you)";
     c.text(name, kX + 26, y, TextSize::kSmall, Align::kLeft, colour);
@@ -153,7 +162,9 @@ void draw_panels(Canvas& c, const ClientView& view, const wire::RaceState& race)
   c.text(clock_text(race.tick), rx + kPanelWidth - 10, 12, TextSize::kMedium, Align::kRight,
          kWhite);
   c.text("SPEED", rx + 10, 50, TextSize::kSmall, Align::kLeft, kDim);
-  c.text(std::to_string(race.traffic_speed / racing::kFixedOne * 20) + " km/h",
+  // The seed's 7 px per frame reads as 140 km/h; standing still before GO.
+  const bool moving = race.phase == static_cast<std::uint8_t>(racing::Phase::kRacing);
+  c.text(std::to_string(moving ? race.traffic_speed / racing::kFixedOne * 20 : 0) + " km/h",
          rx + kPanelWidth - 10, 46, TextSize::kMedium, Align::kRight, kWhite);
   const char* hint = view.spectating ? "spectating: no input" : "Left/Right or A/D";
   c.text(hint, rx + 10, 90, TextSize::kSmall, Align::kLeft, kDim);
@@ -170,7 +181,15 @@ int seated_count(const wire::RaceState& race) {
 void draw_game_over(Canvas& c, const ClientView& view, const wire::RaceState& race) {
   c.fill(0, 0, kRaceFieldWidth, kRaceFieldHeight, SDL_Color{0, 0, 0, 150});
   constexpr int kLeft = 150;
-  c.fill(kLeft, 24, kRaceFieldWidth - 2 * kLeft, kRaceFieldHeight - 48, kBox);
+  const bool player = race.your_slot < wire::kRaceSlots;
+  const auto& board = view.race_board;
+  const bool board_shown = player && board && board->room == race.room;
+  // The box fits what it holds: headline, scores, best and top 10, keys.
+  const int rows = static_cast<int>(race_standings(race).size());
+  const int top_rows = board_shown ? static_cast<int>(board->top.size()) : 0;
+  const int bottom =
+      std::max(118 + 20 * rows + 12, 210) + (board_shown ? 50 + 19 * top_rows : 20) + 56;
+  c.fill(kLeft, 24, kRaceFieldWidth - 2 * kLeft, bottom - 24, kBox);
   c.say(race_headline(race), 36, TextSize::kLarge, kAccent);
   c.say("final scores", 98, TextSize::kSmall, kDim);
   int y = 118;
@@ -183,11 +202,9 @@ void draw_game_over(Canvas& c, const ClientView& view, const wire::RaceState& ra
     y += 20;
   }
   y = std::max(y + 12, 210);
-  const bool player = race.your_slot < wire::kRaceSlots;
-  const auto& board = view.race_board;
   if (!player) {
     c.say("(watching: no personal best)", y, TextSize::kSmall, kDim);
-  } else if (!board || board->room != race.room) {
+  } else if (!board_shown) {
     c.say("leaderboard: waiting for the server...", y, TextSize::kSmall, kDim);
   } else {
     const wire::RaceBoardEntry& you = board->you;
@@ -211,7 +228,7 @@ void draw_game_over(Canvas& c, const ClientView& view, const wire::RaceState& ra
   }
   const char* keys = view.spectating ? "L: back to the lobby    Esc: quit"
                                      : "Enter: play again    L: back to the lobby    Esc: quit";
-  c.say(keys, kRaceFieldHeight - 56, TextSize::kSmall, kDim);
+  c.say(keys, bottom - 36, TextSize::kSmall, kDim);
 }
 
 }  // namespace
