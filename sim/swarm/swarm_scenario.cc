@@ -245,6 +245,31 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
       s.actions.begin(), s.actions.end(),
       [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
 
+  // Racers and spectators, drawn after everything else so a seed's Pong part stays as it was:
+  // in half the runs with clients, a race of two to four racing bots; in half, one to three
+  // spectators. The invariants cover them (order, scores, the same traffic for every racer);
+  // a race may outlast the run, so no expectation asks it to finish.
+  if (client_pairs > 0 && rng.uniform(2) == 0) {
+    const int racers = static_cast<int>(rng.range(2, 4));
+    for (int c = 0; c < racers; ++c) {
+      ClientSpec spec;
+      spec.game = Game::kRacing;
+      spec.skill_min = spec.skill_max = static_cast<int>(rng.range(30, 90));
+      spec.start_us = ms(rng.range(300, 1500));
+      s.clients.push_back(spec);
+    }
+  }
+  if (client_pairs > 0 && rng.uniform(2) == 0) {
+    const int spectators = static_cast<int>(rng.range(1, 3));
+    for (int c = 0; c < spectators; ++c) {
+      ClientSpec spec;
+      spec.spectate = true;
+      spec.game = rng.uniform(2) == 0 ? Game::kPong : Game::kRacing;
+      spec.start_us = ms(rng.range(500, 3000));
+      s.clients.push_back(spec);
+    }
+  }
+
   const TimeUs settled_at = safety_us + shape.settle_us;
   // First to N takes at most 2N - 1 points.
   const TimeUs match_us =
