@@ -92,6 +92,11 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
     return R::failure("--screenshot-at: must be playing, countdown, game-over or lobby, not '" +
                       options.screenshot_at + "'");
   }
+  if (setup.screenshot_at == ScreenshotAt::kLobby && !options.lobby) {
+    return R::failure("--screenshot-at lobby: needs --lobby");
+  }
+  if (options.lobby && options.headless)
+    return R::failure("--lobby: needs a window (drop --headless)");
   setup.screenshot = options.screenshot;
   setup.screenshot_after_us = seconds_to_us(options.screenshot_after_s);
 

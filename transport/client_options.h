@@ -26,6 +26,7 @@ struct ClientOptions {
   std::string discovery_address = "255.255.255.255";
   std::uint16_t discovery_port = kDefaultDiscoveryPort;
   std::uint16_t client_port = 0;  // 0: ephemeral (the usual case).
+  bool lobby = false;             // --lobby: the lobby first, even with flags that would skip it.
   bool headless = false;
   bool bot = false;
   int skill = 70;        // Bot skill in percent, [0, 100].

@@ -1,8 +1,9 @@
-// pong-client: a player (or a bot) of the Distributed Pong cluster.
+// pong-client: a player (or a bot, or a spectator) of the Distributed Pong cluster.
 //
-// Thin front end: CLI11 flags into ClientOptions, a random id and seed (the only randomness
-// the process owns), then either the headless loop (transport/client_process.h) or the SDL2
-// window (window.h) on top of the same session. Bad flags exit 2.
+// Thin front end: CLI11 flags into ClientOptions, a random id and seed per session (the only
+// randomness the process owns), then either the headless loop (transport/client_process.h) or
+// the SDL2 window (app.h): the lobby first unless a flag said what to play, then the session.
+// Bad flags exit 2.
 #include <cstdint>
 #include <iostream>
 #include <random>
@@ -12,7 +13,8 @@
 #include "apps/app_flags.h"
 #include "transport/process_entropy.h"
 
-#include "apps/pong-client/window.h"
+#include "apps/pong-client/app.h"
+#include "apps/pong-client/lobby_model.h"
 #include "transport/client_options.h"
 #include "transport/client_process.h"
 
@@ -26,7 +28,11 @@ int main(int argc, char** argv) {
   dp::ClientOptions options;
   CLI::App app{
       "Distributed Pong client: finds the cluster by broadcast, joins a room on the leader and "
-      "plays (W/S, arrow keys or a game controller). --headless --bot plays without a window."};
+      "plays (Pong: W/S or up/down; Racing: left/right or A/D; or a game controller). Without "
+      "--game, --room, --watch, --name, --headless or --bot it opens on the lobby. --headless "
+      "--bot plays without a window."};
+  app.add_flag("--lobby", options.lobby,
+               "Open on the lobby even when other flags say what to play (they fill it in)");
   app.add_option("--game", options.game, "pong or racing")
       ->capture_default_str()
       ->check(CLI::IsMember({"pong", "racing"}));
@@ -71,18 +77,28 @@ int main(int argc, char** argv) {
   if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
 
   std::random_device device;
-  dp::NodeId random_id{random_u64(device), random_u64(device)};
-  if (random_id.is_nil()) random_id.lo = 1;
-  const auto setup = dp::make_client_setup(options, random_id, random_u64(device));
+  auto identity = [&device]() {
+    dp::NodeId random_id{random_u64(device), random_u64(device)};
+    if (random_id.is_nil()) random_id.lo = 1;
+    return std::pair<dp::NodeId, std::uint64_t>{random_id, random_u64(device)};
+  };
+  const auto [random_id, seed] = identity();
+  const auto setup = dp::make_client_setup(options, random_id, seed);
   if (!setup) {
     std::cerr << "pong-client: " << setup.error() << "\nRun with --help for more information.\n";
     return dp::kExitBadFlags;
+  }
+  if (!setup->headless) {
+    std::vector<std::string> given;
+    for (const CLI::Option* option : app.get_options()) {
+      if (option->count() > 0) given.push_back(option->get_name());
+    }
+    return dp::client::run_windowed(options, dp::client::lobby_first(given), identity);
   }
   auto session = dp::ClientSession::open(*setup);
   if (!session) {
     std::cerr << "pong-client: " << session.error() << "\n";
     return 1;
   }
-  if (setup->headless) return (*session)->run();
-  return dp::client::run_window(**session, *setup);
+  return (*session)->run();
 }

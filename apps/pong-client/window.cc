@@ -7,6 +7,7 @@
 #include <string>
 
 #include "apps/pong-client/canvas.h"
+#include "apps/pong-client/display.h"
 #include "apps/pong-client/interpolation.h"
 #include "apps/pong-client/race_screen.h"
 #include "apps/pong-client/race_view.h"
@@ -52,65 +53,33 @@ struct Input {
 
 class PongWindow {
  public:
-  PongWindow(ClientSession& session, const ClientSetup& setup)
-      : session_(session),
+  PongWindow(Display& display, ClientSession& session, const ClientSetup& setup)
+      : display_(display),
+        session_(session),
         setup_(setup),
+        renderer_(display.renderer()),
+        text_(&display.text()),
         racing_(setup.node.game == Game::kRacing),
-        field_height_(racing_ ? kRaceFieldHeight : kFieldHeight) {}
-  ~PongWindow() {
-    text_.reset();
-    if (controller_ != nullptr) SDL_GameControllerClose(controller_);
-    if (renderer_ != nullptr) SDL_DestroyRenderer(renderer_);
-    if (window_ != nullptr) SDL_DestroyWindow(window_);
-    SDL_Quit();
-  }
-  PongWindow(const PongWindow&) = delete;
-  PongWindow& operator=(const PongWindow&) = delete;
-
-  bool open() {
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_GAMECONTROLLER) != 0) {
-      std::fprintf(stderr, "pong-client: SDL_Init: %s\n", SDL_GetError());
-      return false;
-    }
-    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
-    window_ = SDL_CreateWindow("Distributed Pong", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                               setup_.window_width, setup_.window_height, SDL_WINDOW_RESIZABLE);
-    if (window_ == nullptr) {
-      std::fprintf(stderr, "pong-client: SDL_CreateWindow: %s\n", SDL_GetError());
-      return false;
-    }
-    renderer_ =
-        SDL_CreateRenderer(window_, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (renderer_ == nullptr) renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
-    if (renderer_ == nullptr) {
-      std::fprintf(stderr, "pong-client: SDL_CreateRenderer: %s\n", SDL_GetError());
-      return false;
-    }
-    SDL_RenderSetLogicalSize(renderer_, kLogicalWidth,
-                             racing_ ? kRaceLogicalHeight : kLogicalHeight);
-    SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
-    text_ = std::make_unique<TextRenderer>(renderer_, TextRenderer::kDefaultFont);
-    canvas_ = std::make_unique<Canvas>(renderer_, *text_, kLogicalWidth);
-    if (!text_->using_ttf()) {
-      std::fprintf(stderr, "pong-client: %s not usable; using the drawn font\n",
-                   TextRenderer::kDefaultFont);
-    }
-    open_first_controller();
-    return true;
+        field_height_(racing_ ? kRaceFieldHeight : kFieldHeight) {
+    display_.fit_window(setup.window_width, setup.window_height);
+    display_.set_logical_size(kLogicalWidth, racing_ ? kRaceLogicalHeight : kLogicalHeight);
+    canvas_ = &display_.canvas();
   }
 
-  int loop() {
+  GameOutcome loop() {
     const TimeUs started_us = monotonic_now_us();
     for (;;) {
       const Uint32 frame_start_ms = SDL_GetTicks();
       const Input input = poll_input();
       if (input.quit) break;
       ClientView view = session_.view();
+      const bool over = view.result || newest_phase(view) == room_phase::kClosed;
+      // Back to the lobby from a result, or from watching at any time.
+      if (input.back_to_lobby && (over || view.spectating)) return GameOutcome{0, true};
       // A spectator sends nothing: its keys only choose what to look at.
       session_.set_direction(view.spectating ? 0 : input.direction);
-      if (view.ended) return session_.exit_code();  // --timeout-s, or the loop failed.
+      if (view.ended) return GameOutcome{session_.exit_code(), false};  // --timeout-s, or failed.
       feed(view);
-      const bool over = view.result || newest_phase(view) == room_phase::kClosed;
       if (input.play_again && over && !view.spectating) {
         interpolator_.clear();
         race_interpolator_.clear();
@@ -119,25 +88,16 @@ class PongWindow {
       const TimeUs now_us = monotonic_now_us();
       draw(view, now_us);
       if (!setup_.screenshot.empty() && screenshot_due(view, now_us - started_us)) {
-        return save_screenshot() ? 0 : 1;
+        return GameOutcome{display_.save_screenshot(setup_.screenshot) ? 0 : 1, false};
       }
       SDL_RenderPresent(renderer_);
       const Uint32 spent_ms = SDL_GetTicks() - frame_start_ms;
       if (spent_ms < kFrameMs) SDL_Delay(kFrameMs - spent_ms);
     }
-    return 0;
+    return GameOutcome{0, false};
   }
 
  private:
-  void open_first_controller() {
-    if (controller_ != nullptr) return;
-    for (int i = 0; i < SDL_NumJoysticks(); ++i) {
-      if (!SDL_IsGameController(i)) continue;
-      controller_ = SDL_GameControllerOpen(i);
-      if (controller_ != nullptr) return;
-    }
-  }
-
   Input poll_input() {
     Input input;
     SDL_Event event;
@@ -156,16 +116,8 @@ class PongWindow {
           }
           break;
         case SDL_CONTROLLERDEVICEADDED:
-          open_first_controller();
-          break;
         case SDL_CONTROLLERDEVICEREMOVED:
-          if (controller_ != nullptr &&
-              event.cdevice.which ==
-                  SDL_JoystickInstanceID(SDL_GameControllerGetJoystick(controller_))) {
-            SDL_GameControllerClose(controller_);
-            controller_ = nullptr;
-            open_first_controller();
-          }
+          display_.on_controller_event(event);
           break;
         case SDL_CONTROLLERBUTTONDOWN:
           if (event.cbutton.button == SDL_CONTROLLER_BUTTON_A ||
@@ -173,6 +125,7 @@ class PongWindow {
             input.play_again = true;
           }
           if (event.cbutton.button == SDL_CONTROLLER_BUTTON_BACK) input.quit = true;
+          if (event.cbutton.button == SDL_CONTROLLER_BUTTON_Y) input.back_to_lobby = true;
           break;
         default:
           break;
@@ -185,12 +138,14 @@ class PongWindow {
     }
     bool up = keys[SDL_SCANCODE_W] != 0 || keys[SDL_SCANCODE_UP] != 0;
     bool down = keys[SDL_SCANCODE_S] != 0 || keys[SDL_SCANCODE_DOWN] != 0;
-    if (controller_ != nullptr) {
-      const Sint16 stick = SDL_GameControllerGetAxis(controller_, SDL_CONTROLLER_AXIS_LEFTY);
+    if (display_.controller() != nullptr) {
+      const Sint16 stick =
+          SDL_GameControllerGetAxis(display_.controller(), SDL_CONTROLLER_AXIS_LEFTY);
       up = up || stick < -kStickDeadZone ||
-           SDL_GameControllerGetButton(controller_, SDL_CONTROLLER_BUTTON_DPAD_UP) != 0;
-      down = down || stick > kStickDeadZone ||
-             SDL_GameControllerGetButton(controller_, SDL_CONTROLLER_BUTTON_DPAD_DOWN) != 0;
+           SDL_GameControllerGetButton(display_.controller(), SDL_CONTROLLER_BUTTON_DPAD_UP) != 0;
+      down =
+          down || stick > kStickDeadZone ||
+          SDL_GameControllerGetButton(display_.controller(), SDL_CONTROLLER_BUTTON_DPAD_DOWN) != 0;
     }
     input.direction = static_cast<std::int8_t>((down ? 1 : 0) - (up ? 1 : 0));
     return input;
@@ -200,12 +155,15 @@ class PongWindow {
   std::int8_t race_steering(const Uint8* keys) const {
     bool left = keys[SDL_SCANCODE_A] != 0 || keys[SDL_SCANCODE_LEFT] != 0;
     bool right = keys[SDL_SCANCODE_D] != 0 || keys[SDL_SCANCODE_RIGHT] != 0;
-    if (controller_ != nullptr) {
-      const Sint16 stick = SDL_GameControllerGetAxis(controller_, SDL_CONTROLLER_AXIS_LEFTX);
-      left = left || stick < -kStickDeadZone ||
-             SDL_GameControllerGetButton(controller_, SDL_CONTROLLER_BUTTON_DPAD_LEFT) != 0;
-      right = right || stick > kStickDeadZone ||
-              SDL_GameControllerGetButton(controller_, SDL_CONTROLLER_BUTTON_DPAD_RIGHT) != 0;
+    if (display_.controller() != nullptr) {
+      const Sint16 stick =
+          SDL_GameControllerGetAxis(display_.controller(), SDL_CONTROLLER_AXIS_LEFTX);
+      left =
+          left || stick < -kStickDeadZone ||
+          SDL_GameControllerGetButton(display_.controller(), SDL_CONTROLLER_BUTTON_DPAD_LEFT) != 0;
+      right =
+          right || stick > kStickDeadZone ||
+          SDL_GameControllerGetButton(display_.controller(), SDL_CONTROLLER_BUTTON_DPAD_RIGHT) != 0;
     }
     return static_cast<std::int8_t>((right ? 1 : 0) - (left ? 1 : 0));
   }
@@ -234,7 +192,9 @@ class PongWindow {
                 (!racing_ || view.recent.back().state.tick > 4 * 60);
         break;
       case ScreenshotAt::kCountdown:
-        ready = newest_phase(view) == room_phase::kCountdown;
+        // At "1": every racer of the grid has joined by then.
+        ready = newest_phase(view) == room_phase::kCountdown &&
+                view.recent.back().state.countdown_ticks <= 60;
         break;
       case ScreenshotAt::kGameOver:
         ready = view.result.has_value() &&
@@ -248,21 +208,6 @@ class PongWindow {
     const TimeUs grace = setup_.screenshot_at == ScreenshotAt::kGameOver ? 6 * kScreenshotGraceUs
                                                                          : kScreenshotGraceUs;
     return ready || elapsed_us > setup_.screenshot_after_us + grace;
-  }
-
-  bool save_screenshot() {
-    int w = 0;
-    int h = 0;
-    SDL_GetRendererOutputSize(renderer_, &w, &h);
-    SDL_Surface* surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_BGR24);
-    if (surface == nullptr) return false;
-    bool ok = SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_BGR24, surface->pixels,
-                                   surface->pitch) == 0 &&
-              SDL_SaveBMP(surface, setup_.screenshot.c_str()) == 0;
-    if (!ok) std::fprintf(stderr, "pong-client: screenshot: %s\n", SDL_GetError());
-    SDL_FreeSurface(surface);
-    if (ok) std::printf("pong-client: saved %s (%dx%d)\n", setup_.screenshot.c_str(), w, h);
-    return ok;
   }
 
   void fill(int x, int y, int w, int h, SDL_Color c) {
@@ -474,13 +419,12 @@ class PongWindow {
     say("Play again (Enter) or quit (Esc)", 350, TextSize::kSmall, kDim);
   }
 
+  Display& display_;
   ClientSession& session_;
   const ClientSetup& setup_;
-  SDL_Window* window_ = nullptr;
-  SDL_Renderer* renderer_ = nullptr;
-  SDL_GameController* controller_ = nullptr;
-  std::unique_ptr<TextRenderer> text_;
-  std::unique_ptr<Canvas> canvas_;
+  SDL_Renderer* renderer_;
+  TextRenderer* text_;
+  Canvas* canvas_ = nullptr;
   const bool racing_;
   const int field_height_;  // The field above the status bar: Pong's or the road's.
   Interpolator interpolator_;
@@ -491,13 +435,12 @@ class PongWindow {
 
 }  // namespace
 
-int run_window(ClientSession& session, const ClientSetup& setup) {
-  PongWindow window(session, setup);
-  if (!window.open()) return 1;
+GameOutcome run_game(Display& display, ClientSession& session, const ClientSetup& setup) {
+  PongWindow window(display, session, setup);
   session.start_background();
-  const int code = window.loop();
+  const GameOutcome outcome = window.loop();
   session.quit();
-  return code;
+  return outcome;
 }
 
 }  // namespace dp::client

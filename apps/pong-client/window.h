@@ -10,13 +10,21 @@
 // letterboxing.
 #pragma once
 
+#include "apps/pong-client/display.h"
 #include "transport/client_options.h"
 #include "transport/client_process.h"
 
 namespace dp::client {
 
-// Returns the process exit code: 0 when the player quits (or the screenshot was saved), 1
-// when SDL cannot open a window or the screenshot cannot be written.
-int run_window(ClientSession& session, const ClientSetup& setup);
+struct GameOutcome {
+  // The process exit code: 0 when the player quits (or the screenshot was saved), 1 when the
+  // screenshot cannot be written, the session's own code when it ended (--timeout-s).
+  int exit_code = 0;
+  bool back_to_lobby = false;  // The player asked for the lobby (L): no exit yet.
+};
+
+// Starts the session's loop in the background, shows its screens in `display` until the
+// player quits or goes back to the lobby, then quits the session.
+GameOutcome run_game(Display& display, ClientSession& session, const ClientSetup& setup);
 
 }  // namespace dp::client
