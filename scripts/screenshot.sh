@@ -1,75 +1,53 @@
 #!/usr/bin/env bash
-# Saves docs/screenshot.png: a Pong match in progress, drawn by the SDL2 pong-client under a
-# virtual X server (Xvfb), against a local cluster of three pong-servers on loopback and one
-# headless bot as the opponent. The window client plays with --bot too, so the picture shows
-# a live rally. Everything this script starts is stopped when it exits.
+# Saves pictures of the SDL2 pong-client, drawn under a virtual X server (Xvfb), each against
+# its own fresh cluster of three pong-servers on loopback (127.255.255.255, a random port)
+# with headless bots as the other players. The window client plays with --bot too, so the
+# pictures show live play. Everything this script starts is stopped when it exits.
 #
-# Usage: scripts/screenshot.sh [build-dir] [output.png] [playing|game-over|waiting]
-#        (defaults: build, docs/screenshot.png, playing; game-over waits for the end of a match
-#        and shows the result with the leaderboard; waiting starts no opponent, and shows the
-#        lone player still seated some 20 s in, well past the leader's 5 s forfeit timeout)
+# Usage: scripts/screenshot.sh [build-dir] [output.png] [MODE]
+#        scripts/screenshot.sh [build-dir] [output-dir] all
+# MODE (default playing):
+#   playing            a Pong match in progress (default output docs/screenshot.png)
+#   game-over          the end of a Pong match: the result with the leaderboard
+#   waiting            a lone Pong player still seated some 20 s in, past the 5 s forfeit
+#   racing-countdown   a race's 3-2-1 before GO, three racers on the grid
+#   racing             a race in progress: traffic, your car, two rivals, the standings
+#   racing-game-over   the end of a race: the result, your personal best and the top 10
+#   spectator          a race watched from a follower, with the WATCHING banner
+#   lobby              the first screen: name, game, quick match or a named room, live rooms
+#   all                every picture of docs/screenshots/ (lobby, racing-countdown, racing,
+#                      racing-game-over, spectator) into output-dir (default docs/screenshots)
 # SHOT_AFTER_S overrides how many seconds in the frame is saved at the earliest (default 8):
 # e.g. SHOT_AFTER_S=30 with game-over shows the result after the room has closed.
+# SHOT_KEEP=DIR keeps the servers' and clients' output there (their logs) for a look.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
-out=${2:-$root/docs/screenshot.png}
-at=${3:-playing}
-after_s=${SHOT_AFTER_S:-8}
-shot_at=$at
-case $at in
-  playing) match=() ;;
-  game-over) match=(--target-score 3) ;;  # A shorter match.
-  # No opponent ever comes: the window saves its frame once the wait for a match in play
-  # gives up (pong-client's grace of 20 s past --screenshot-after-s).
-  waiting) match=(); shot_at=playing; after_s=${SHOT_AFTER_S:-0} ;;
-  *) echo "screenshot.sh: third argument must be playing, game-over or waiting, not '$at'" >&2
-     exit 2 ;;
-esac
+mode=${3:-playing}
 bin=$build/bin
 for exe in pong-server pong-client; do
   [[ -x $bin/$exe ]] || { echo "screenshot.sh: $bin/$exe not built" >&2; exit 1; }
 done
 command -v xvfb-run >/dev/null || { echo "screenshot.sh: xvfb-run not found (apt install xvfb)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/dp-screenshot-XXXXXX)
 pids=()
-cleanup() {
+work=
+stop_cluster() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  pids=()
+  if [[ -n $work ]]; then
+    if [[ -n ${SHOT_KEEP:-} ]]; then mkdir -p "$SHOT_KEEP" && cp "$work"/*.out "$SHOT_KEEP"/ 2>/dev/null || true; fi
+    rm -rf "$work"
+  fi
+  work=
 }
-trap cleanup EXIT INT TERM
-
-port=$((20000 + RANDOM % 20000))
-net=(--discovery-address 127.255.255.255 --discovery-port "$port")
-for i in 1 2 3; do
-  "$bin/pong-server" "${net[@]}" --control-port 0 --client-port 0 --log-dir "$work/s$i" \
-    --data-dir "$work/data$i" "${match[@]}" \
-    >"$work/s$i.out" 2>&1 &
-  pids+=($!)
-done
-sleep 1
-if [[ $at != waiting ]]; then
-  "$bin/pong-client" --headless --bot --skill 35 --name rival "${net[@]}" --timeout-s 120 \
-    >"$work/bot.out" 2>&1 &
-  pids+=($!)
-fi
-
-# The window client saves a BMP once a match is in play (at least 8 s in, so the score moved).
-# SHOT_KEEP=DIR keeps the servers' and clients' output there (their logs) for a look.
-xvfb-run -a -s "-screen 0 1280x720x24" \
-  "$bin/pong-client" --bot --skill 90 --name you "${net[@]}" --timeout-s 90 \
-  --screenshot "$work/shot.bmp" --screenshot-after-s "$after_s" --screenshot-at "$shot_at" \
-  >"$work/window.out" 2>&1 ||
-  { cat "$work/window.out" >&2; exit 1; }
-if [[ -n ${SHOT_KEEP:-} ]]; then mkdir -p "$SHOT_KEEP" && cp "$work"/*.out "$SHOT_KEEP"/; fi
-[[ -s $work/shot.bmp ]] || { echo "screenshot.sh: no BMP written" >&2; cat "$work/window.out" >&2; exit 1; }
+trap stop_cluster EXIT INT TERM
 
 # BMP -> PNG with the standard library only (no PIL): 24/32-bit uncompressed BMPs.
-mkdir -p "$(dirname "$out")"
-python3 - "$work/shot.bmp" "$out" <<'PY'
+bmp_to_png() {
+  python3 - "$1" "$2" <<'PY'
 import struct, sys, zlib
 data = open(sys.argv[1], "rb").read()
 if data[:2] != b"BM":
@@ -96,3 +74,102 @@ png += chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
 open(sys.argv[2], "wb").write(png)
 print(f"saved {sys.argv[2]} ({width}x{abs(height)})")
 PY
+}
+
+# Three servers on a random port of loopback; extra arguments go to every server.
+start_cluster() {
+  work=$(mktemp -d /tmp/dp-screenshot-XXXXXX)
+  local port=$((20000 + RANDOM % 20000))
+  net=(--discovery-address 127.255.255.255 --discovery-port "$port")
+  for i in 1 2 3; do
+    "$bin/pong-server" "${net[@]}" --control-port 0 --client-port 0 --log-dir "$work/s$i" \
+      --data-dir "$work/data$i" "$@" >"$work/s$i.out" 2>&1 &
+    pids+=($!)
+  done
+  sleep 1
+}
+
+# A headless bot: NAME SKILL, then pong-client flags (--game, --room, ...). BOT_DELAY_S
+# starts it that much later (in the background).
+start_bot() {
+  local name=$1 skill=$2
+  shift 2
+  (sleep "${BOT_DELAY_S:-0}" && exec "$bin/pong-client" --headless --bot --skill "$skill" \
+    --name "$name" "${net[@]}" --timeout-s 180 "$@") >"$work/bot-$name.out" 2>&1 &
+  pids+=($!)
+}
+
+# The window client saves a BMP at the moment asked for; OUT.png from it.
+window_shot() {
+  local out=$1
+  shift
+  xvfb-run -a -s "-screen 0 1280x1024x24" \
+    "$bin/pong-client" "${net[@]}" --timeout-s 200 --screenshot "$work/shot.bmp" "$@" \
+    >"$work/window.out" 2>&1 ||
+    { cat "$work/window.out" >&2; exit 1; }
+  [[ -s $work/shot.bmp ]] || { echo "screenshot.sh: no BMP written" >&2; cat "$work/window.out" >&2; exit 1; }
+  mkdir -p "$(dirname "$out")"
+  bmp_to_png "$work/shot.bmp" "$out"
+}
+
+shoot() {
+  local mode=$1 out=$2 after_s=${SHOT_AFTER_S:-8}
+  case $mode in
+    playing|game-over|waiting)
+      local shot_at=$mode match=()
+      [[ $mode == game-over ]] && match=(--target-score 3)  # A shorter match.
+      # No opponent ever comes: the window saves its frame once the wait for a match in play
+      # gives up (pong-client's grace of 20 s past --screenshot-after-s).
+      [[ $mode == waiting ]] && { shot_at=playing; after_s=${SHOT_AFTER_S:-0}; }
+      start_cluster "${match[@]}"
+      [[ $mode != waiting ]] && start_bot rival 35
+      window_shot "$out" --bot --skill 90 --name you --screenshot-after-s "$after_s" \
+        --screenshot-at "$shot_at"
+      ;;
+    racing-countdown|racing|racing-game-over)
+      local shot_at=${mode#racing-}
+      [[ $mode == racing ]] && shot_at=playing
+      [[ $mode == racing-countdown ]] && after_s=0
+      [[ $mode == racing-game-over ]] && after_s=0
+      start_cluster
+      # Rivals that crash sooner than the window's bot: the race ends, and "you" win it. The
+      # third racer joins a second later, while the countdown of "you" and ada runs.
+      start_bot ada 30 --game racing
+      BOT_DELAY_S=1.5 start_bot lin 20 --game racing
+      window_shot "$out" --game racing --bot --skill 75 --name you \
+        --screenshot-after-s "$after_s" --screenshot-at "$shot_at"
+      ;;
+    spectator)
+      start_cluster
+      start_bot ada 60 --game racing
+      start_bot lin 45 --game racing
+      start_bot max 70 --game racing
+      window_shot "$out" --game racing --watch "" --screenshot-after-s "$after_s" \
+        --screenshot-at playing
+      ;;
+    lobby)
+      start_cluster
+      start_bot ada 60 --game racing
+      start_bot lin 45 --game racing
+      start_bot max 50 --room friday
+      start_bot sam 50 --room friday
+      start_bot kim 50
+      window_shot "$out" --lobby --name you --game racing --screenshot-after-s "${SHOT_AFTER_S:-10}" --screenshot-at lobby
+      ;;
+    *)
+      echo "screenshot.sh: MODE must be playing, game-over, waiting, racing-countdown, racing," \
+        "racing-game-over, spectator, lobby or all, not '$mode'" >&2
+      exit 2
+      ;;
+  esac
+  stop_cluster
+}
+
+if [[ $mode == all ]]; then
+  dir=${2:-$root/docs/screenshots}
+  for m in lobby racing-countdown racing racing-game-over spectator; do
+    shoot "$m" "$dir/$m.png"
+  done
+else
+  shoot "$mode" "${2:-$root/docs/screenshot.png}"
+fi
