@@ -256,6 +256,12 @@ class PongWindow {
     if (running) fill_f(p.ball_x, p.ball_y, ball, ball, kWhite);
   }
 
+  // The keys once a match is over: a spectator cannot play again.
+  static const char* keys_after(const ClientView& view) {
+    return view.spectating ? "L: back to the lobby    Esc: quit"
+                           : "Enter: play again    L: back to the lobby    Esc: quit";
+  }
+
   void draw_status(const ClientView& view, const wire::RoomState* newest) {
     std::string line;
     if (newest != nullptr && !newest->leader_control.is_unset()) {
@@ -337,7 +343,7 @@ class PongWindow {
         return;
       case Screen::kClosed:
         say("The room closed before the match ended.", 140, TextSize::kMedium, kWhite);
-        say("Play again (Enter) or quit (Esc)", 200, TextSize::kSmall, kDim);
+        say(keys_after(view), 200, TextSize::kSmall, kDim);
         return;
       default:
         break;
@@ -416,7 +422,7 @@ class PongWindow {
     say("final score " + std::to_string(left) + " : " + std::to_string(right), 92,
         TextSize::kMedium, kWhite);
     draw_leaderboard(view.leaderboard, view.result ? view.result->room : newest.room);
-    say("Play again (Enter) or quit (Esc)", 350, TextSize::kSmall, kDim);
+    say(keys_after(view), 350, TextSize::kSmall, kDim);
   }
 
   Display& display_;
