@@ -25,9 +25,11 @@ std::string shown_score(const ClientNode& node) {
   return shown == nullptr ? "0-0" : score_str(shown->score_left, shown->score_right);
 }
 
-std::string slot_name(const ClientNode& node, std::uint8_t slot) {
+// `winner`: the slot names a race's winner, where one past the racers means a draw (as
+// FinalResult::winner_slot holds it); elsewhere that value is a spectator's.
+std::string slot_name(const ClientNode& node, std::uint8_t slot, bool winner = false) {
   if (node.config().game == Game::kRacing) {
-    if (slot == wire::RaceState::kDrawWinner - 1) return "draw";
+    if (winner && slot == wire::RaceState::kDrawWinner - 1) return "draw";
     return slot < wire::kRaceSlots ? "racer" + std::to_string(slot + 1) : "spectator";
   }
   return slot == 0 ? "left" : (slot == 1 ? "right" : "spectator");
@@ -129,7 +131,7 @@ void ClientLog::observe(const ClientNode& node, TimeUs mono_us) {
   if (const auto& result = node.result(); result && !result_logged_) {
     result_logged_ = true;
     line(mono_us, "game-over",
-         where + " winner=" + slot_name(node, result->winner_slot) +
+         where + " winner=" + slot_name(node, result->winner_slot, true) +
              " my_slot=" + slot_name(node, result->my_slot) +
              " result=" + (result->won() ? "won" : "lost") + " score=" +
              (node.config().game == Game::kRacing

@@ -16,11 +16,11 @@ namespace dp {
 struct LiveRoom {
   Game game = Game::kPong;
   std::uint32_t room = 0;
-  std::string name;           // Empty for a quick-match room.
-  int players = 0;            // Seated now.
-  int seats = 0;              // 2 for Pong, 4 for racing.
-  std::string phase;          // "waiting", "countdown", "playing", "game-over".
-  std::string score;          // "3-2" (Pong), "12-9-4" (every racer's score).
+  std::string name;   // Empty for a quick-match room.
+  int players = 0;    // Seated now.
+  int seats = 0;      // 2 for Pong, 4 for racing.
+  std::string phase;  // "waiting", "countdown", "playing", "game-over".
+  std::string score;  // "3-2" (Pong), "12-9-4" (every racer's score).
 };
 
 struct RoomListQuery {
