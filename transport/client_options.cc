@@ -37,8 +37,13 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
       if (setup.node.watch_room == 0) return R::failure("--watch: room numbers start at 1");
     }
   }
-  const std::string room =
-      options.watch && setup.node.watch_room == 0 ? *options.watch : options.room;
+  std::string room = options.watch && setup.node.watch_room == 0 ? *options.watch : options.room;
+  // --room '#N': join room number N (the lobby's pick of a live room, named or not).
+  if (!options.watch && room.size() >= 2 && room.size() <= 10 && room[0] == '#' &&
+      std::all_of(room.begin() + 1, room.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    setup.node.join_room = static_cast<std::uint32_t>(std::stoul(room.substr(1)));
+    room.clear();
+  }
   if (options.game == "racing") {
     setup.node.game = Game::kRacing;
   } else if (options.game != "pong") {

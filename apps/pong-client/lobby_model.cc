@@ -167,9 +167,8 @@ std::optional<LobbyChoice> LobbyModel::choose(bool watch) {
       choice.watch = true;
       choice.watch_room = std::to_string(room.room);
     } else {
-      // A named room is joined by its name; a quick-match room by a quick match of its game,
-      // which seats the player in the first open one.
-      choice.room = room.name;
+      // Joined by number ("#N"): that very room while it has a seat, else a quick match.
+      choice.room = "#" + std::to_string(room.room);
     }
     return choice;
   }

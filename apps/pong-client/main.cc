@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   app.add_option("--game", options.game, "pong or racing")
       ->capture_default_str()
       ->check(CLI::IsMember({"pong", "racing"}));
-  app.add_option("--room", options.room, "Room to join (default: the first open room)");
+  app.add_option("--room", options.room,
+                 "Room to join: a name, or #N for room number N (default: the first open room)");
   app.add_option("--watch", options.watch,
                  "Watch a room instead of playing: a room number, a room name, or \"\" for any "
                  "live room (served by a follower)");

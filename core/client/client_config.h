@@ -19,6 +19,8 @@ struct ClientConfig {
   // live room when both are empty) from a follower instead of playing; sends no input.
   bool spectate = false;
   std::uint32_t watch_room = 0;
+  // A player: a room to join by number (the lobby's pick of a live room; 0: by room_name).
+  std::uint32_t join_room = 0;
   // How often a spectator repeats its Watch (the server forgets one silent for 3 s).
   TimeUs watch_repeat_us = 1000 * kUsPerMs;
   // Names the player's seat across re-homes; a new leader recognises a Join that carries a

@@ -536,6 +536,7 @@ void ClientNode::send_join(TimeUs now) {
     join.room_name.assign(config_.room_name);
   }
   join.player.assign(config_.player_name);
+  if (room_ == 0) join.room = config_.join_room;
   send_request(join);
   ++stats_.joins_sent;
   next_join_us_ = now + config_.join_retry_us;
@@ -569,7 +570,7 @@ void ClientNode::send_request(const PongMsg& msg) {
   if (config_.game == Game::kPong) {
     send(leader_client_, msg);
   } else if constexpr (std::is_same_v<PongMsg, wire::Join>) {
-    send(leader_client_, wire::RaceJoin{msg.client_id, msg.room_name, msg.player});
+    send(leader_client_, wire::RaceJoin{msg.client_id, msg.room_name, msg.player, msg.room});
   } else if constexpr (std::is_same_v<PongMsg, wire::Input>) {
     send(leader_client_, wire::RaceInput{msg.client_id, msg.room, msg.input_seq, msg.recent});
   } else {

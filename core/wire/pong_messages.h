@@ -20,9 +20,12 @@ struct JoinOf {
   std::uint64_t client_id = 0;
   RoomName room_name;
   PlayerName player;  // Empty: the leader names the player after its client id.
+  // A room number to join (the lobby's pick of a live room); 0, or a room that is gone or
+  // full: room_name decides as above.
+  std::uint32_t room = 0;
   template <class A>
   void serialize(A& ar) {
-    ar(client_id, room_name, player);
+    ar(client_id, room_name, player, room);
   }
   bool valid() const {
     return client_id != 0 && valid_name(room_name.view()) && valid_name(player.view());

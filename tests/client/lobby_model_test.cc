@@ -127,7 +127,7 @@ TEST(LobbyModel, JoinsOrWatchesALiveRoom) {
   choice = lobby.key(LobbyKey::kEnter);
   ASSERT_TRUE(choice);
   EXPECT_FALSE(choice->watch);
-  EXPECT_EQ(choice->room, "friday") << "a named room is joined by its name";
+  EXPECT_EQ(choice->room, "#1") << "a live room is joined by its number";
   EXPECT_EQ(choice->game, Game::kPong);
 }
 

@@ -44,10 +44,10 @@ struct Driver {
     return all_ok;
   }
 
-  bool join(std::uint64_t client_id, std::string_view room_name = {}) {
+  bool join(std::uint64_t client_id, std::string_view room_name = {}, std::uint32_t room_id = 0) {
     std::vector<Event> planned;
     plan_join(book, client_id, Endpoint{0x0a000000u + static_cast<std::uint32_t>(client_id), 4000},
-              room_name, planned);
+              room_name, planned, {}, room_id);
     return apply_all(planned);
   }
 

@@ -47,6 +47,19 @@ TEST(RoomPlanner, NamedRoomsKeepTheirOwnPlayers) {
   EXPECT_EQ(d.book.find(room_of(d, 5))->name.view(), "alpha");
 }
 
+TEST(RoomPlanner, ALobbyPickJoinsThatRoomByNumberWhileItHasASeat) {
+  Driver d;
+  ASSERT_TRUE(d.join(1));  // Room 1, waiting.
+  ASSERT_TRUE(d.join(2, "x"));
+  ASSERT_TRUE(d.join(3));  // Fills room 1.
+  ASSERT_TRUE(d.join(4));  // Room 3, waiting.
+  const std::uint32_t named = room_of(d, 2);
+  ASSERT_TRUE(d.join(5, "", named));  // By number: the named room, though no name was given.
+  EXPECT_EQ(room_of(d, 5), named);
+  ASSERT_TRUE(d.join(6, "", room_of(d, 1)));  // Full: a quick match instead (room 3).
+  EXPECT_EQ(room_of(d, 6), room_of(d, 4));
+}
+
 TEST(RoomPlanner, ASeatedClientGetsNothingNew) {
   Driver d;
   ASSERT_TRUE(d.join(1));

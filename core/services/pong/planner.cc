@@ -21,15 +21,15 @@ wire::PlayerName default_player_name(std::uint64_t client_id) {
 }
 
 void plan_join(const RoomBook& book, std::uint64_t client_id, Endpoint client,
-               std::string_view room_name, std::vector<Event>& out,
-               const wire::PlayerName& player) {
+               std::string_view room_name, std::vector<Event>& out, const wire::PlayerName& player,
+               std::uint32_t room_id) {
   if (client_id == 0) return;
   if (book.seat_of(client_id)) return;
   // Truncated to the wire's capacity. An empty view may carry a null pointer, which
   // FixedString::assign would hand to memcpy, so it is not assigned at all.
   wire::RoomName name;
   if (!room_name.empty()) name.assign(room_name);
-  const rooms::Placement place = rooms::place(book, name, free_slot);
+  const rooms::Placement place = rooms::place(book, name, free_slot, room_id);
   if (!place.placed) return;
   if (place.open_new) {
     Event open = make_event(EventKind::kOpenRoom, place.room);

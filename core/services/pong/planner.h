@@ -32,9 +32,10 @@ constexpr std::uint32_t kDefaultGameOverLingerTicks = 2 * kTicksPerSecond;
 // wants another match joins under a fresh id). Appends at most 2 events (nothing if the book
 // is full).
 // `player` is the name the player gave; without one it is default_player_name(client_id).
+// `room_id` (the lobby's pick): that room if it still has a free seat, else as above.
 void plan_join(const RoomBook& book, std::uint64_t client_id, Endpoint client,
                std::string_view room_name, std::vector<Event>& out,
-               const wire::PlayerName& player = {});
+               const wire::PlayerName& player = {}, std::uint32_t room_id = 0);
 
 // "player-1a2b": what a player who gave no name is called (the low 16 bits of its id).
 wire::PlayerName default_player_name(std::uint64_t client_id);

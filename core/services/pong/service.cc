@@ -113,7 +113,7 @@ std::optional<wire::DecodeError> PongService::on_client_datagram(
   }
   if (!hosting_) return std::nullopt;
   if (const auto* join = std::get_if<wire::Join>(&message_)) {
-    sessions_.on_join(now, join->client_id, from, join->room_name, join->player);
+    sessions_.on_join(now, join->client_id, from, join->room_name, join->player, join->room);
   } else if (const auto* input = std::get_if<wire::Input>(&message_)) {
     if (!input->recent.empty()) {
       sessions_.on_input(now, input->client_id, input->input_seq, input->recent[0]);
@@ -147,8 +147,8 @@ void PongService::plan(TimeUs now, LogWriter& log) {
   });
   sessions_.take_joins(now, [&](const auto& request) {
     planned_.clear();
-    plan_join(book_, request.client_id, request.from, request.name.view(), planned_,
-              request.player);
+    plan_join(book_, request.client_id, request.from, request.name.view(), planned_, request.player,
+              request.room);
     for (const Event& e : planned_) order(now, log, e);
     return book_.seat_of(request.client_id).has_value();
   });

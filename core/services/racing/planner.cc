@@ -32,13 +32,13 @@ Event race_over_event(std::uint32_t room, const RaceState& race) {
 
 void plan_join(const RaceBook& book, std::uint64_t client_id, Endpoint client,
                std::string_view room_name, const wire::PlayerName& player, std::uint64_t seed,
-               std::vector<Event>& out, std::uint8_t seats) {
+               std::vector<Event>& out, std::uint8_t seats, std::uint32_t room_id) {
   seats = std::clamp(seats, kMinRacers, kMaxRacers);
   if (client_id == 0 || book.seat_of(client_id)) return;
   wire::RoomName name;
   if (!room_name.empty()) name.assign(room_name);
-  const rooms::Placement place =
-      rooms::place(book, name, [seats](const Room& room) { return free_slot(room, seats); });
+  const rooms::Placement place = rooms::place(
+      book, name, [seats](const Room& room) { return free_slot(room, seats); }, room_id);
   if (!place.placed) return;
   if (place.open_new) {
     Event open = make_event(EventKind::kOpenRoom, place.room);

@@ -22,7 +22,7 @@ constexpr std::uint32_t kGameOverLingerTicks = 3 * kTicksPerSecond;
 // `seed`. seats is clamped to [kMinRacers, kMaxRacers].
 void plan_join(const RaceBook& book, std::uint64_t client_id, Endpoint client,
                std::string_view room_name, const wire::PlayerName& player, std::uint64_t seed,
-               std::vector<Event>& out, std::uint8_t seats = kMaxRacers);
+               std::vector<Event>& out, std::uint8_t seats = kMaxRacers, std::uint32_t room_id = 0);
 void plan_leave(const RaceBook& book, std::uint64_t client_id, std::vector<Event>& out);
 // One tick of every room in id order: steering changes then a tick for running races; for a
 // finished race its result (if no leader recorded it yet), lingering ticks, then close;

@@ -130,7 +130,7 @@ std::optional<wire::DecodeError> RacingService::on_client_datagram(
   }
   if (!hosting_) return std::nullopt;
   if (const auto* join = std::get_if<wire::RaceJoin>(&message_)) {
-    sessions_.on_join(now, join->client_id, from, join->room_name, join->player);
+    sessions_.on_join(now, join->client_id, from, join->room_name, join->player, join->room);
   } else if (const auto* input = std::get_if<wire::RaceInput>(&message_)) {
     if (!input->recent.empty()) {
       sessions_.on_input(now, input->client_id, input->input_seq, input->recent[0]);
@@ -158,7 +158,7 @@ void RacingService::plan(TimeUs now, LogWriter& log) {
     const std::uint64_t seed =
         mix(epoch.term ^ mix(epoch.leader.lo ^ mix(epoch.leader.hi ^ book_.next_room_id())));
     plan_join(book_, request.client_id, request.from, request.name.view(), request.player, seed,
-              planned_, config_.seats);
+              planned_, config_.seats, request.room);
     for (const Event& e : planned_) order(now, log, e);
     return book_.seat_of(request.client_id).has_value();
   });

@@ -159,8 +159,18 @@ struct Placement {
 };
 
 template <class Table, class OpenSlot>
-Placement place(const Table& table, const RoomName& name, OpenSlot&& open_slot) {
+Placement place(const Table& table, const RoomName& name, OpenSlot&& open_slot,
+                std::uint32_t room_id = 0) {
   Placement p;
+  // A room asked for by number, if it still has a free seat.
+  if (const auto* asked = room_id != 0 ? table.find(room_id) : nullptr) {
+    if (const std::uint8_t slot = open_slot(*asked); slot != kNoSlot) {
+      p.placed = true;
+      p.room = room_id;
+      p.slot = slot;
+      return p;
+    }
+  }
   for (const auto& [id, room] : table.rooms()) {
     const std::uint8_t slot = open_slot(room);
     if (slot != kNoSlot && room.name == name) {

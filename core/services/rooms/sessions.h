@@ -33,6 +33,7 @@ class Sessions {
     Endpoint from;
     wire::RoomName name;
     wire::PlayerName player;
+    std::uint32_t room = 0;  // A room asked for by number (0: by name).
   };
 
   void clear() {
@@ -42,7 +43,7 @@ class Sessions {
   }
 
   void on_join(TimeUs now, std::uint64_t client_id, Endpoint from, const wire::RoomName& name,
-               const wire::PlayerName& player = {}) {
+               const wire::PlayerName& player = {}, std::uint32_t room = 0) {
     if (auto it = clients_.find(client_id); it != clients_.end()) {
       it->second.last_heard_us = now;  // Already seated (a re-attach after failover).
     }
@@ -53,7 +54,7 @@ class Sessions {
       ++refused_;
       return;
     }
-    joins_.push_back(JoinRequest{client_id, from, name, player});
+    joins_.push_back(JoinRequest{client_id, from, name, player, room});
   }
 
   void on_input(TimeUs now, std::uint64_t client_id, std::uint32_t input_seq, const Input& input) {
