@@ -26,6 +26,10 @@ const char* expect_kind_name(ExpectKind kind) {
       return "snapshot-installed";
     case ExpectKind::kResultsOnDisk:
       return "results-on-disk";
+    case ExpectKind::kEveryRaceFinishes:
+      return "every-race-finishes";
+    case ExpectKind::kSpectatorsWatch:
+      return "spectators-watch";
   }
   return "?";
 }

@@ -221,14 +221,17 @@ void RaceBook::write_all_records(RecordSink& sink) const {
     w.put(table_.next_room_id());
     w.put(board_.results_recorded());
   });
-  for (const auto& [id, room] : table_.rooms()) {
-    put(key(kRoomTable, id), [&](ByteWriter& w) { put_room(w, room); });
+  for (const auto& entry : table_.rooms()) {
+    const Room& room = entry.second;
+    put(key(kRoomTable, entry.first), [&](ByteWriter& w) { put_room(w, room); });
   }
   for (const RaceResult& result : board_.results()) {
     put(key(kResultTable, result.number), [&](ByteWriter& w) { RaceBoard::put_result(w, result); });
   }
-  for (const auto& [name, p] : board_.players()) {
-    put(key(kPlayerTable, name_key(name)), [&](ByteWriter& w) { RaceBoard::put_player(w, p); });
+  for (const auto& entry : board_.players()) {
+    const RacerStats& p = entry.second;
+    put(key(kPlayerTable, name_key(entry.first)),
+        [&](ByteWriter& w) { RaceBoard::put_player(w, p); });
   }
 }
 
