@@ -32,7 +32,7 @@ class Run {
         timeline_(run_),
         matches_(run_, invariants_),
         races_(run_, invariants_),
-        spectators_(run_),
+        spectators_(run_, invariants_),
         actions_(run_, cluster_, matches_),
         expectations_(run_, cluster_, invariants_) {}
 

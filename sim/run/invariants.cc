@@ -18,14 +18,20 @@ const char* invariant_description(Invariant invariant) {
       return "no client's displayed score ever decreases";
     case Invariant::kRaceTraffic:
       return "the racers of one race see the same traffic";
+    case Invariant::kSpectatorsReadOnly:
+      return "spectators never change any replica's state";
   }
   return "?";
 }
 
 InvariantObserver::InvariantObserver(RunContext& run) : run_(run) {
   bool racers = false;
-  for (const ClientSpec& c : run.scenario.clients) racers = racers || c.game == Game::kRacing;
-  const int checked = run.scenario.clients.empty() ? 4 : (racers ? 7 : 6);
+  bool spectators = false;
+  for (const ClientSpec& c : run.scenario.clients) {
+    racers = racers || c.game == Game::kRacing;
+    spectators = spectators || c.spectate;
+  }
+  const int checked = run.scenario.clients.empty() ? 4 : (spectators ? 8 : (racers ? 7 : 6));
   for (int i = 0; i < checked; ++i) {
     run_.result.invariants.push_back({invariant_description(static_cast<Invariant>(i)), true, ""});
   }

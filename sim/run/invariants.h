@@ -14,7 +14,10 @@
 //   kClientScore         no client's displayed score ever decreases;
 //   with racers (see race_matches.h):
 //   kRaceTraffic         every racer of a race sees the same traffic: the traffic digest a
-//                        client shows at a race tick is the one the race's seed gives.
+//                        client shows at a race tick is the one the race's seed gives;
+//   with spectators (see spectator_watch.h):
+//   kSpectatorsReadOnly  a spectator's request (Watch, a room list) never changes the state
+//                        of the replica that takes it: its digest is the same after.
 #pragma once
 
 #include <map>
@@ -34,6 +37,7 @@ enum class Invariant : std::uint8_t {
   kClientOrder,
   kClientScore,
   kRaceTraffic,
+  kSpectatorsReadOnly,
 };
 const char* invariant_description(Invariant invariant);
 

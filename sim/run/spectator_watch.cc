@@ -2,10 +2,25 @@
 
 #include <algorithm>
 
+#include "core/wire/message_types.h"
+
 namespace dp::sim {
 
-SpectatorWatch::SpectatorWatch(RunContext& run)
-    : run_(run), clients_(run.scenario.clients.size()) {}
+namespace {
+
+bool spectator_request(std::uint8_t kind) {
+  using wire::MsgType;
+  for (const MsgType t :
+       {MsgType::kWatch, MsgType::kRaceWatch, MsgType::kListRooms, MsgType::kRaceListRooms}) {
+    if (kind == static_cast<std::uint8_t>(t)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+SpectatorWatch::SpectatorWatch(RunContext& run, InvariantObserver& invariants)
+    : run_(run), invariants_(invariants), clients_(run.scenario.clients.size()) {}
 
 void SpectatorWatch::on_send(TimeUs now, HostIndex from, const OutDatagram& d) {
   if (run_.is_client(from) || !run_.server(from).is_leader()) return;
@@ -15,10 +30,22 @@ void SpectatorWatch::on_send(TimeUs now, HostIndex from, const OutDatagram& d) {
 }
 
 void SpectatorWatch::on_deliver(TimeUs, const Transit& t, std::span<const std::uint8_t> bytes) {
+  // The step that handles this datagram handles nothing else: the digest must not move.
+  if (!run_.is_client(t.to_host) && spectator_request(t.kind)) {
+    request_ = {t.to_host, run_.server(t.to_host).replica().services().digest()};
+  }
   if (run_.is_client(t.to_host)) clients_[t.to_host - run_.servers()].rx_bytes += bytes.size();
 }
 
 void SpectatorWatch::after_step(TimeUs now, HostIndex h) {
+  if (request_ && request_->first == h) {
+    if (run_.server(h).replica().services().digest() != request_->second) {
+      invariants_.violate(Invariant::kSpectatorsReadOnly,
+                          "a spectator's request changed the state of " + run_.name(h) + " at " +
+                              RunContext::seconds_str(now));
+    }
+    request_.reset();
+  }
   if (!run_.is_client(h)) return;
   const ClientNode* c = run_.client(h);
   if (c == nullptr || !c->config().spectate) return;
@@ -40,7 +67,6 @@ void SpectatorWatch::after_step(TimeUs now, HostIndex h) {
 
 void SpectatorWatch::finish() {
   Figures& f = run_.result.figures;
-  const TimeUs end = run_.sim.now();
   double rate_sum = 0;
   for (HostIndex h = run_.servers(); h < run_.sim.host_count(); ++h) {
     const ClientNode* c = run_.client(h);

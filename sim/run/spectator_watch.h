@@ -5,13 +5,17 @@
 
 #include <vector>
 
+#include <optional>
+#include <utility>
+
+#include "sim/run/invariants.h"
 #include "sim/run/run_context.h"
 
 namespace dp::sim {
 
 class SpectatorWatch final : public SimObserver {
  public:
-  explicit SpectatorWatch(RunContext& run);
+  SpectatorWatch(RunContext& run, InvariantObserver& invariants);
 
   void on_send(TimeUs now, HostIndex from, const OutDatagram& d) override;
   void on_deliver(TimeUs now, const Transit& t, std::span<const std::uint8_t> bytes) override;
@@ -29,7 +33,10 @@ class SpectatorWatch final : public SimObserver {
     NodeId watched;  // The server it last watched from.
   };
   RunContext& run_;
-  std::vector<Track> clients_;  // By client number - 1.
+  InvariantObserver& invariants_;
+  std::vector<Track> clients_;
+  // A server handling a spectator's request: its state's digest before (kSpectatorsReadOnly).
+  std::optional<std::pair<HostIndex, std::uint64_t>> request_;  // By client number - 1.
   std::uint64_t leader_tx_bytes_ = 0;
   TimeUs first_leader_tx_us_ = -1;
   TimeUs last_leader_tx_us_ = -1;
