@@ -26,7 +26,7 @@
 
 namespace dp {
 
-// How often a server sends its spectators their rooms' states (20 Hz; players get 60).
+// How often a server sends its spectators what they watch (20 Hz; players get 60).
 constexpr TimeUs kSpectatorIntervalUs = 50 * kUsPerMs;
 
 // How applying one entry went: 0 is success, anything else a service-defined error code
@@ -121,9 +121,8 @@ class Service {
   virtual void publish(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) = 0;
 
   // --- Spectators, on the replica that serves them -------------------------------------------
-  // A follower (or the leader of a one-server cluster) sends its spectators their rooms'
-  // states from its own replica, every rooms::Spectators::kIntervalUs. Never changes the
-  // replicated state.
+  // A follower (or the leader of a one-server cluster) sends its spectators what they watch,
+  // from its own replica, every kSpectatorIntervalUs. Never changes the replicated state.
   virtual void serve_spectators(TimeUs now, const ClientLink& link, std::uint64_t applied_seq) {
     (void)now;
     (void)link;
