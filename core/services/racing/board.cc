@@ -2,24 +2,9 @@
 
 #include <algorithm>
 
+#include "core/services/racing/name_codec.h"
+
 namespace dp::racing {
-namespace {
-
-void put_name(ByteWriter& w, std::string_view name) {
-  w.put(static_cast<std::uint8_t>(name.size()));
-  for (const char c : name) w.put(static_cast<std::uint8_t>(c));
-}
-
-bool get_name(ByteReader& r, wire::PlayerName& out) {
-  const auto size = r.get<std::uint8_t>();
-  if (size > wire::kPlayerNameMax) return false;
-  const auto bytes = r.get_bytes(size);
-  out = wire::PlayerName{};
-  if (!bytes.empty()) out.assign({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
-  return !r.failed() && wire::valid_name(out.view());
-}
-
-}  // namespace
 
 RaceBoard::Change RaceBoard::record(const RaceResult& in) {
   Change change;
@@ -83,7 +68,7 @@ bool RaceBoard::get_result(ByteReader& r, RaceResult& result) {
   result.number = r.get<std::uint64_t>();
   result.room = r.get<std::uint32_t>();
   for (auto& name : result.racers) {
-    if (!get_name(r, name)) return false;
+    if (!get_name(r, wire::kPlayerNameMax, name)) return false;
   }
   for (std::uint16_t& s : result.scores) s = r.get<std::uint16_t>();
   result.winner = r.get<std::uint8_t>();
@@ -103,7 +88,7 @@ void RaceBoard::put_player(ByteWriter& w, const RacerStats& p) {
 }
 
 bool RaceBoard::get_player(ByteReader& r, RacerStats& p) {
-  if (!get_name(r, p.name)) return false;
+  if (!get_name(r, wire::kPlayerNameMax, p.name)) return false;
   p.races = r.get<std::uint32_t>();
   p.wins = r.get<std::uint32_t>();
   p.best = r.get<std::uint16_t>();

@@ -6,6 +6,7 @@
 
 #include "core/common/byte_io.h"
 #include "core/services/racing/book.h"
+#include "core/services/racing/name_codec.h"
 
 namespace dp::racing {
 namespace {
@@ -15,21 +16,6 @@ constexpr std::uint8_t kSnapshotVersion = 1;
 constexpr std::size_t kMinRoomBytes =
     4 + 1 + 40 + kMaxTraffic * 9 + kMaxRacers * 9 + kMaxRacers * 16;
 constexpr std::uint64_t kMetaKey = 0;
-
-void put_name(ByteWriter& w, std::string_view name) {
-  w.put(static_cast<std::uint8_t>(name.size()));
-  for (const char c : name) w.put(static_cast<std::uint8_t>(c));
-}
-
-template <class Name>
-bool get_name(ByteReader& r, std::size_t max, Name& out) {
-  const auto size = r.get<std::uint8_t>();
-  if (size > max) return false;
-  const auto bytes = r.get_bytes(size);
-  out = Name{};
-  if (!bytes.empty()) out.assign({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
-  return !r.failed() && wire::valid_name(out.view());
-}
 
 void put_room(ByteWriter& w, const Room& room) {
   const RaceState& race = room.match;

@@ -1,6 +1,7 @@
 #include "core/services/racing/event.h"
 
 #include "core/common/byte_io.h"
+#include "core/services/racing/name_codec.h"
 
 namespace dp::racing {
 
@@ -41,24 +42,6 @@ Event scores_event(std::uint32_t room, const RaceState& race) {
   }
   return e;
 }
-
-namespace {
-
-void put_name(ByteWriter& w, std::string_view name) {
-  w.put(static_cast<std::uint8_t>(name.size()));
-  for (const char c : name) w.put(static_cast<std::uint8_t>(c));
-}
-
-template <class Name>
-bool get_name(ByteReader& r, std::size_t max, Name& out) {
-  const auto size = r.get<std::uint8_t>();
-  if (size > max) return false;
-  const auto bytes = r.get_bytes(size);
-  if (!bytes.empty()) out.assign({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
-  return wire::valid_name(out.view());
-}
-
-}  // namespace
 
 void Event::encode(std::vector<std::uint8_t>& out) const {
   ByteWriter w(out);
