@@ -71,6 +71,10 @@ const char* channel_name(Channel channel);
 constexpr std::uint16_t kDefaultDiscoveryPort = 50000;
 constexpr std::uint16_t kDefaultControlPort = 50010;
 constexpr std::uint16_t kDefaultClientPort = 50020;
+// The chat cluster's own (pong-chat): a separate fault domain, so separate ports.
+constexpr std::uint16_t kDefaultChatDiscoveryPort = 50001;
+constexpr std::uint16_t kDefaultChatControlPort = 50011;
+constexpr std::uint16_t kDefaultChatClientPort = 50021;
 
 std::string ipv4_str(std::uint32_t ip);
 

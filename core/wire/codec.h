@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "core/common/result.h"
+#include "core/wire/chat_messages.h"
 #include "core/wire/cluster_messages.h"
 #include "core/wire/header.h"
 #include "core/wire/pong_messages.h"
@@ -53,12 +54,14 @@ using PongMessage =
     std::variant<Join, Input, Leave, RoomState, LeaderboardState, Watch, ListRooms, RoomList>;
 using RaceMessage = std::variant<RaceJoin, RaceInput, RaceLeave, RaceState, RaceBoardState,
                                  RaceWatch, RaceListRooms, RaceRoomList>;
+using ChatMessage = std::variant<ChatSend, ChatAck, ChatSubscribe, ChatHistory, ChatLines>;
 // Every message this version ships (tests, fuzzers and tools decode into it).
 using Message =
     std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
                  Resign, Replicate, Ack, Nack, Snapshot, Join, Input, RoomState, Leave,
                  LeaderboardState, RaceJoin, RaceInput, RaceState, RaceLeave, RaceBoardState, Watch,
-                 RaceWatch, ListRooms, RoomList, RaceListRooms, RaceRoomList>;
+                 RaceWatch, ListRooms, RoomList, RaceListRooms, RaceRoomList, ChatSend, ChatAck,
+                 ChatSubscribe, ChatHistory, ChatLines>;
 
 // Encodes `body` with the given sender and epoch into `out`; returns the datagram size.
 template <class Msg>

@@ -60,6 +60,16 @@ const char* name_or_null(std::uint8_t type) {
       return "race-list-rooms";
     case MsgType::kRaceRoomList:
       return "race-room-list";
+    case MsgType::kChatSend:
+      return "chat-send";
+    case MsgType::kChatAck:
+      return "chat-ack";
+    case MsgType::kChatSubscribe:
+      return "chat-subscribe";
+    case MsgType::kChatHistory:
+      return "chat-history";
+    case MsgType::kChatLines:
+      return "chat-lines";
   }
   return nullptr;
 }

@@ -4,7 +4,8 @@
 //   cluster       1-9      discovery (DiscoverRequest), control (the rest)
 //   replication   10-19    control
 //   service N     10N+10 .. 10N+19: requests on a server's client socket, states on a
-//                 client's socket. Service 1 is Pong (20-29), 2 racing (30-39); the tests' counter
+//                 client's socket. Service 1 is Pong (20-29), 2 racing (30-39), 3 chat (40-49,
+//                 served by a cluster of its own: pong-chat); the tests' counter
 //                 service uses 9 (100-109).
 //
 // A datagram whose type is in no family is refused before its body is read, and a type that
@@ -51,6 +52,12 @@ enum class MsgType : std::uint8_t {
   kRaceWatch = 35,
   kRaceListRooms = 36,
   kRaceRoomList = 37,
+  // Service 3, chat (its own cluster): client traffic.
+  kChatSend = 40,
+  kChatAck = 41,
+  kChatSubscribe = 42,
+  kChatHistory = 43,
+  kChatLines = 44,
 };
 
 enum class Family : std::uint8_t { kUnknown = 0, kCluster, kReplication, kService };
@@ -80,11 +87,13 @@ constexpr std::uint8_t first_type_of(ServiceId id) {
 // The services this version ships (ids are part of the log's entries and of the wire).
 constexpr ServiceId kPongService = 1;
 constexpr ServiceId kRacingService = 2;
+constexpr ServiceId kChatService = 3;
 
 static_assert(family_of(static_cast<std::uint8_t>(MsgType::kJoin)) == Family::kService &&
               service_of(static_cast<std::uint8_t>(MsgType::kJoin)) == kPongService &&
               first_type_of(kPongService) == static_cast<std::uint8_t>(MsgType::kJoin));
 static_assert(first_type_of(kRacingService) == static_cast<std::uint8_t>(MsgType::kRaceJoin));
+static_assert(first_type_of(kChatService) == static_cast<std::uint8_t>(MsgType::kChatSend));
 static_assert(service_of(first_type_of(kMaxServiceId) + kServiceTypeSpan - 1) == kMaxServiceId);
 
 // "heartbeat", "join", ...; "unknown" for a type no shipped family defines.
