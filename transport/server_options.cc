@@ -45,10 +45,32 @@ const char* election_mode_flag(ElectionMode mode) {
   return mode == ElectionMode::kClassic ? "classic" : "sticky";
 }
 
+ServerOptions chat_server_defaults() {
+  ServerOptions options;
+  options.kind = ServerKind::kChat;
+  options.discovery_port = kDefaultChatDiscoveryPort;
+  options.control_port = kDefaultChatControlPort;
+  options.client_port = kDefaultChatClientPort;
+  return options;
+}
+
+const char* program_name(ServerKind kind) {
+  return kind == ServerKind::kChat ? "pong-chat" : "pong-server";
+}
+
 Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
                                                    const NodeId& random_id, std::uint64_t seed) {
   using R = Result<ServerSetup, std::string>;
   ServerSetup setup;
+  setup.kind = options.kind;
+  if (options.chat_rate_per_s < 1 || options.chat_rate_per_s > 100000) {
+    return R::failure("--rate-per-s: must be in [1, 100000]");
+  }
+  if (options.chat_burst < 1 || options.chat_burst > 100000) {
+    return R::failure("--burst: must be in [1, 100000]");
+  }
+  setup.chat.rate.rate_per_s = static_cast<std::uint32_t>(options.chat_rate_per_s);
+  setup.chat.rate.burst = static_cast<std::uint32_t>(options.chat_burst);
 
   if (options.id.empty()) {
     if (random_id.is_nil()) return R::failure("--id: no id given and the random id is zero");

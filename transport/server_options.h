@@ -13,14 +13,20 @@
 
 #include "core/cluster/config.h"
 #include "core/common/result.h"
+#include "core/services/chat/service.h"
 #include "core/services/pong/service.h"
 #include "transport/asio_udp_transport.h"
 #include "transport/logger.h"
 
 namespace dp {
 
+// What a server process runs: the games (pong-server) or the chat (pong-chat), each a
+// cluster of its own with its own ports, data directories and log files.
+enum class ServerKind : std::uint8_t { kGame, kChat };
+
 // What the user typed (or the defaults). Field names follow the flags.
 struct ServerOptions {
+  ServerKind kind = ServerKind::kGame;
   std::string id;  // --id: up to 32 hex digits; empty picks a random id.
   std::uint16_t discovery_port = kDefaultDiscoveryPort;
   std::uint16_t control_port = kDefaultControlPort;  // 0: ephemeral.
@@ -41,7 +47,13 @@ struct ServerOptions {
   bool replace = false;         // It replaces a server whose data was lost (Standing::kJoining).
   std::string leaderboard_url;  // Empty: no export to PostgreSQL.
   double run_for_s = 0;         // 0: run until signalled.
+  // pong-chat: each sender's token bucket (messages a second, and the burst).
+  int chat_rate_per_s = 20;
+  int chat_burst = 40;
 };
+
+// pong-chat's options: the chat cluster's own default ports.
+ServerOptions chat_server_defaults();
 
 // Bounds on the timing flags, in milliseconds.
 constexpr std::int64_t kHeartbeatIntervalMsMin = 1;
@@ -52,11 +64,13 @@ constexpr double kRunForSecondsMax = 365.0 * 24 * 3600;
 
 // Everything a server process is built from, validated.
 struct ServerSetup {
+  ServerKind kind = ServerKind::kGame;
   ServerConfig node;  // endpoints and persisted are filled in once the sockets are bound.
   pong::PongConfig pong;
+  chat::ChatConfig chat;
   UdpTransportConfig udp;
   LogLevel log_level = LogLevel::kInfo;
-  std::string log_dir;          // The log file is <log_dir>/pong-server-<short id>.log.
+  std::string log_dir;          // The log file is <log_dir>/<program>-<short id>.log.
   std::string data_dir;         // Empty: the default, keyed by the control port.
   std::string state_file;       // Empty, or an older server's state file to import.
   bool id_given = false;        // --id was given: the data directory's id must be the same.
@@ -75,6 +89,9 @@ const char* election_mode_flag(ElectionMode mode);  // "sticky" or "classic"
 // the data directory holds no id yet) and
 // `seed` seeds the node's jitter generator; both come from the caller (the app owns
 // randomness). The error message names the flag.
+// "pong-server" or "pong-chat".
+const char* program_name(ServerKind kind);
+
 Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
                                                    const NodeId& random_id, std::uint64_t seed);
 

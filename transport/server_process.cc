@@ -11,6 +11,7 @@
 #include <asio.hpp>
 
 #include "core/cluster/server_node.h"
+#include "core/services/chat/service.h"
 #include "core/services/games.h"
 #include "transport/asio_udp_transport.h"
 #include "transport/logger.h"
@@ -35,8 +36,10 @@ struct Storage {
 Result<Storage, std::string> open_storage(const ServerSetup& setup, ServerConfig& config) {
   using R = Result<Storage, std::string>;
   Storage s;
-  auto dir = setup.data_dir.empty() ? storage::DataDir::claim_default(setup.udp.control_port)
-                                    : storage::DataDir::claim(setup.data_dir);
+  auto dir = setup.data_dir.empty()
+                 ? storage::DataDir::claim_default(
+                       setup.udp.control_port, setup.kind == ServerKind::kChat ? "chat" : "server")
+                 : storage::DataDir::claim(setup.data_dir);
   if (!dir) return R::failure(dir.error());
   s.dir = std::move(*dir);
   auto store = storage::Store::open(s.dir->path());
@@ -89,7 +92,8 @@ int run_server_process(const ServerSetup& setup) {
     return 1;
   }
   storage::Store& store = *storage->store;
-  const std::string log_file = setup.log_dir + "/pong-server-" + config.id.short_str() + ".log";
+  const std::string log_file =
+      setup.log_dir + "/" + program_name(setup.kind) + "-" + config.id.short_str() + ".log";
   if (const std::string error = logger.open_file(log_file); !error.empty()) {
     logger.warn(error + "; logging to stdout only");
   }
@@ -105,7 +109,8 @@ int run_server_process(const ServerSetup& setup) {
   AsioUdpTransport& transport = **opened;
 
   config.endpoints = transport.local_endpoints();
-  ServerNode node(config, game_services(setup.pong));
+  ServerNode node(config, setup.kind == ServerKind::kChat ? chat::chat_services(setup.chat)
+                                                          : game_services(setup.pong));
 
   // The shared leaderboard: its thread reports through the io_context (the logger is
   // single-threaded).

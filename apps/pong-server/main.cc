@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/app_flags.h"
+#include "apps/server_flags.h"
 #include "transport/process_entropy.h"
 
 #include "transport/leaderboard_command.h"
@@ -28,56 +29,18 @@ using dp::random_u64;
 int main(int argc, char** argv) {
   dp::ServerOptions options;
   CLI::App app{"Distributed Pong server: discovery, Bully election, sequencing of rooms."};
-  app.add_option("--id", options.id, "Server id, up to 32 hex digits (default: random)");
-  app.add_option("--discovery-port", options.discovery_port, "Shared UDP discovery port")
-      ->capture_default_str()
-      ->check(dp::udp_port(1));
-  app.add_option("--control-port", options.control_port, "Server-to-server UDP port (0: any)")
-      ->capture_default_str()
-      ->check(dp::udp_port(0));
-  app.add_option("--client-port", options.client_port, "Client UDP port (0: any)")
-      ->capture_default_str()
-      ->check(dp::udp_port(0));
-  app.add_option("--discovery-address", options.discovery_address,
-                 "Broadcast address for discovery (127.255.255.255 for one host)")
-      ->capture_default_str();
-  app.add_option("--advertise-ip", options.advertise_ip,
-                 "Unicast IP told to peers (default: from the discovery address's route)");
-  app.add_option("--mode", options.mode, "Election mode")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"sticky", "classic"}));
-  app.add_option("--heartbeat-interval-ms", options.heartbeat_interval_ms)->capture_default_str();
-  app.add_option("--heartbeat-timeout-ms", options.heartbeat_timeout_ms)->capture_default_str();
+  dp::add_cluster_flags(app, options);
   app.add_option("--target-score", options.target_score, "Points that win a match")
-      ->capture_default_str();
-  app.add_option("--min-replicas", options.min_replicas,
-                 "Followers that must hold a point before players see it (-1: a majority)")
-      ->capture_default_str();
-  app.add_option("--cluster-size", options.cluster_size,
-                 "Servers in the cluster, this one included (0: learn by discovery; give it on "
-                 "every server so none ever takes itself for a cluster of one)")
       ->capture_default_str();
   app.add_option("--forfeit-timeout-ms", options.forfeit_timeout_ms,
                  "A player silent this long forfeits")
       ->capture_default_str();
-  app.add_option("--log-level", options.log_level)
-      ->capture_default_str()
-      ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
-  app.add_option("--log-dir", options.log_dir, "Directory for the log file")->capture_default_str();
-  app.add_option("--data-dir", options.data_dir,
-                 "Where the server keeps its id, terms and results (default: " +
-                     dp::storage::DataDir::default_base() +
-                     "/server-<control port>, or server-any-N for an ephemeral port)");
   app.add_option("--state-file", options.state_file,
                  "An older server's state file: its terms are taken into the database once");
   app.add_option("--leaderboard-url", options.leaderboard_url,
                  "Also export every match result to this PostgreSQL database, shared by any "
                  "number of clusters (e.g. postgresql://user@host/pong); retried when it is "
                  "down, never in the way of play");
-  app.add_flag("--replace", options.replace,
-               "This server replaces one whose data directory was lost: it vouches for nothing "
-               "until it has caught up from the cluster (has no effect once it has)");
-  app.add_option("--run-for-s", options.run_for_s, "Exit cleanly after this many seconds");
 
   dp::LeaderboardOptions board;
   CLI::App* leaderboard = app.add_subcommand(

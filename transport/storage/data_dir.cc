@@ -33,15 +33,17 @@ Result<std::unique_ptr<DataDir>, std::string> DataDir::claim(const std::string& 
   return std::unique_ptr<DataDir>(new DataDir(path, fd));
 }
 
-Result<std::unique_ptr<DataDir>, std::string> DataDir::claim_default(std::uint16_t control_port) {
+Result<std::unique_ptr<DataDir>, std::string> DataDir::claim_default(std::uint16_t control_port,
+                                                                     const std::string& kind) {
   using R = Result<std::unique_ptr<DataDir>, std::string>;
   const std::string base = default_base();
-  if (control_port != 0) return claim(base + "/server-" + std::to_string(control_port));
+  if (control_port != 0) return claim(base + "/" + kind + "-" + std::to_string(control_port));
   for (int n = 1; n <= 64; ++n) {
-    auto dir = claim(base + "/server-any-" + std::to_string(n));
+    auto dir = claim(base + "/" + kind + "-any-" + std::to_string(n));
     if (dir) return dir;
   }
-  return R::failure("no free data directory under " + base + "/server-any-N (give --data-dir)");
+  return R::failure("no free data directory under " + base + "/" + kind +
+                    "-any-N (give --data-dir)");
 }
 
 DataDir::~DataDir() { ::close(lock_fd_); }

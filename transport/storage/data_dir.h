@@ -19,8 +19,10 @@ class DataDir {
  public:
   // Creates the directory if needed and locks it; the error says which and why.
   static Result<std::unique_ptr<DataDir>, std::string> claim(const std::string& path);
-  // The default directory for a server on `control_port` (see above), claimed.
-  static Result<std::unique_ptr<DataDir>, std::string> claim_default(std::uint16_t control_port);
+  // The default directory for a server on `control_port` (see above), claimed. `kind` names
+  // it: "server" (server-50010) for the games, "chat" (chat-50011) for a chat server.
+  static Result<std::unique_ptr<DataDir>, std::string> claim_default(
+      std::uint16_t control_port, const std::string& kind = "server");
   static std::string default_base();
 
   ~DataDir();

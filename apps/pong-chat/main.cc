@@ -1,0 +1,42 @@
+// pong-chat: one server of the chat cluster, on real UDP sockets. The chat runs as a cluster
+// of its own (ports 50001/50011/50021 by default, its own data directories and log files), on
+// the same discovery, election and replication core as the games, so either cluster can fail
+// while the other goes on.
+//
+//   pong-chat [flags]          run a chat server
+//   pong-chat-client --help    the terminal client
+#include <cstdint>
+#include <iostream>
+#include <random>
+
+#include <CLI/CLI.hpp>
+
+#include "apps/app_flags.h"
+#include "apps/server_flags.h"
+#include "transport/process_entropy.h"
+#include "transport/server_options.h"
+#include "transport/server_process.h"
+
+int main(int argc, char** argv) {
+  dp::ServerOptions options = dp::chat_server_defaults();
+  CLI::App app{
+      "Distributed Pong chat server: a cluster of its own that orders, stores and delivers the "
+      "lobby's and every game room's chat. Clients: pong-client's chat panel, or "
+      "pong-chat-client."};
+  dp::add_cluster_flags(app, options);
+  app.add_option("--rate-per-s", options.chat_rate_per_s,
+                 "Messages a second each sender may post on average (a token bucket)")
+      ->capture_default_str();
+  app.add_option("--burst", options.chat_burst, "Messages a sender may post at once")
+      ->capture_default_str();
+  if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
+
+  std::random_device device;
+  const dp::NodeId random_id{dp::random_u64(device), dp::random_u64(device)};
+  const auto setup = dp::make_server_setup(options, random_id, dp::random_u64(device));
+  if (!setup) {
+    std::cerr << "pong-chat: " << setup.error() << "\nRun with --help for more information.\n";
+    return dp::kExitBadFlags;
+  }
+  return dp::run_server_process(*setup);
+}
