@@ -1,6 +1,8 @@
 #include "core/client/chat_client.h"
 
 #include <algorithm>
+#include <limits>
+#include <string>
 
 #include "core/wire/decode_counted.h"
 
@@ -11,6 +13,9 @@ namespace {
 constexpr std::size_t kDeliveredKept = 20;
 // A hole in the lines is asked again at most this often.
 constexpr TimeUs kGapRetryUs = 50 * kUsPerMs;
+// Lines that overtook earlier ones are held, at most this far ahead.
+constexpr std::uint64_t kMaxEarlyLines = 64;
+constexpr TimeUs kNever = std::numeric_limits<TimeUs>::max();
 
 }  // namespace
 
@@ -23,6 +28,7 @@ void ChatClient::start(TimeUs now) {
   client_id_ = config_.client_id;
   while (client_id_ == 0) client_id_ = rng_.next_u64();
   heard_us_ = now;
+  bot_next_us_ = std::max(now, config_.bot_start_us);
   send_discovery(now);
 }
 
@@ -48,6 +54,7 @@ void ChatClient::switch_channel(TimeUs now, std::string_view channel) {
   oldest_n_ = 0;
   lines_.clear();
   older_.clear();
+  early_.clear();
   if (phase_ == ChatPhase::kConnected) subscribe(now);
 }
 
@@ -73,7 +80,7 @@ void ChatClient::on_datagram(TimeUs now, Channel channel, Endpoint from,
 
 void ChatClient::handle(TimeUs now, Endpoint from, const wire::Header& h,
                         const wire::DiscoverResponse& m) {
-  if (phase_ != ChatPhase::kDiscovering || m.control != from) return;
+  if (m.control != from) return;
   Candidate c;
   c.epoch = h.epoch;
   if (m.role == static_cast<std::uint8_t>(wire::Role::kLeader)) {
@@ -92,6 +99,11 @@ void ChatClient::handle(TimeUs now, Endpoint from, const wire::Header& h,
   }
   // Never back to a leader older than one we followed.
   if (c.epoch < leader_epoch_) return;
+  if (phase_ == ChatPhase::kConnected) {
+    // A recheck names a newer leader than ours: ours is cut off, or was replaced.
+    if (leader_epoch_ < c.epoch) connect(now, c);
+    return;
+  }
   if (!best_ || c.epoch > best_->epoch ||
       (c.epoch == best_->epoch && c.from_leader && !best_->from_leader)) {
     best_ = c;
@@ -153,7 +165,7 @@ void ChatClient::handle(TimeUs now, Endpoint from, const wire::Header& h,
   if (!baseline_) {
     // The first answer on this channel: its lines start where the leader began sending.
     baseline_ = true;
-    last_n_ = m.lines.empty() ? m.head : m.lines[0].n - 1;
+    last_n_ = m.start;
     oldest_n_ = 0;
   } else if (m.first > last_n_ + 1 && m.first != 0) {
     // Lines we never saw are no longer kept anywhere: go on from the oldest kept.
@@ -162,23 +174,32 @@ void ChatClient::handle(TimeUs now, Endpoint from, const wire::Header& h,
   for (const wire::ChatLine& line : m.lines) {
     if (line.n <= last_n_) {
       ++stats_.duplicates;
-      continue;
+    } else if (line.n == last_n_ + 1) {
+      take_line(now, line);
+    } else if (line.n <= last_n_ + kMaxEarlyLines) {
+      early_.emplace(line.n, line);  // Overtook the lines before it: held until they come.
     }
-    if (line.n > last_n_ + 1) {
-      ++stats_.gaps;
-      if (gap_asked_us_ < 0 || now - gap_asked_us_ >= kGapRetryUs) {
-        gap_asked_us_ = now;
-        subscribe(now);
-      }
-      return;
-    }
-    last_n_ = line.n;
-    ++stats_.lines;
-    if (config_.record_lines) {
-      seen_.push_back(ChatSeen{line.n, line.client_id, line.msg_id, now});
-    }
-    keep_line(now, line, false);
   }
+  // Lines held back that now follow on.
+  for (auto it = early_.begin(); it != early_.end() && it->first <= last_n_ + 1;
+       it = early_.erase(it)) {
+    if (it->first == last_n_ + 1) take_line(now, it->second);
+  }
+  if (!early_.empty()) {
+    // A hole: ask for what we lack (the leader sends from our last line again).
+    ++stats_.gaps;
+    if (gap_asked_us_ < 0 || now - gap_asked_us_ >= kGapRetryUs) {
+      gap_asked_us_ = now;
+      subscribe(now);
+    }
+  }
+}
+
+void ChatClient::take_line(TimeUs now, const wire::ChatLine& line) {
+  last_n_ = line.n;
+  ++stats_.lines;
+  if (config_.record_lines) seen_.push_back(ChatSeen{line.n, line.client_id, line.msg_id, now});
+  keep_line(now, line, false);
 }
 
 void ChatClient::take_history(TimeUs now, const wire::ChatLines& m) {
@@ -209,6 +230,11 @@ void ChatClient::keep_line(TimeUs now, const wire::ChatLine& line, bool front) {
 }
 
 void ChatClient::on_tick(TimeUs now) {
+  while (bot_sent_ < config_.bot_messages && now >= bot_next_us_) {
+    ++bot_sent_;
+    send(now, config_.name + " #" + std::to_string(bot_sent_));
+    bot_next_us_ += std::max<TimeUs>(1, config_.bot_interval_us);
+  }
   if (phase_ == ChatPhase::kDiscovering) {
     if (choose_at_us_ != 0 && now >= choose_at_us_) {
       const Candidate c = *best_;
@@ -225,14 +251,21 @@ void ChatClient::on_tick(TimeUs now) {
     return;
   }
   if (now >= next_subscribe_us_) subscribe(now);
+  if (now >= next_recheck_us_) {
+    send_discovery(now);
+    next_recheck_us_ = now + config_.recheck_interval_us;
+  }
   send_window(now);
 }
 
 TimeUs ChatClient::next_tick_at() const {
+  const TimeUs bot = bot_sent_ < config_.bot_messages ? bot_next_us_ : kNever;
   if (phase_ == ChatPhase::kDiscovering) {
-    return choose_at_us_ != 0 ? std::min(choose_at_us_, next_discovery_us_) : next_discovery_us_;
+    return std::min(
+        bot, choose_at_us_ != 0 ? std::min(choose_at_us_, next_discovery_us_) : next_discovery_us_);
   }
-  TimeUs next = std::min(next_subscribe_us_, heard_us_ + config_.silence_timeout_us);
+  TimeUs next = std::min(bot, next_recheck_us_);
+  next = std::min(next, std::min(next_subscribe_us_, heard_us_ + config_.silence_timeout_us));
   // The oldest message in flight is resent after resend_after_us (or when the wait is over).
   std::size_t in_window = 0;
   for (const ChatOutgoing& out : outgoing_) {
@@ -251,6 +284,7 @@ void ChatClient::connect(TimeUs now, const Candidate& c) {
   leader_epoch_ = c.epoch;
   leader_client_ = c.client;
   heard_us_ = now;
+  next_recheck_us_ = now + config_.recheck_interval_us;
   // Everything in flight goes to the new leader at once.
   for (ChatOutgoing& out : outgoing_) out.sent_us = 0;
   subscribe(now);
@@ -286,6 +320,7 @@ void ChatClient::subscribe(TimeUs now) {
   sub.client_id = client_id_;
   sub.channel.assign(channel_);
   sub.after = baseline_ ? last_n_ : 0;
+  sub.fresh = baseline_ ? 0 : 1;
   send_to(leader_client_, sub);
   next_subscribe_us_ = now + config_.subscribe_interval_us;
 }

@@ -39,15 +39,23 @@ struct ChatClientConfig {
   TimeUs discovery_retry_us = 250 * kUsPerMs;
   TimeUs discovery_window_us = 20 * kUsPerMs;
   // Nothing from the leader for this long: find the cluster again.
-  TimeUs silence_timeout_us = 1000 * kUsPerMs;
+  TimeUs silence_timeout_us = 500 * kUsPerMs;
   // A message not acknowledged this long is sent again.
   TimeUs resend_after_us = 200 * kUsPerMs;
   // The subscription is renewed this often (the leader's answer is our heartbeat).
-  TimeUs subscribe_interval_us = 250 * kUsPerMs;
+  TimeUs subscribe_interval_us = 150 * kUsPerMs;
+  // While connected, the cluster is asked again this often who leads: a leader cut off from
+  // its majority keeps answering but orders nothing, and the newer leader is found this way.
+  TimeUs recheck_interval_us = 1000 * kUsPerMs;
   std::size_t window = 16;         // Messages in flight at once.
   std::size_t max_queue = 100000;  // Messages waiting to be sent; send() refuses beyond.
   std::size_t lines_kept = 500;    // Lines kept for display.
   bool record_lines = false;       // Keep every line's (n, sender, msg id) for checks.
+  // A bot (the simulator's chat clients): from bot_start_us on, queue "<name> #k" every
+  // bot_interval_us, bot_messages in all.
+  std::uint32_t bot_messages = 0;
+  TimeUs bot_start_us = 0;
+  TimeUs bot_interval_us = 100 * kUsPerMs;
 };
 
 enum class ChatPhase : std::uint8_t { kDiscovering, kConnected };
@@ -86,7 +94,7 @@ struct ChatClientStats {
   std::uint64_t rate_limited = 0;  // Times the leader said "later".
   std::uint64_t lines = 0;         // Lines taken in.
   std::uint64_t duplicates = 0;    // Lines already held (dropped).
-  std::uint64_t gaps = 0;          // Lines past a hole (dropped, asked again).
+  std::uint64_t gaps = 0;          // Times lines came past a hole (held, the hole asked again).
   std::uint64_t rehomes = 0;       // Leaders chosen after the first.
   std::uint64_t rediscoveries = 0;
 };
@@ -155,6 +163,7 @@ class ChatClient final : public Node {
   void send_discovery(TimeUs now);
   void subscribe(TimeUs now);
   void send_window(TimeUs now);
+  void take_line(TimeUs now, const wire::ChatLine& line);
   void keep_line(TimeUs now, const wire::ChatLine& line, bool front);
   template <class Msg>
   void send_to(Endpoint to, const Msg& msg);
@@ -174,6 +183,7 @@ class ChatClient final : public Node {
   Endpoint leader_client_;
   TimeUs heard_us_ = 0;
   TimeUs next_subscribe_us_ = 0;
+  TimeUs next_recheck_us_ = 0;
   bool ever_connected_ = false;
 
   std::string channel_;
@@ -184,6 +194,7 @@ class ChatClient final : public Node {
   TimeUs gap_asked_us_ = -1;
   std::deque<ChatShownLine> lines_;
   std::map<std::uint64_t, wire::ChatLine> older_;  // A page's lines not yet joined on.
+  std::map<std::uint64_t, wire::ChatLine> early_;  // Live lines ahead of a hole.
 
   std::uint32_t next_msg_id_ = 1;
   std::uint32_t acked_ = 0;
@@ -191,6 +202,8 @@ class ChatClient final : public Node {
   TimeUs hold_until_us_ = 0;           // Rate-limited: send nothing before.
   std::vector<ChatSeen> seen_;
   std::vector<std::pair<TimeUs, TimeUs>> send_times_;
+  std::uint32_t bot_sent_ = 0;
+  TimeUs bot_next_us_ = 0;
 };
 
 }  // namespace dp

@@ -61,12 +61,14 @@ struct ChatSubscribe {
   static constexpr MsgType kType = MsgType::kChatSubscribe;
   std::uint64_t client_id = 0;
   ChatChannel channel;
-  std::uint64_t after = 0;  // The last line the client holds; 0: none (send the last 100).
+  std::uint64_t after = 0;  // The last line the client holds (0: none of the channel's).
+  // The client holds nothing of the channel yet: the leader starts it at the last 100 lines.
+  std::uint8_t fresh = 0;
   template <class A>
   void serialize(A& ar) {
-    ar(client_id, channel, after);
+    ar(client_id, channel, after, fresh);
   }
-  bool valid() const { return client_id != 0 && valid_chat_channel(channel.view()); }
+  bool valid() const { return client_id != 0 && valid_chat_channel(channel.view()) && fresh <= 1; }
 };
 
 constexpr std::uint8_t kChatPageMax = 100;
@@ -113,11 +115,13 @@ struct ChatLines {
   ChatChannel channel;
   std::uint64_t head = 0;   // The channel's last committed line (0: none yet).
   std::uint64_t first = 0;  // The oldest line the cluster still keeps (0: none).
+  // kLive: where this subscription started (lines after it are sent, in order, from here on).
+  std::uint64_t start = 0;
   std::uint8_t page = kLive;
   FixedVec<ChatLine, kChatLinesPerDatagram> lines;  // Increasing n.
   template <class A>
   void serialize(A& ar) {
-    ar(channel, head, first, page, lines);
+    ar(channel, head, first, start, page, lines);
   }
   bool valid() const;
 };

@@ -12,6 +12,10 @@ constexpr std::size_t kMaxLimitedPerTick = 1024;
 // A sender silent this long (with nothing waiting for a commit) is forgotten by the leader.
 constexpr TimeUs kSessionTimeoutUs = 60 * kUsPerSecond;
 constexpr TimeUs kExpiryIntervalUs = kUsPerSecond;
+// Messages that arrived ahead of their sender's next one wait this long for the gap to fill
+// (datagrams sent together overtake one another); at most kMaxAhead of them in all.
+constexpr TimeUs kAheadTimeoutUs = kUsPerSecond;
+constexpr std::size_t kMaxAhead = 4096;
 
 }  // namespace
 
@@ -26,6 +30,7 @@ void ChatService::begin_hosting(TimeUs now) {
 void ChatService::end_hosting() {
   hosting_ = false;
   received_.clear();
+  ahead_.clear();
   limited_.clear();
   history_.clear();
   sessions_.clear();
@@ -55,8 +60,8 @@ std::optional<wire::DecodeError> ChatService::on_client_datagram(
 void ChatService::subscribe(TimeUs now, Endpoint from, const wire::ChatSubscribe& m) {
   const SubscriberKey key{from, std::string(m.channel.view())};
   auto it = subscribers_.find(key);
-  if (it == subscribers_.end()) {
-    if (subscribers_.size() >= config_.max_subscribers) {
+  if (it == subscribers_.end() || m.fresh != 0) {
+    if (it == subscribers_.end() && subscribers_.size() >= config_.max_subscribers) {
       ++stats_.subscribers_dropped;
       return;
     }
@@ -66,9 +71,13 @@ void ChatService::subscribe(TimeUs now, Endpoint from, const wire::ChatSubscribe
     const ChannelLog* log = book_.channel(key.second);
     const std::uint64_t first = log != nullptr ? log->first() : 1;
     // A late joiner gets the last kHistoryLines; a returning one what it lacks.
-    s.cursor = m.after != 0 ? m.after : (head > kHistoryLines ? head - kHistoryLines : 0);
-    s.cursor = std::max(s.cursor, first - 1);
-    it = subscribers_.emplace(key, s).first;
+    s.start = m.fresh != 0 ? (head > kHistoryLines ? head - kHistoryLines : 0) : m.after;
+    s.start = std::min(std::max(s.start, first - 1), head);
+    s.cursor = s.start;
+    it = subscribers_.insert_or_assign(key, s).first;
+  } else if (m.after < it->second.cursor) {
+    // The client lacks lines we sent (lost, or still on their way): send them again.
+    it->second.cursor = std::max(m.after, it->second.start);
   }
   it->second.heard_us = now;
   it->second.answer_due = true;
@@ -96,10 +105,6 @@ bool ChatService::take_send(TimeUs now, Endpoint from, const wire::ChatSend& sen
     if (send.msg_id <= session.committed) session.ack_due = true;
     return false;
   }
-  if (send.msg_id > expected) {
-    ++stats_.out_of_order;  // The sender resends it after the one before.
-    return false;
-  }
   if (!session.bucket.take(now, config_.rate)) {
     ++stats_.rate_limited;
     if (limited_.size() < kMaxLimitedPerTick) {
@@ -119,11 +124,29 @@ bool ChatService::take_send(TimeUs now, Endpoint from, const wire::ChatSend& sen
 }
 
 void ChatService::plan(TimeUs now, LogWriter& log) {
-  if (gate_.size() + received_.size() > CommitGate<Delivered>::kMaxHeld) {
+  if (gate_.size() + received_.size() + ahead_.size() > CommitGate<Delivered>::kMaxHeld) {
     ++stats_.ticks_held_back;
     return;
   }
   for (const auto& [from, send] : received_) {
+    if (ahead_.size() < kMaxAhead) ahead_[{send.client_id, send.msg_id}] = Ahead{from, send, now};
+  }
+  received_.clear();
+  // In (sender, msg id) order: a sender's messages are taken one after another, whatever
+  // order they arrived in.
+  for (auto it = ahead_.begin(); it != ahead_.end();) {
+    const Endpoint from = it->second.from;
+    const wire::ChatSend send = it->second.send;
+    if (send.msg_id > book_.expected(send.client_id, send.acked)) {
+      if (now - it->second.at_us > kAheadTimeoutUs) {
+        ++stats_.out_of_order;  // Its sender resends it after the one before.
+        it = ahead_.erase(it);
+      } else {
+        ++it;
+      }
+      continue;
+    }
+    it = ahead_.erase(it);
     if (!take_send(now, from, send)) continue;
     Post post;
     post.client_id = send.client_id;
@@ -141,7 +164,6 @@ void ChatService::plan(TimeUs now, LogWriter& log) {
     gate_.hold(appended.seq, Delivered{send.client_id, send.msg_id,
                                        std::string(send.channel.view()), channel->head()});
   }
-  received_.clear();
   if (now - last_expiry_us_ >= kExpiryIntervalUs) {
     last_expiry_us_ = now;
     expire(now);
@@ -184,7 +206,7 @@ void ChatService::publish(TimeUs, const ClientLink& link, std::uint64_t) {
     const std::uint64_t head = committed_head(key.second);
     if (head <= s.cursor && !s.answer_due) continue;
     s.cursor = send_lines(link, key.first, key.second, s.cursor, head, wire::ChatLines::kLive,
-                          config_.datagrams_per_tick, s.answer_due);
+                          config_.datagrams_per_tick, s.answer_due, s.start);
     s.answer_due = false;
   }
 }
@@ -192,13 +214,14 @@ void ChatService::publish(TimeUs, const ClientLink& link, std::uint64_t) {
 std::uint64_t ChatService::send_lines(const ClientLink& link, Endpoint to,
                                       const std::string& channel, std::uint64_t after,
                                       std::uint64_t last, std::uint8_t page, int budget,
-                                      bool even_if_empty) {
+                                      bool even_if_empty, std::uint64_t start) {
   const ChannelLog* log = book_.channel(channel);
   lines_ = wire::ChatLines{};
   lines_.channel.assign(channel);
   lines_.head = committed_head(channel);
   lines_.first = log != nullptr && !log->lines.empty() ? log->first() : 0;
   lines_.page = page;
+  lines_.start = std::min(start, lines_.head);
   if (log != nullptr && !log->lines.empty()) {
     after = std::max(after, log->first() - 1);
     last = std::min(last, log->head());

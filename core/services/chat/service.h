@@ -40,7 +40,7 @@ struct ChatConfig {
 struct ChatStats {
   std::uint64_t posted = 0;        // Messages ordered.
   std::uint64_t resends = 0;       // Messages already ordered, sent again.
-  std::uint64_t out_of_order = 0;  // Ahead of the sender's next message (dropped).
+  std::uint64_t out_of_order = 0;  // Ahead of a gap that did not fill in time (dropped).
   std::uint64_t rate_limited = 0;  // Refused for now by the sender's token bucket.
   std::uint64_t acks_sent = 0;
   std::uint64_t lines_sent = 0;
@@ -108,6 +108,7 @@ class ChatService final : public Service {
   };
   struct Subscriber {
     std::uint64_t client_id = 0;
+    std::uint64_t start = 0;   // Where the subscription started.
     std::uint64_t cursor = 0;  // The last line sent.
     TimeUs heard_us = 0;
     bool answer_due = false;  // Renewed since the last answer: reply even with no line.
@@ -123,7 +124,7 @@ class ChatService final : public Service {
   // returns the last line sent.
   std::uint64_t send_lines(const ClientLink& link, Endpoint to, const std::string& channel,
                            std::uint64_t after, std::uint64_t last, std::uint8_t page, int budget,
-                           bool even_if_empty);
+                           bool even_if_empty, std::uint64_t start = 0);
   void expire(TimeUs now);
 
   ChatConfig config_;
@@ -132,6 +133,12 @@ class ChatService final : public Service {
 
   bool hosting_ = false;
   std::vector<std::pair<Endpoint, wire::ChatSend>> received_;
+  struct Ahead {  // A message waiting for its sender's earlier ones.
+    Endpoint from;
+    wire::ChatSend send;
+    TimeUs at_us = 0;
+  };
+  std::map<std::pair<std::uint64_t, std::uint32_t>, Ahead> ahead_;
   std::vector<std::pair<Endpoint, wire::ChatAck>> limited_;
   std::vector<std::pair<Endpoint, wire::ChatHistory>> history_;
   std::map<std::uint64_t, Session> sessions_;
