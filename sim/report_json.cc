@@ -85,6 +85,20 @@ void write_json_report(const RunResult& r, std::ostream& out) {
   w.field("client_rehomes", f.client_rehomes);
   w.field("matches_finished", f.matches_finished);
   w.field("leader_tx_bytes_per_s", f.leader_tx_bytes_per_s);
+  if (f.chat) {
+    const ChatFigures& c = *f.chat;
+    w.field("chat_queued", c.queued);
+    w.field("chat_acked", c.acked);
+    w.field("chat_lines_shown", c.lines_shown);
+    w.field("chat_acked_per_s", c.acked_per_s);
+    if (c.ack_p50_us) w.field("chat_ack_p50_us", static_cast<std::uint64_t>(*c.ack_p50_us));
+    if (c.ack_p99_us) w.field("chat_ack_p99_us", static_cast<std::uint64_t>(*c.ack_p99_us));
+    if (c.shown_p50_us) w.field("chat_shown_p50_us", static_cast<std::uint64_t>(*c.shown_p50_us));
+    if (c.shown_p99_us) w.field("chat_shown_p99_us", static_cast<std::uint64_t>(*c.shown_p99_us));
+    TimeUs worst = 0;
+    for (const TimeUs fo : c.failovers_us) worst = std::max(worst, fo);
+    if (!c.failovers_us.empty()) w.field("chat_max_failover_us", static_cast<std::uint64_t>(worst));
+  }
   if (f.spectators > 0) {
     w.field("spectators", static_cast<std::uint64_t>(f.spectators));
     w.field("spectator_rx_bytes_per_s", f.spectator_rx_bytes_per_s);

@@ -16,6 +16,26 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
+std::string ms(const std::optional<TimeUs>& us) {
+  return us ? fmt("%.1f ms", static_cast<double>(*us) / 1e3) : std::string("-");
+}
+
+void write_chat(const ChatFigures& c, std::ostream& out) {
+  out << "\nChat: " << c.servers << " chat servers, " << c.clients << " chat clients; " << c.acked
+      << " of " << c.queued << " messages acknowledged (" << fmt("%.1f", c.acked_per_s) << "/s), "
+      << c.lines_shown << " lines shown\n";
+  out << "  latency: queued to acknowledged p50 " << ms(c.ack_p50_us) << ", p99 "
+      << ms(c.ack_p99_us) << ", max " << ms(c.ack_max_us) << "; queued to shown at another "
+      << "client p50 " << ms(c.shown_p50_us) << ", p99 " << ms(c.shown_p99_us) << "\n";
+  out << "  resends " << c.resends << ", told to wait (rate limit) " << c.rate_limited
+      << ", moves to a new chat leader " << c.rehomes << "\n";
+  for (const TimeUs fo : c.failovers_us) {
+    out << "  chat failover as senders see it: " << fmt("%.1f ms", static_cast<double>(fo) / 1e3)
+        << " (the longest wait for an ack of a message in flight at the chat leader's crash or "
+           "queued in the second after)\n";
+  }
+}
+
 class Namer {
  public:
   explicit Namer(const RunResult& r) {
@@ -249,6 +269,7 @@ void write_text_report(const RunResult& r, std::ostream& out, bool transcript) {
         << f.spectator_moves << " moves to another server, "
         << fmt("%.0f", f.spectator_rx_bytes_per_s) << " bytes/s into each\n";
   }
+  if (f.chat) write_chat(*f.chat, out);
   out << "\nFigures\n";
   if (f.clients > 0) write_client_figures(r, n, out);
   if (f.failovers.empty()) out << "  failover: no leader crashed\n";

@@ -7,8 +7,10 @@
 
 #include "core/common/assert.h"
 #include "core/services/games.h"
+#include "sim/chat_host.h"
 #include "sim/client_host.h"
 #include "sim/run/actions.h"
+#include "sim/run/chat_checks.h"
 #include "sim/run/cluster_figures.h"
 #include "sim/run/digest_observer.h"
 #include "sim/run/expectations.h"
@@ -33,14 +35,15 @@ class Run {
         matches_(run_, invariants_),
         races_(run_, invariants_),
         spectators_(run_, invariants_),
+        chat_(run_, invariants_),
         actions_(run_, cluster_, matches_),
-        expectations_(run_, cluster_, invariants_) {}
+        expectations_(run_, cluster_, invariants_, chat_) {}
 
   RunResult run() {
     add_hosts();
     for (SimObserver* o :
          std::initializer_list<SimObserver*>{&digest_, &invariants_, &cluster_, &timeline_,
-                                             &matches_, &races_, &spectators_, &actions_}) {
+                                             &matches_, &races_, &spectators_, &chat_, &actions_}) {
       run_.sim.add_observer(o);
     }
     schedule_sample(kSampleIntervalUs);
@@ -117,6 +120,37 @@ class Run {
       sim.schedule_start(h, start);
     }
     run_.result.figures.clients = static_cast<int>(s.clients.size());
+    if (s.chat.servers > 0) add_chat_hosts();
+  }
+
+  // The chat cluster and its clients, after every game host (whose ids and start times stay
+  // what they were without a chat).
+  void add_chat_hosts() {
+    const Scenario& s = run_.scenario;
+    Simulator& sim = run_.sim;
+    Rng rng = sim.setup_rng().fork();
+    const NodeFactory server =
+        chat_server_factory(s.mode, s.timing, static_cast<std::uint32_t>(s.chat.servers),
+                            s.chat.server_rate_per_s, s.chat.server_burst);
+    for (int i = 1; i <= s.chat.servers; ++i) {
+      const NodeId id{static_cast<std::uint64_t>(i), rng.next_u64()};
+      const HostIndex h = sim.add_host(chat_server_host_spec(i, id), server);
+      run_.result.hosts.push_back({"chat node " + std::to_string(i), id, 0, {}});
+      sim.schedule_start(h, rng.range(0, s.start_spread_us));
+    }
+    for (int i = 1; i <= s.chat.clients; ++i) {
+      const NodeId id{0, rng.next_u64() | 1u};
+      ChatBotSpec bot;
+      bot.channel = s.chat.channel;
+      const bool flooder = i <= s.chat.flooders;
+      bot.messages = flooder ? s.chat.flood_messages : s.chat.messages;
+      bot.interval_us = flooder ? s.chat.flood_interval_us : s.chat.interval_us;
+      // Spread over one interval, so the clients do not send in lock-step.
+      bot.start_us = s.chat.start_us + rng.range(0, bot.interval_us);
+      const HostIndex h = sim.add_host(chat_client_host_spec(i, id), chat_client_factory(bot));
+      run_.result.hosts.push_back({"chat client " + std::to_string(i), id, 0, {}});
+      sim.schedule_start(h, std::min(s.chat.start_us, 200 * kUsPerMs + rng.range(0, 100'000)));
+    }
   }
 
   void schedule_sample(TimeUs at) {
@@ -134,6 +168,7 @@ class Run {
     matches_.finish();
     races_.finish();
     spectators_.finish();
+    chat_.finish();
     cluster_.finish(wall_seconds);
     expectations_.finish();
     RunResult& r = run_.result;
@@ -152,6 +187,7 @@ class Run {
   PongMatches matches_;
   RaceMatches races_;
   SpectatorWatch spectators_;
+  ChatChecks chat_;
   ScenarioActions actions_;
   Expectations expectations_;
 };

@@ -152,6 +152,26 @@ struct RaceSummary {
   TimeUs finished_at_us = 0;
 };
 
+// The chat cluster, as its clients saw it (only with a [chat] section).
+struct ChatFigures {
+  int servers = 0;
+  int clients = 0;
+  std::uint64_t queued = 0;        // Messages the clients queued.
+  std::uint64_t acked = 0;         // Of those, acknowledged to their senders.
+  std::uint64_t lines_shown = 0;   // Lines taken in, summed over the clients.
+  std::uint64_t resends = 0;       // ChatSend datagrams sent again.
+  std::uint64_t rate_limited = 0;  // Times a leader told a client to wait.
+  std::uint64_t rehomes = 0;       // Chat clients moving to a new chat leader.
+  // Queued to acknowledged at the sender, and queued to shown at every other client
+  // (flooders aside).
+  std::optional<TimeUs> ack_p50_us, ack_p99_us, ack_max_us;
+  std::optional<TimeUs> shown_p50_us, shown_p99_us;
+  // Per chat leader crash: until every client that was sending heard from a newer leader.
+  std::vector<TimeUs> failovers_us;
+  // Messages acknowledged per second, first ack to last.
+  double acked_per_s = 0;
+};
+
 struct Figures {
   std::vector<Failover> failovers;
   std::optional<TimeUs> max_failover_us;  // Over completed failovers.
@@ -187,6 +207,7 @@ struct Figures {
   double leader_tx_bytes_per_s = 0;
   std::uint64_t spectator_moves = 0;  // Servers chosen beyond each spectator's first.
   std::vector<RaceSummary> races;     // Racing rooms some racer was seated in.
+  std::optional<ChatFigures> chat;
   int races_finished = 0;
   std::map<std::string, std::uint64_t> messages_by_type;  // Sent, by message type name.
   std::uint64_t datagrams_sent = 0;

@@ -82,6 +82,15 @@ std::string Expectation::describe() const {
              " holds at least " + std::to_string(count) + " match result" +
              (count == 1 ? "" : "s") +
              (at_us > 0 ? " at " + seconds(at_us) : std::string(" at the end"));
+    case ExpectKind::kChatDelivered:
+      return "every chat message" +
+             (to_us > 0 ? " queued before " + seconds(to_us) : std::string()) +
+             " is acknowledged and shown to every chat client";
+    case ExpectKind::kChatMaxLatency:
+      return "every chat message is acknowledged within " + std::to_string(max_us / kUsPerMs) +
+             " ms of being queued";
+    case ExpectKind::kChatRateLimited:
+      return "every chat flooder is held to its rate limit";
   }
   return "?";
 }

@@ -43,6 +43,18 @@
 //     start_ms = 500         optional (default 500)
 //     game = "pong"          optional, as above
 //     spectate = false       optional, as above
+//   [chat]                   optional; a chat cluster of its own (pong-chat: chat::ChatService,
+//                            its own ports and hosts) and chat clients (dp::ChatClient bots)
+//     servers = 3            required, 1 .. 9: chat node 1..N
+//     clients = 2            chat clients, 0 .. 32: chat client 1..M
+//     messages = 100         messages each client sends, "<name> #k", one every 1/rate_per_s
+//     rate_per_s = 10        how fast each client queues them (1 .. 1000)
+//     start_ms = 1000        when the clients start (servers start with the game's)
+//     channel = "lobby"      the channel every client sends to and follows
+//     flooders = 0           of the clients, the first `flooders` send flood_messages at
+//     flood_rate_per_s = 100 flood_rate_per_s instead (a client over the rate limit)
+//     flood_messages = 1000
+//     server_rate_per_s = 20, server_burst = 40   the servers' token bucket per sender
 //   [network]                optional; every key optional
 //     latency_min_us = 200, latency_max_us = 800, jitter_us = 0, reorder_delay_us = 0
 //     loss_percent = 0, duplicate_percent = 0, reorder_percent = 0   (0..100, may be fractional)
@@ -76,6 +88,9 @@
 //                                                      new id, started as with pong-server
 //                                                      --replace (it vouches for nothing
 //                                                      until it has synced)
+//   Every crash, restart, crash-leader, crash-follower, crash-all, restart-all, partition, cut,
+//   connect and cut-inbound takes cluster = "chat" to act on the chat cluster (its nodes
+//   numbered 1..[chat].servers) instead of the game's (the default, cluster = "game").
 //   [[expect]]               any number
 //     kind = "one-leader"        at_ms
 //          | "leader-is"         node, at_ms
@@ -102,6 +117,13 @@
 //                                    another server included)
 //          | "results-on-disk"   count, node (default: every live server), at_ms (default:
 //                                    the end) the disk holds at least count match results
+//          | "chat-delivered"    sent_before_ms (default: the end): every message a chat
+//                                    client (flooders aside) queued before it was acknowledged
+//                                    to its sender and shown to every chat client by the end
+//          | "chat-max-latency"  max_ms: no message of a chat client (flooders aside) took
+//                                    longer from queued to acknowledged
+//          | "chat-rate-limited" every flooder was told to wait, and got no more ordered than
+//                                    its token bucket allows (burst + rate x time)
 //
 // Expectation semantics (evaluated by the runner, see runner.h for the precise wording).
 #pragma once
@@ -169,6 +191,7 @@ struct ScenarioAction {
   std::vector<std::vector<int>> groups;  // partition.
   NetworkSpec network;                   // set-network.
   TimeUs delay_us = 5 * kUsPerMs;        // crash-leader-after-point.
+  bool chat = false;                     // cluster = "chat": nodes are chat nodes.
   int line = 0;                          // Where it was declared, for messages.
 };
 
@@ -186,6 +209,9 @@ enum class ExpectKind : std::uint8_t {
   kResultsOnDisk,
   kEveryRaceFinishes,
   kSpectatorsWatch,
+  kChatDelivered,
+  kChatMaxLatency,
+  kChatRateLimited,
 };
 
 struct Expectation {
@@ -215,6 +241,23 @@ struct ClientSpec {
   TimeUs rematch_after_us = 3 * kUsPerSecond;
 };
 
+// The [chat] section: a chat cluster and its clients.
+constexpr int kMaxChatServers = 9;
+constexpr int kMaxChatClients = 32;
+struct ChatSpec {
+  int servers = 0;  // 0: no chat cluster.
+  int clients = 0;
+  int messages = 100;
+  TimeUs interval_us = 100 * kUsPerMs;  // 1 / rate_per_s.
+  TimeUs start_us = 1000 * kUsPerMs;
+  std::string channel = "lobby";
+  int flooders = 0;
+  int flood_messages = 1000;
+  TimeUs flood_interval_us = 10 * kUsPerMs;
+  std::uint32_t server_rate_per_s = 20;
+  std::uint32_t server_burst = 40;
+};
+
 struct Scenario {
   std::string file;  // As given on the command line.
   std::string title;
@@ -241,6 +284,7 @@ struct Scenario {
     for (const ClientSpec& c : clients) n += c.spectate ? 0 : 1;
     return n;
   }
+  ChatSpec chat;
   LinkParams network;
   std::vector<ScenarioAction> actions;  // Sorted by time (stable).
   std::vector<Expectation> expectations;

@@ -17,6 +17,7 @@
 #include <toml++/toml.h>
 
 #include "sim/scenario.h"
+#include "sim/scenario_chat.h"
 #include "sim/scenario_reader.h"
 
 namespace dp::sim {
@@ -108,13 +109,27 @@ int read_node(const TableReader& r, std::string_view key, int servers) {
   return static_cast<int>(*r.integer(key, true, 1, servers));
 }
 
+// cluster = "game" (the default) or "chat": which cluster an action's nodes belong to.
+bool read_cluster(const TableReader& r, const Scenario& s) {
+  const auto cluster = r.string("cluster", false);
+  if (!cluster || *cluster == "game") return false;
+  if (*cluster != "chat") {
+    r.fail("cluster",
+           "key '" + r.path() + ".cluster' must be \"game\" or \"chat\", not \"" + *cluster + "\"");
+  }
+  if (s.chat.servers == 0) r.fail("cluster", "cluster = \"chat\" needs a [chat] section");
+  return true;
+}
+
 ScenarioAction read_action(const TableReader& r, const Scenario& s) {
   ScenarioAction a;
   a.line = r.line();
   a.at_us = *r.integer("at_ms", true, 0, s.duration_us / kUsPerMs) * kUsPerMs;
   const std::string action = *r.string("action", true);
+  a.chat = read_cluster(r, s);
+  const int servers = a.chat ? s.chat.servers : s.servers;
   if (action == "crash-leader" || action == "crash-follower") {
-    r.only_keys({"at_ms", "action"});
+    r.only_keys({"at_ms", "action", "cluster"});
     a.kind = action == "crash-leader" ? ActionKind::kCrashLeader : ActionKind::kCrashFollower;
   } else if (action == "crash-leader-after-point") {
     r.only_keys({"at_ms", "action", "delay_ms"});
@@ -123,28 +138,29 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
       a.delay_us = *v * kUsPerMs;
     }
   } else if (action == "crash" || action == "restart" || action == "cut-inbound") {
-    r.only_keys({"at_ms", "action", "node"});
+    r.only_keys({"at_ms", "action", "node", "cluster"});
     a.kind = action == "crash"     ? ActionKind::kCrash
              : action == "restart" ? ActionKind::kRestart
                                    : ActionKind::kCutInbound;
-    a.node = read_node(r, "node", s.servers);
+    a.node = read_node(r, "node", servers);
   } else if (action == "cut" || action == "connect") {
-    r.only_keys({"at_ms", "action", "from", "to"});
+    r.only_keys({"at_ms", "action", "from", "to", "cluster"});
     a.kind = action == "cut" ? ActionKind::kCut : ActionKind::kConnect;
-    a.from = read_node(r, "from", s.servers);
-    a.to = read_node(r, "to", s.servers);
+    a.from = read_node(r, "from", servers);
+    a.to = read_node(r, "to", servers);
     if (a.from == a.to) r.fail("to", "'from' and 'to' must name different servers");
-  } else if (action == "heal" || action == "crash-all" || action == "restart-all") {
+  } else if (action == "crash-all" || action == "restart-all") {
+    r.only_keys({"at_ms", "action", "cluster"});
+    a.kind = action == "crash-all" ? ActionKind::kCrashAll : ActionKind::kRestartAll;
+  } else if (action == "heal") {
     r.only_keys({"at_ms", "action"});
-    a.kind = action == "heal"        ? ActionKind::kHeal
-             : action == "crash-all" ? ActionKind::kCrashAll
-                                     : ActionKind::kRestartAll;
+    a.kind = ActionKind::kHeal;
   } else if (action == "wipe-disk") {
     r.only_keys({"at_ms", "action", "node"});
     a.kind = ActionKind::kWipeDisk;
     a.node = read_node(r, "node", s.servers);
   } else if (action == "partition") {
-    r.only_keys({"at_ms", "action", "groups"});
+    r.only_keys({"at_ms", "action", "groups", "cluster"});
     a.kind = ActionKind::kPartition;
     const toml::node* groups = r.node("groups");
     if (groups == nullptr) r.fail("groups", "missing required key '" + r.path() + ".groups'");
@@ -159,9 +175,9 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
         const auto* number = n.as_integer();
         if (number == nullptr) r.wrong_type("groups", n, "an array of arrays of node numbers");
         const std::int64_t v = number->get();
-        if (v < 1 || v > s.servers) {
+        if (v < 1 || v > servers) {
           r.fail("groups", "'" + r.path() + ".groups' names node " + std::to_string(v) +
-                               ", but there are " + std::to_string(s.servers) + " servers");
+                               ", but there are " + std::to_string(servers) + " servers");
         }
         if (!seen.insert(static_cast<int>(v)).second) {
           r.fail("groups", "'" + r.path() + ".groups' lists node " + std::to_string(v) + " twice");
@@ -193,6 +209,9 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
   e.line = r.line();
   const std::int64_t duration_ms = s.duration_us / kUsPerMs;
   const std::string kind = *r.string("kind", true);
+  if (kind.rfind("chat-", 0) == 0 && s.chat.servers == 0) {
+    r.fail("kind", "expectation '" + kind + "' needs a [chat] section");
+  }
   if (kind == "one-leader" || kind == "leader-is") {
     if (kind == "one-leader") {
       r.only_keys({"kind", "at_ms"});
@@ -241,6 +260,17 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
     e.kind = ExpectKind::kSnapshotInstalled;
     e.node = read_node(r, "node", s.servers);
     e.from_us = r.integer("after_ms", false, 0, duration_ms).value_or(0) * kUsPerMs;
+  } else if (kind == "chat-delivered") {
+    r.only_keys({"kind", "sent_before_ms"});
+    e.kind = ExpectKind::kChatDelivered;
+    e.to_us = r.integer("sent_before_ms", false, 0, duration_ms).value_or(0) * kUsPerMs;
+  } else if (kind == "chat-max-latency") {
+    r.only_keys({"kind", "max_ms"});
+    e.kind = ExpectKind::kChatMaxLatency;
+    e.max_us = *r.integer("max_ms", true, 0, duration_ms) * kUsPerMs;
+  } else if (kind == "chat-rate-limited") {
+    r.only_keys({"kind"});
+    e.kind = ExpectKind::kChatRateLimited;
   } else if (kind == "results-on-disk") {
     r.only_keys({"kind", "count", "node", "at_ms"});
     e.kind = ExpectKind::kResultsOnDisk;
@@ -251,9 +281,9 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
     r.fail("kind", "unknown expectation kind '" + kind +
                        "' (expected one-leader, leader-is, no-leader-change, max-elections, "
                        "max-failover, epochs-monotonic, every-match-finishes, every-race-finishes, "
-                       "spectators-watch, "
-                       "max-client-failover, max-stall, snapshot-installed or "
-                       "results-on-disk)");
+                       "spectators-watch, max-client-failover, max-stall, snapshot-installed, "
+                       "results-on-disk, chat-delivered, chat-max-latency or "
+                       "chat-rate-limited)");
   }
   return e;
 }
@@ -340,7 +370,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   s.file = file;
   TableReader top(root, "", 1);
   top.only_keys({"title", "seed", "duration_ms", "cluster", "network", "clients", "racers",
-                 "spectators", "client", "event", "expect"});
+                 "spectators", "client", "chat", "event", "expect"});
   s.title = *top.string("title", true);
   s.seed = static_cast<std::uint64_t>(
       *top.integer("seed", true, 0, std::numeric_limits<std::int64_t>::max()));
@@ -412,6 +442,9 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   }
 
   read_clients(root, s);
+  if (const toml::node* chat = root.get("chat")) {
+    read_chat(TableReader(as_table(*chat, "chat"), "chat", line_of(*chat)), s);
+  }
 
   for_each_table(root, "event", kMaxScenarioEvents,
                  [&](const TableReader& r) { s.actions.push_back(read_action(r, s)); });

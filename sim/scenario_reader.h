@@ -21,8 +21,8 @@ struct SchemaError {
   std::string message;
 };
 
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
-int line_of(const toml::key& key) { return static_cast<int>(key.source().begin.line); }
+inline int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+inline int line_of(const toml::key& key) { return static_cast<int>(key.source().begin.line); }
 
 inline std::string join_path(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);

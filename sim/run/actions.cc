@@ -18,19 +18,23 @@ void ScenarioActions::apply(const ScenarioAction& a) {
   const TimeUs now = run_.sim.now();
   switch (a.kind) {
     case ActionKind::kCrashLeader:
-      crash_leader(now);
+      if (a.chat) {
+        crash_chat_leader(now);
+      } else {
+        crash_leader(now);
+      }
       break;
     case ActionKind::kCrashFollower:
-      crash_follower(now);
+      crash_follower(now, a.chat);
       break;
     case ActionKind::kCrashLeaderAfterPoint:
       arm_crash_after_point(now, a);
       break;
     case ActionKind::kCrash:
-      crash(now, a.node);
+      crash(now, run_.host_of(a.node, a.chat));
       break;
     case ActionKind::kRestart:
-      restart(now, a.node);
+      restart(now, run_.host_of(a.node, a.chat));
       break;
     case ActionKind::kPartition:
       partition(now, a);
@@ -42,7 +46,7 @@ void ScenarioActions::apply(const ScenarioAction& a) {
       connect(now, a);
       break;
     case ActionKind::kCutInbound:
-      cut_inbound(now, a.node);
+      cut_inbound(now, run_.host_of(a.node, a.chat));
       break;
     case ActionKind::kHeal:
       heal(now);
@@ -51,10 +55,10 @@ void ScenarioActions::apply(const ScenarioAction& a) {
       set_network(now, a.network);
       break;
     case ActionKind::kCrashAll:
-      crash_all(now);
+      crash_all(now, a.chat);
       break;
     case ActionKind::kRestartAll:
-      restart_all(now);
+      restart_all(now, a.chat);
       break;
     case ActionKind::kWipeDisk:
       wipe_disk(now, a.node);
@@ -84,13 +88,32 @@ void ScenarioActions::crash_leader(TimeUs now) {
   }
 }
 
-void ScenarioActions::crash_follower(TimeUs now) {
+void ScenarioActions::crash_chat_leader(TimeUs now) {
+  // The chat cluster's live leader of the highest epoch.
   std::optional<HostIndex> target;
-  for (HostIndex h = 0; h < run_.servers() && !target; ++h) {
+  for (HostIndex h = run_.chat_servers_begin(); h < run_.chat_servers_end(); ++h) {
+    if (run_.live(h) && run_.server(h).is_leader() &&
+        (!target || run_.server(h).epoch() > run_.server(*target).epoch())) {
+      target = h;
+    }
+  }
+  if (!target) {
+    run_.note(now, "crash-leader: the chat cluster has no live leader to crash");
+  } else {
+    run_.sim.crash(*target);
+  }
+}
+
+void ScenarioActions::crash_follower(TimeUs now, bool chat) {
+  std::optional<HostIndex> target;
+  const HostIndex begin = chat ? run_.chat_servers_begin() : 0;
+  const HostIndex end = chat ? run_.chat_servers_end() : run_.servers();
+  for (HostIndex h = begin; h < end && !target; ++h) {
     if (run_.live(h) && !run_.server(h).is_leader()) target = h;
   }
   if (!target) {
-    run_.note(now, "crash-follower: no live follower to crash");
+    run_.note(now, std::string("crash-follower: no live follower to crash") +
+                       (chat ? " in the chat cluster" : ""));
   } else {
     run_.sim.crash(*target);
   }
@@ -138,26 +161,30 @@ void ScenarioActions::check_armed_point(TimeUs now) {
   }
 }
 
-void ScenarioActions::crash(TimeUs now, int node) {
-  const HostIndex h = RunContext::host_of(node);
+void ScenarioActions::crash(TimeUs now, HostIndex h) {
   if (!run_.sim.crash(h)) run_.note(now, run_.name(h) + " is already down");
 }
 
-void ScenarioActions::restart(TimeUs now, int node) {
-  const HostIndex h = RunContext::host_of(node);
+void ScenarioActions::restart(TimeUs now, HostIndex h) {
   if (!run_.sim.restart(h)) run_.note(now, run_.name(h) + " is already up");
 }
 
-void ScenarioActions::crash_all(TimeUs now) {
+void ScenarioActions::crash_all(TimeUs now, bool chat) {
   int crashed = 0;
-  for (HostIndex h = 0; h < run_.servers(); ++h) crashed += run_.sim.crash(h) ? 1 : 0;
-  run_.note(now, "crash-all: " + std::to_string(crashed) + " servers crashed at once");
+  const HostIndex begin = chat ? run_.chat_servers_begin() : 0;
+  const HostIndex end = chat ? run_.chat_servers_end() : run_.servers();
+  for (HostIndex h = begin; h < end; ++h) crashed += run_.sim.crash(h) ? 1 : 0;
+  run_.note(now, std::string("crash-all: ") + std::to_string(crashed) +
+                     (chat ? " chat servers" : " servers") + " crashed at once");
 }
 
-void ScenarioActions::restart_all(TimeUs now) {
+void ScenarioActions::restart_all(TimeUs now, bool chat) {
   int restarted = 0;
-  for (HostIndex h = 0; h < run_.servers(); ++h) restarted += run_.sim.restart(h) ? 1 : 0;
-  run_.note(now, "restart-all: " + std::to_string(restarted) + " servers restarted");
+  const HostIndex begin = chat ? run_.chat_servers_begin() : 0;
+  const HostIndex end = chat ? run_.chat_servers_end() : run_.servers();
+  for (HostIndex h = begin; h < end; ++h) restarted += run_.sim.restart(h) ? 1 : 0;
+  run_.note(now, std::string("restart-all: ") + std::to_string(restarted) +
+                     (chat ? " chat servers" : " servers") + " restarted");
 }
 
 void ScenarioActions::wipe_disk(TimeUs now, int node) {
@@ -175,6 +202,10 @@ void ScenarioActions::wipe_disk(TimeUs now, int node) {
 }
 
 void ScenarioActions::partition(TimeUs now, const ScenarioAction& a) {
+  if (a.chat) {
+    partition_chat(now, a);
+    return;
+  }
   std::vector<std::vector<HostIndex>> groups;
   std::string text = "partition:";
   for (std::size_t g = 0; g < a.groups.size(); ++g) {
@@ -189,8 +220,8 @@ void ScenarioActions::partition(TimeUs now, const ScenarioAction& a) {
   }
   Network& net = run_.sim.network();
   net.partition(groups, run_.sim.host_count());
-  // The partition is among the servers: clients keep every link (a client cut off from its
-  // leader is what cut/cut-inbound model).
+  // The partition is among the game's servers: clients, and the chat cluster (another fault
+  // domain), keep every link (a client cut off from its leader is what cut/cut-inbound model).
   for (HostIndex c = run_.servers(); c < run_.sim.host_count(); ++c) {
     for (HostIndex j = 0; j < run_.sim.host_count(); ++j) {
       net.connect(c, j);
@@ -200,27 +231,56 @@ void ScenarioActions::partition(TimeUs now, const ScenarioAction& a) {
   run_.network_note(now, text);
 }
 
+void ScenarioActions::partition_chat(TimeUs now, const ScenarioAction& a) {
+  // Links among the chat servers only: up inside a group, down across; every other link
+  // (the game's, the clients') is left as it is.
+  std::map<HostIndex, std::size_t> group_of;
+  std::string text = "chat partition:";
+  for (std::size_t g = 0; g < a.groups.size(); ++g) {
+    text += g == 0 ? " {" : " | {";
+    for (std::size_t k = 0; k < a.groups[g].size(); ++k) {
+      group_of[run_.host_of(a.groups[g][k], true)] = g;
+      text += (k == 0 ? "" : ",") + std::to_string(a.groups[g][k]);
+    }
+    text += "}";
+  }
+  Network& net = run_.sim.network();
+  for (HostIndex i = run_.chat_servers_begin(); i < run_.chat_servers_end(); ++i) {
+    for (HostIndex j = run_.chat_servers_begin(); j < run_.chat_servers_end(); ++j) {
+      if (i == j) continue;
+      const auto gi = group_of.find(i);
+      const auto gj = group_of.find(j);
+      if (gi != group_of.end() && gj != group_of.end() && gi->second == gj->second) {
+        net.connect(i, j);
+      } else {
+        net.cut(i, j);
+      }
+    }
+  }
+  run_.network_note(now, text);
+}
+
 void ScenarioActions::cut(TimeUs now, const ScenarioAction& a) {
-  run_.sim.network().cut(RunContext::host_of(a.from), RunContext::host_of(a.to));
-  run_.network_note(now, "cut link node " + std::to_string(a.from) + " -> node " +
-                             std::to_string(a.to) + " (one-way)");
+  const HostIndex from = run_.host_of(a.from, a.chat);
+  const HostIndex to = run_.host_of(a.to, a.chat);
+  run_.sim.network().cut(from, to);
+  run_.network_note(now, "cut link " + run_.name(from) + " -> " + run_.name(to) + " (one-way)");
 }
 
 void ScenarioActions::connect(TimeUs now, const ScenarioAction& a) {
-  run_.sim.network().connect(RunContext::host_of(a.from), RunContext::host_of(a.to));
-  run_.network_note(
-      now, "connect link node " + std::to_string(a.from) + " -> node " + std::to_string(a.to));
+  const HostIndex from = run_.host_of(a.from, a.chat);
+  const HostIndex to = run_.host_of(a.to, a.chat);
+  run_.sim.network().connect(from, to);
+  run_.network_note(now, "connect link " + run_.name(from) + " -> " + run_.name(to));
 }
 
-void ScenarioActions::cut_inbound(TimeUs now, int node) {
-  const HostIndex target = RunContext::host_of(node);
+void ScenarioActions::cut_inbound(TimeUs now, HostIndex target) {
   // Every link, from servers and clients alike: the host hears nobody.
   for (HostIndex h = 0; h < run_.sim.host_count(); ++h) {
     if (h != target) run_.sim.network().cut(h, target);
   }
-  run_.network_note(now,
-                    "cut every link into node " + std::to_string(node) + " (it can still send)");
-  if (run_.live(target) && run_.server(target).is_leader()) {
+  run_.network_note(now, "cut every link into " + run_.name(target) + " (it can still send)");
+  if (run_.is_game_server(target) && run_.live(target) && run_.server(target).is_leader()) {
     matches_.client_fault(now, target, "cut-inbound");
   }
 }

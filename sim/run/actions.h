@@ -31,19 +31,21 @@ class ScenarioActions final : public SimObserver {
   };
 
   void crash_leader(TimeUs now);
-  void crash_follower(TimeUs now);
+  void crash_chat_leader(TimeUs now);
+  void crash_follower(TimeUs now, bool chat);
   void arm_crash_after_point(TimeUs now, const ScenarioAction& a);
   void check_armed_point(TimeUs now);
-  void crash(TimeUs now, int node);
-  void restart(TimeUs now, int node);
+  void crash(TimeUs now, HostIndex h);
+  void restart(TimeUs now, HostIndex h);
   void partition(TimeUs now, const ScenarioAction& a);
+  void partition_chat(TimeUs now, const ScenarioAction& a);
   void cut(TimeUs now, const ScenarioAction& a);
   void connect(TimeUs now, const ScenarioAction& a);
-  void cut_inbound(TimeUs now, int node);
+  void cut_inbound(TimeUs now, HostIndex target);
   void heal(TimeUs now);
   void set_network(TimeUs now, const NetworkSpec& spec);
-  void crash_all(TimeUs now);
-  void restart_all(TimeUs now);
+  void crash_all(TimeUs now, bool chat);
+  void restart_all(TimeUs now, bool chat);
   void wipe_disk(TimeUs now, int node);
 
   RunContext& run_;

@@ -12,7 +12,7 @@ ClusterFigures::ClusterFigures(RunContext& run)
 void ClusterFigures::on_send(TimeUs, HostIndex, const OutDatagram& d) { ++sent_by_kind_[d.kind]; }
 
 void ClusterFigures::on_deliver(TimeUs, const Transit& t, std::span<const std::uint8_t> bytes) {
-  if (!run_.is_client(t.to_host) && !run_.is_client(t.from_host) &&
+  if (run_.is_game_server(t.to_host) && run_.is_game_server(t.from_host) &&
       t.channel == Channel::kControl && !run_.server(t.to_host).is_leader()) {
     follower_rx_bytes_ += bytes.size();
   }
@@ -21,7 +21,7 @@ void ClusterFigures::on_deliver(TimeUs, const Transit& t, std::span<const std::u
 void ClusterFigures::on_node_event(HostIndex h, const NodeEvent& e) {
   Figures& f = run_.result.figures;
   if (e.kind == NodeEventKind::kDatagramRejected) ++f.datagrams_rejected;
-  if (run_.is_client(h)) return;
+  if (!run_.is_game_server(h)) return;
   switch (e.kind) {
     case NodeEventKind::kElectionStarted:
       ++f.elections_started;
@@ -46,6 +46,7 @@ void ClusterFigures::on_node_event(HostIndex h, const NodeEvent& e) {
 }
 
 void ClusterFigures::on_host_crashing(TimeUs now, HostIndex h) {
+  if (!run_.is_game_server(h)) return;  // The chat cluster's figures: chat_checks.h.
   // A crash loses the sequencer's counters: bank what it had.
   update_retransmits(h);
   retransmits_[h].banked += retransmits_[h].last;

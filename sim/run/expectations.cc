@@ -6,8 +6,8 @@
 namespace dp::sim {
 
 Expectations::Expectations(RunContext& run, const ClusterFigures& cluster,
-                           const InvariantObserver& invariants)
-    : run_(run), cluster_(cluster), invariants_(invariants) {}
+                           const InvariantObserver& invariants, const ChatChecks& chat)
+    : run_(run), cluster_(cluster), invariants_(invariants), chat_(chat) {}
 
 void Expectations::schedule() {
   const auto& expectations = run_.scenario.expectations;
@@ -122,6 +122,17 @@ void Expectations::finish() {
       case ExpectKind::kResultsOnDisk:
         if (e.at_us == 0) check_results_on_disk(i, e);
         break;
+      case ExpectKind::kChatDelivered:
+      case ExpectKind::kChatMaxLatency:
+      case ExpectKind::kChatRateLimited: {
+        const ChatChecks::Verdict v =
+            e.kind == ExpectKind::kChatDelivered    ? chat_.delivered(e.to_us)
+            : e.kind == ExpectKind::kChatMaxLatency ? chat_.max_latency(e.max_us)
+                                                    : chat_.rate_limited();
+        r.passed = v.passed;
+        r.detail = v.detail;
+        break;
+      }
       default:
         if (!evaluated_.count(i)) {
           r.passed = false;

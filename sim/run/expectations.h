@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "sim/run/chat_checks.h"
 #include "sim/run/cluster_figures.h"
 #include "sim/run/invariants.h"
 #include "sim/run/run_context.h"
@@ -14,7 +15,8 @@ namespace dp::sim {
 
 class Expectations {
  public:
-  Expectations(RunContext& run, const ClusterFigures& cluster, const InvariantObserver& invariants);
+  Expectations(RunContext& run, const ClusterFigures& cluster, const InvariantObserver& invariants,
+               const ChatChecks& chat);
 
   // Schedules the checks that happen at a moment of the run.
   void schedule();
@@ -34,6 +36,7 @@ class Expectations {
   RunContext& run_;
   const ClusterFigures& cluster_;
   const InvariantObserver& invariants_;
+  const ChatChecks& chat_;
   std::map<std::size_t, Epoch> no_change_start_;
   std::set<std::size_t> evaluated_;
 };

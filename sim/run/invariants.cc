@@ -20,6 +20,12 @@ const char* invariant_description(Invariant invariant) {
       return "the racers of one race see the same traffic";
     case Invariant::kSpectatorsReadOnly:
       return "spectators never change any replica's state";
+    case Invariant::kChatAckedEverywhere:
+      return "every acknowledged chat message is in every chat replica exactly once";
+    case Invariant::kChatSameOrder:
+      return "every chat client sees its channel in one order, with no gap";
+    case Invariant::kChatNoDuplicates:
+      return "no chat message is ever shown or stored twice";
   }
   return "?";
 }
@@ -32,14 +38,21 @@ InvariantObserver::InvariantObserver(RunContext& run) : run_(run) {
     spectators = spectators || c.spectate;
   }
   const int checked = run.scenario.clients.empty() ? 4 : (spectators ? 8 : (racers ? 7 : 6));
-  for (int i = 0; i < checked; ++i) {
-    run_.result.invariants.push_back({invariant_description(static_cast<Invariant>(i)), true, ""});
+  std::vector<Invariant> list;
+  for (int i = 0; i < checked; ++i) list.push_back(static_cast<Invariant>(i));
+  if (run.scenario.chat.servers > 0) {
+    list.insert(list.end(), {Invariant::kChatAckedEverywhere, Invariant::kChatSameOrder,
+                             Invariant::kChatNoDuplicates});
+  }
+  for (const Invariant i : list) {
+    index_[i] = run_.result.invariants.size();
+    run_.result.invariants.push_back({invariant_description(i), true, ""});
   }
 }
 
 InvariantResult* InvariantObserver::find(Invariant invariant) {
-  const auto i = static_cast<std::size_t>(invariant);
-  return i < run_.result.invariants.size() ? &run_.result.invariants[i] : nullptr;
+  const auto it = index_.find(invariant);
+  return it != index_.end() ? &run_.result.invariants[it->second] : nullptr;
 }
 
 void InvariantObserver::violate(Invariant invariant, const std::string& detail) {
@@ -50,18 +63,18 @@ void InvariantObserver::violate(Invariant invariant, const std::string& detail) 
 }
 
 bool InvariantObserver::held(Invariant invariant) const {
-  const auto i = static_cast<std::size_t>(invariant);
-  return i >= run_.result.invariants.size() || run_.result.invariants[i].passed;
+  const auto it = index_.find(invariant);
+  return it == index_.end() || run_.result.invariants[it->second].passed;
 }
 
 const std::string& InvariantObserver::detail(Invariant invariant) const {
   static const std::string kNone;
-  const auto i = static_cast<std::size_t>(invariant);
-  return i < run_.result.invariants.size() ? run_.result.invariants[i].detail : kNone;
+  const auto it = index_.find(invariant);
+  return it != index_.end() ? run_.result.invariants[it->second].detail : kNone;
 }
 
 void InvariantObserver::on_node_event(HostIndex h, const NodeEvent& e) {
-  if (run_.is_client(h)) return;
+  if (!run_.is_server(h)) return;
   if (e.kind == NodeEventKind::kBecameLeader) {
     check_single_leader(h, e);
     check_monotonic(h, e);
@@ -97,8 +110,16 @@ void InvariantObserver::check_monotonic(HostIndex h, const NodeEvent& e) {
 }
 
 void InvariantObserver::sample_replicas(TimeUs now) {
+  sample(now, 0, run_.servers(), replicas_);
+  if (run_.scenario.chat.servers > 0) {
+    sample(now, run_.chat_servers_begin(), run_.chat_servers_end(), chat_replicas_);
+  }
+}
+
+void InvariantObserver::sample(TimeUs now, HostIndex begin, HostIndex end,
+                               ReplicaAgreementCheck& check) {
   samples_.clear();
-  for (HostIndex h = 0; h < run_.servers(); ++h) {
+  for (HostIndex h = begin; h < end; ++h) {
     if (!run_.live(h)) continue;
     const LogReplica& replica = run_.server(h).replica();
     samples_.push_back({RunContext::number(h), replica.synced_epoch(), replica.applied_seq(),
@@ -111,7 +132,7 @@ void InvariantObserver::sample_replicas(TimeUs now) {
                                               " apply errors by " + RunContext::seconds_str(now));
     }
   }
-  if (!replicas_.add(now, samples_)) violate(Invariant::kReplicasAgree, replicas_.detail());
+  if (!check.add(now, samples_)) violate(Invariant::kReplicasAgree, check.detail());
 }
 
 }  // namespace dp::sim

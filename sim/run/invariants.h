@@ -17,7 +17,9 @@
 //                        client shows at a race tick is the one the race's seed gives;
 //   with spectators (see spectator_watch.h):
 //   kSpectatorsReadOnly  a spectator's request (Watch, a room list) never changes the state
-//                        of the replica that takes it: its digest is the same after.
+//                        of the replica that takes it: its digest is the same after;
+//   with a chat cluster (see chat_checks.h; the four above hold for its servers too):
+//   kChatAckedEverywhere, kChatSameOrder, kChatNoDuplicates.
 #pragma once
 
 #include <map>
@@ -38,6 +40,9 @@ enum class Invariant : std::uint8_t {
   kClientScore,
   kRaceTraffic,
   kSpectatorsReadOnly,
+  kChatAckedEverywhere,
+  kChatSameOrder,
+  kChatNoDuplicates,
 };
 const char* invariant_description(Invariant invariant);
 
@@ -60,6 +65,7 @@ class InvariantObserver final : public SimObserver {
   InvariantResult* find(Invariant invariant);
   void check_single_leader(HostIndex h, const NodeEvent& e);
   void check_monotonic(HostIndex h, const NodeEvent& e);
+  void sample(TimeUs now, HostIndex begin, HostIndex end, ReplicaAgreementCheck& check);
 
   RunContext& run_;
   // Per server identity (a wiped disk is a new machine with a new id): the highest epoch it
@@ -67,7 +73,9 @@ class InvariantObserver final : public SimObserver {
   std::map<NodeId, Epoch> last_epoch_;
   std::map<Epoch, HostIndex> leader_of_epoch_;
   ReplicaAgreementCheck replicas_;
-  std::vector<ReplicaSample> samples_;  // Scratch.
+  ReplicaAgreementCheck chat_replicas_;     // The chat cluster's, on its own.
+  std::map<Invariant, std::size_t> index_;  // Where each checked invariant is reported.
+  std::vector<ReplicaSample> samples_;      // Scratch.
 };
 
 }  // namespace dp::sim

@@ -33,7 +33,7 @@ void PongMatches::on_node_event(HostIndex h, const NodeEvent& e) {
     on_client_event(h, e);
     return;
   }
-  if (e.kind != NodeEventKind::kServiceNote) return;
+  if (!run_.is_game_server(h) || e.kind != NodeEventKind::kServiceNote) return;
   if (auto p = e.note.as<pong::PointScored>()) scored_at_[{p->room, p->score}] = e.at;
   if (auto m = e.note.as<pong::MatchOver>()) scored_at_[{m->room, m->score}] = e.at;
 }
@@ -163,7 +163,7 @@ void PongMatches::report_game_over(TimeUs now, int client, const FinalResult& f)
 }
 
 void PongMatches::on_host_crashing(TimeUs now, HostIndex h) {
-  if (run_.is_client(h)) return;
+  if (!run_.is_game_server(h)) return;
   if (run_.server(h).is_leader()) client_fault(now, h, "crash");
 }
 
@@ -202,7 +202,7 @@ void PongMatches::forget_lost_scores(TimeUs now, HostIndex lost) {
 void PongMatches::client_fault(TimeUs now, HostIndex leader, const char* what) {
   if (clients_.empty()) return;
   std::vector<int> seated;
-  for (HostIndex h = run_.servers(); h < run_.sim.host_count(); ++h) {
+  for (HostIndex h = run_.servers(); h < run_.clients_end(); ++h) {
     const ClientNode* c = run_.client(h);
     if (c == nullptr || c->room() == 0 || c->config().spectate) continue;
     if (c->phase() == ClientPhase::kFinished || c->phase() == ClientPhase::kLeft) continue;
@@ -246,7 +246,7 @@ void PongMatches::finish() {
   f.max_client_failover_us = client_failovers_.max_us();
   double rate_sum = 0;
   int rated = 0;
-  for (HostIndex h = run_.servers(); h < run_.sim.host_count(); ++h) {
+  for (HostIndex h = run_.servers(); h < run_.clients_end(); ++h) {
     const ClientNode* c = run_.client(h);
     const ClientTrack& t = clients_[h - run_.servers()];
     if (c != nullptr && c->config().spectate) continue;  // Spectators: spectator_watch.h.

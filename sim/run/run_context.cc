@@ -11,8 +11,15 @@ RunContext::RunContext(const Scenario& s, const RunOptions& o)
   result.servers = s.servers;
 }
 
+std::string RunContext::name(HostIndex h) const {
+  if (is_chat_server(h)) return "chat node " + std::to_string(h - chat_servers_begin() + 1);
+  if (is_chat_client(h)) return "chat client " + std::to_string(h - chat_servers_end() + 1);
+  return "node " + std::to_string(number(h));
+}
+
 std::optional<HostIndex> RunContext::server_of(const NodeId& id) const {
-  for (HostIndex h = 0; h < servers(); ++h) {
+  for (HostIndex h = 0; h < chat_servers_end(); ++h) {
+    if (!is_server(h)) continue;
     if (sim.host(h).spec.id == id) return h;
     for (const NodeId& former : result.hosts[h].former_ids) {
       if (former == id) return h;

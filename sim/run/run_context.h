@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "core/client/chat_client.h"
 #include "core/client/client_node.h"
 #include "core/cluster/server_node.h"
 #include "sim/runner.h"
@@ -25,12 +26,36 @@ class RunContext {
   Simulator sim;
   RunResult result;
 
-  // Hosts: the servers (node 1..N) come first, then the clients.
+  // Hosts: the game's servers (node 1..N) come first, then its clients, then the chat
+  // cluster's servers (chat node 1..K) and its clients (chat client 1..M).
   HostIndex servers() const { return static_cast<HostIndex>(scenario.servers); }
-  bool is_client(HostIndex h) const { return h >= servers(); }
+  HostIndex clients_end() const {
+    return servers() + static_cast<HostIndex>(scenario.clients.size());
+  }
+  HostIndex chat_servers_begin() const { return clients_end(); }
+  HostIndex chat_servers_end() const {
+    return chat_servers_begin() + static_cast<HostIndex>(scenario.chat.servers);
+  }
+  HostIndex chat_clients_end() const {
+    return chat_servers_end() + static_cast<HostIndex>(scenario.chat.clients);
+  }
+  bool is_client(HostIndex h) const { return h >= servers() && h < clients_end(); }
+  bool is_game_server(HostIndex h) const { return h < servers(); }
+  bool is_chat_server(HostIndex h) const {
+    return h >= chat_servers_begin() && h < chat_servers_end();
+  }
+  bool is_chat_client(HostIndex h) const { return h >= chat_servers_end(); }
+  bool is_chat(HostIndex h) const { return h >= chat_servers_begin(); }
+  // Runs a ServerNode (of either cluster).
+  bool is_server(HostIndex h) const { return is_game_server(h) || is_chat_server(h); }
   static int number(HostIndex h) { return static_cast<int>(h) + 1; }
   static HostIndex host_of(int node) { return static_cast<HostIndex>(node - 1); }
-  std::string name(HostIndex h) const { return "node " + std::to_string(number(h)); }
+  // A node of the game's cluster, or of the chat's (`chat`), by its number.
+  HostIndex host_of(int node, bool chat) const {
+    return chat ? chat_servers_begin() + static_cast<HostIndex>(node - 1) : host_of(node);
+  }
+  // "node 3", "chat node 2", "client 4", "chat client 1".
+  std::string name(HostIndex h) const;
   int client_number(HostIndex h) const { return static_cast<int>(h - servers()) + 1; }
   std::string client_name(HostIndex h) const {
     return "client " + std::to_string(client_number(h));
@@ -42,12 +67,15 @@ class RunContext {
   // "2/node 3" rather than the raw id, so details read like the timeline.
   std::string epoch_name(const Epoch& e) const;
   bool live(HostIndex h) const { return sim.host(h).up(); }
-  // Hosts below servers() only ever run ServerNode, the others ClientNode.
+  // Servers (is_server) run ServerNode, game clients ClientNode, chat clients ChatClient.
   const ServerNode& server(HostIndex h) const {
     return static_cast<const ServerNode&>(*sim.node(h));
   }
   const ClientNode* client(HostIndex h) const {
     return static_cast<const ClientNode*>(sim.node(h));
+  }
+  const ChatClient* chat_client(HostIndex h) const {
+    return static_cast<const ChatClient*>(sim.node(h));
   }
 
   // Recording (bounded: kMaxTimelineEntries, kMaxTraceRecords).

@@ -23,7 +23,7 @@ SpectatorWatch::SpectatorWatch(RunContext& run, InvariantObserver& invariants)
     : run_(run), invariants_(invariants), clients_(run.scenario.clients.size()) {}
 
 void SpectatorWatch::on_send(TimeUs now, HostIndex from, const OutDatagram& d) {
-  if (run_.is_client(from) || !run_.server(from).is_leader()) return;
+  if (!run_.is_game_server(from) || !run_.server(from).is_leader()) return;
   if (first_leader_tx_us_ < 0) first_leader_tx_us_ = now;
   last_leader_tx_us_ = now;
   leader_tx_bytes_ += d.size;
@@ -31,7 +31,7 @@ void SpectatorWatch::on_send(TimeUs now, HostIndex from, const OutDatagram& d) {
 
 void SpectatorWatch::on_deliver(TimeUs, const Transit& t, std::span<const std::uint8_t> bytes) {
   // The step that handles this datagram handles nothing else: the digest must not move.
-  if (!run_.is_client(t.to_host) && spectator_request(t.kind)) {
+  if (run_.is_game_server(t.to_host) && spectator_request(t.kind)) {
     request_ = {t.to_host, run_.server(t.to_host).replica().services().digest()};
   }
   if (run_.is_client(t.to_host)) clients_[t.to_host - run_.servers()].rx_bytes += bytes.size();
@@ -68,7 +68,7 @@ void SpectatorWatch::after_step(TimeUs now, HostIndex h) {
 void SpectatorWatch::finish() {
   Figures& f = run_.result.figures;
   double rate_sum = 0;
-  for (HostIndex h = run_.servers(); h < run_.sim.host_count(); ++h) {
+  for (HostIndex h = run_.servers(); h < run_.clients_end(); ++h) {
     const ClientNode* c = run_.client(h);
     if (c == nullptr || !c->config().spectate) continue;
     const Track& t = clients_[h - run_.servers()];

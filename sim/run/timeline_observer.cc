@@ -28,7 +28,15 @@ void TimelineObserver::on_drop(TimeUs now, const Transit& t, DropReason why) {
 }
 
 void TimelineObserver::on_node_event(HostIndex h, const NodeEvent& e) {
-  if (run_.is_client(h)) return;
+  if (run_.is_client(h) || run_.is_chat_client(h)) return;
+  if (run_.is_chat_server(h)) {
+    // The chat cluster's story: who leads it, in one line per change.
+    if (e.kind == NodeEventKind::kBecameLeader) {
+      run_.note(e.at,
+                run_.name(h) + " leads the chat cluster (epoch " + run_.epoch_name(e.epoch) + ")");
+    }
+    return;
+  }
   if (e.kind == NodeEventKind::kSnapshotInstalled) {
     // Collapse repeats: one line per node per second is enough to tell the story.
     TimeUs& last = last_snapshot_line_[h];
@@ -67,7 +75,8 @@ void TimelineObserver::on_node_event(HostIndex h, const NodeEvent& e) {
 }
 
 void TimelineObserver::on_host_started(TimeUs now, HostIndex h, bool restart) {
-  if (run_.is_client(h)) {
+  if (run_.is_chat_server(h) && restart) run_.note(now, run_.name(h) + " restarted");
+  if (run_.is_client(h) || run_.is_chat(h)) {
     run_.instant(now, h, "started");
     return;
   }
@@ -82,6 +91,12 @@ void TimelineObserver::on_host_started(TimeUs now, HostIndex h, bool restart) {
 
 void TimelineObserver::on_host_crashing(TimeUs now, HostIndex h) {
   const ServerNode& s = run_.server(h);
+  if (run_.is_chat_server(h)) {
+    run_.note(now,
+              run_.name(h) + (s.is_leader() ? " crashed (it led the chat cluster)" : " crashed"));
+    run_.instant(now, h, "crashed");
+    return;
+  }
   TimelineEntry t;
   t.at_us = now;
   t.what = TimelineEntry::What::kCrashed;

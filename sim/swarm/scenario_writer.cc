@@ -42,6 +42,7 @@ constexpr std::uint32_t kAllNetworkKeys = kNetLatencyMin | kNetLatencyMax | kNet
 void write_action(std::ostream& out, const ScenarioAction& a) {
   out << "\n[[event]]\nat_ms = " << whole_ms(a.at_us, "event at") << "\naction = \""
       << action_name(a.kind) << "\"\n";
+  if (a.chat) out << "cluster = \"chat\"\n";
   switch (a.kind) {
     case ActionKind::kCrash:
     case ActionKind::kRestart:
@@ -132,7 +133,33 @@ void write_expectation(std::ostream& out, const Expectation& e) {
       if (e.node != 0) out << "node = " << e.node << "\n";
       if (e.at_us > 0) out << "at_ms = " << whole_ms(e.at_us, "expect at") << "\n";
       break;
+    case ExpectKind::kChatDelivered:
+      out << "kind = \"chat-delivered\"\n";
+      if (e.to_us > 0)
+        out << "sent_before_ms = " << whole_ms(e.to_us, "expect sent before") << "\n";
+      break;
+    case ExpectKind::kChatMaxLatency:
+      out << "kind = \"chat-max-latency\"\nmax_ms = " << whole_ms(e.max_us, "expect max") << "\n";
+      break;
+    case ExpectKind::kChatRateLimited:
+      out << "kind = \"chat-rate-limited\"\n";
+      break;
   }
+}
+
+void write_chat(std::ostream& out, const ChatSpec& c) {
+  if (c.servers == 0) return;
+  out << "\n[chat]\nservers = " << c.servers << "\nclients = " << c.clients
+      << "\nmessages = " << c.messages << "\nrate_per_s = " << kUsPerSecond / c.interval_us
+      << "\nstart_ms = " << whole_ms(c.start_us, "chat start")
+      << "\nchannel = " << toml_quote(c.channel) << "\n";
+  if (c.flooders > 0) {
+    out << "flooders = " << c.flooders
+        << "\nflood_rate_per_s = " << kUsPerSecond / c.flood_interval_us
+        << "\nflood_messages = " << c.flood_messages << "\n";
+  }
+  out << "server_rate_per_s = " << c.server_rate_per_s << "\nserver_burst = " << c.server_burst
+      << "\n";
 }
 
 // The [clients] table holds the leading run of identical bots (it allows a skill range and a
@@ -227,6 +254,7 @@ std::string write(const Scenario& s) {
   if (s.race_seats != 4) out << "race_seats = " << int{s.race_seats} << "\n";
   write_bug_flags(out, s);
   write_clients(out, s.clients);
+  write_chat(out, s.chat);
   out << "\n[network]\n";
   write_network_keys(out, s.network, kAllNetworkKeys);
   for (const ScenarioAction& a : s.actions) write_action(out, a);

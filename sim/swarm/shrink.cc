@@ -62,6 +62,7 @@ class Shrinker {
 };
 
 bool names_server_above(const ScenarioAction& a, int servers) {
+  if (a.chat) return false;  // The chat cluster's nodes: its size is not shrunk.
   switch (a.kind) {
     case ActionKind::kCrash:
     case ActionKind::kRestart:
@@ -83,7 +84,7 @@ Scenario without_servers_above(const Scenario& scenario, int servers) {
   s.servers = servers;
   std::erase_if(s.actions, [&](const ScenarioAction& a) { return names_server_above(a, servers); });
   for (ScenarioAction& a : s.actions) {
-    if (a.kind != ActionKind::kPartition) continue;
+    if (a.kind != ActionKind::kPartition || a.chat) continue;
     for (auto& group : a.groups) std::erase_if(group, [&](int n) { return n > servers; });
     std::erase_if(a.groups, [](const std::vector<int>& g) { return g.empty(); });
   }

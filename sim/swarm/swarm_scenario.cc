@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/common/rng.h"
+#include "sim/swarm/swarm_chat.h"
 
 namespace dp::sim {
 namespace {
@@ -285,6 +286,7 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   // Bots playing through the faults must not forfeit a match they could still finish.
   s.forfeit_timeout_us = s.duration_us;
   add_liveness_expectations(s, stable_from, swarm_matches_can_finish(s) ? client_pairs : 0);
+  add_swarm_chat(rng, s, safety_us);
   return s;
 }
 

@@ -30,6 +30,12 @@ const char* expect_kind_name(ExpectKind kind) {
       return "every-race-finishes";
     case ExpectKind::kSpectatorsWatch:
       return "spectators-watch";
+    case ExpectKind::kChatDelivered:
+      return "chat-delivered";
+    case ExpectKind::kChatMaxLatency:
+      return "chat-max-latency";
+    case ExpectKind::kChatRateLimited:
+      return "chat-rate-limited";
   }
   return "?";
 }
