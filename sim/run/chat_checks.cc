@@ -37,6 +37,30 @@ void ChatChecks::on_host_crashing(TimeUs now, HostIndex h) {
   if (run_.is_chat_server(h) && run_.server(h).is_leader()) faults_.push_back(now);
 }
 
+void ChatChecks::after_step(TimeUs now, HostIndex h) {
+  if (!run_.is_chat_client(h)) return;
+  const ChatClient* c = run_.chat_client(h);
+  if (c == nullptr) return;
+  Told& told = told_[h];
+  if (c->phase() == ChatPhase::kConnected && c->leader_epoch() != told.leader) {
+    run_.client_note(now, run_.name(h) + (told.leader.is_none() ? " talks to " : " moved to ") +
+                              run_.server_name(c->leader_epoch().leader) + ", epoch " +
+                              run_.epoch_name(c->leader_epoch()));
+    told.leader = c->leader_epoch();
+  }
+  if (!told.delivered && c->acked() > 0) {
+    told.delivered = true;
+    const auto& sends = c->send_times();
+    const TimeUs took = sends.empty() ? 0 : sends[0].second - sends[0].first;
+    run_.client_note(now, run_.name(h) + "'s first message is delivered (" +
+                              RunContext::ms_str(took) + " after it was queued)");
+  }
+  if (!told.limited && c->stats().rate_limited > 0) {
+    told.limited = true;
+    run_.client_note(now, run_.name(h) + " is told to wait: over its rate limit");
+  }
+}
+
 void ChatChecks::collect() {
   for (HostIndex h = run_.chat_servers_end(); h < run_.chat_clients_end(); ++h) {
     const ChatClient* c = run_.chat_client(h);

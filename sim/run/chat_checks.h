@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ class ChatChecks final : public SimObserver {
   ChatChecks(RunContext& run, InvariantObserver& invariants) : run_(run), invariants_(invariants) {}
 
   void on_host_crashing(TimeUs now, HostIndex h) override;
+  // The chat clients' story in the timeline: first delivery, moves, the first rate limit.
+  void after_step(TimeUs now, HostIndex h) override;
   // At the end of the run: the invariants and the figures.
   void finish();
 
@@ -58,6 +61,12 @@ class ChatChecks final : public SimObserver {
   InvariantObserver& invariants_;
   std::vector<Client> clients_;
   std::vector<TimeUs> faults_;  // When a chat leader crashed.
+  struct Told {                 // What the timeline already said of a chat client.
+    bool delivered = false;
+    bool limited = false;
+    Epoch leader;
+  };
+  std::map<HostIndex, Told> told_;
 };
 
 }  // namespace dp::sim
