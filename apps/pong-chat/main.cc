@@ -4,6 +4,7 @@
 // while the other goes on.
 //
 //   pong-chat [flags]          run a chat server
+//   pong-chat history [--data-dir D] [--channel C] [--last N] [--channels]
 //   pong-chat-client --help    the terminal client
 #include <cstdint>
 #include <iostream>
@@ -13,9 +14,11 @@
 
 #include "apps/app_flags.h"
 #include "apps/server_flags.h"
+#include "transport/chat_history_command.h"
 #include "transport/process_entropy.h"
 #include "transport/server_options.h"
 #include "transport/server_process.h"
+#include "transport/storage/data_dir.h"
 
 int main(int argc, char** argv) {
   dp::ServerOptions options = dp::chat_server_defaults();
@@ -29,7 +32,21 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--burst", options.chat_burst, "Messages a sender may post at once")
       ->capture_default_str();
+
+  dp::ChatHistoryOptions history;
+  CLI::App* history_cmd = app.add_subcommand(
+      "history", "Print a channel's lines as a chat server's database keeps them");
+  history_cmd->add_option("--data-dir", history.data_dir,
+                          "The chat server's data directory (default: " +
+                              dp::storage::DataDir::default_base() + "/chat-50011)");
+  history_cmd->add_option("--channel", history.channel, "The channel")->capture_default_str();
+  history_cmd->add_option("--last", history.last, "Lines to print, the newest last")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  history_cmd->add_flag("--channels", history.channels, "List the channels instead");
+
   if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
+  if (history_cmd->parsed()) return dp::print_chat_history(history, std::cout, std::cerr);
 
   std::random_device device;
   const dp::NodeId random_id{dp::random_u64(device), dp::random_u64(device)};
