@@ -484,9 +484,7 @@ TEST(ChatBook, AHostileSnapshotIsRefusedAndChangesNothing) {
   add("sender id 0", [](Snap& s) { s.senders[0].id = 0; });
   add("a sender twice", [](Snap& s) { s.senders.push_back(s.senders[0]); });
   add("a sender after the book", [](Snap& s) { s.senders[0].last_order = 2; });
-  // TODO(chat bug): load_snapshot takes next_n = 0 (load_records refuses it): the channel's
-  // head() is then 2^64-1 and its next line is numbered 0. This case fails until
-  // core/services/chat/book_codec.cc checks next_n != 0 in load_snapshot.
+  // Found by this test: next_n = 0 would make head() 2^64-1 and number the next line 0.
   add("a channel whose next line is numbered 0", [](Snap& s) {
     s.channels[0].next_n = 0;
     s.channels[0].lines.clear();

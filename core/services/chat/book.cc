@@ -124,6 +124,9 @@ void ChatBook::evict_channel() {
   }
   if (quietest == channels_.end()) return;
   for (const Line& line : quietest->second.lines) changes_.lines_gone.push_back(line.order);
+  // Its lines leave the age order too (it would otherwise grow with every evicted channel).
+  const std::string& gone = quietest->first;
+  std::erase_if(ages_, [&](const auto& age) { return age.second == gone; });
   line_count_ -= quietest->second.lines.size();
   changes_.channels_gone.push_back(quietest->first);
   channels_.erase(quietest);

@@ -88,6 +88,7 @@ bool ChatBook::load_snapshot(std::span<const std::uint8_t> bytes) {
     log.next_n = r.get<std::uint64_t>();
     log.last_order = r.get<std::uint64_t>();
     const auto lines = r.get<std::uint32_t>();
+    if (log.next_n == 0) return false;
     if (r.failed() || lines > kMaxLines || book.line_count_ + lines > kMaxLines) return false;
     for (std::uint32_t i = 0; i < lines; ++i) {
       Line line;
