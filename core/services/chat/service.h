@@ -34,7 +34,7 @@ struct ChatConfig {
   std::size_t max_subscribers = 1024;
   TimeUs subscriber_timeout_us = 5 * kUsPerSecond;
   // Datagrams of lines one subscriber is sent per tick (a late joiner catches up over ticks).
-  int datagrams_per_tick = 8;
+  int datagrams_per_tick = 24;
 };
 
 struct ChatStats {
