@@ -86,7 +86,7 @@ void ServerLog::startup(const ServerNode& node, const LocalEndpoints& endpoints,
                         std::uint32_t discovery_ip, const std::string& log_file,
                         const std::string& database) {
   const ServerConfig& c = node.config();
-  logger_.info("pong-server id=" + c.id.str() + " (" + c.id.short_str() +
+  logger_.info(program_ + " id=" + c.id.str() + " (" + c.id.short_str() +
                ") mode=" + (c.mode == ElectionMode::kClassic ? "classic" : "sticky") +
                " heartbeat=" + std::to_string(c.timing.heartbeat_interval_us / kUsPerMs) + "ms/" +
                std::to_string(c.timing.heartbeat_timeout_us / kUsPerMs) + "ms");

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "core/cluster/server_node.h"
 #include "core/common/node_event.h"
@@ -30,7 +31,9 @@ class ServerLog {
  public:
   static constexpr std::uint64_t kRejectionsLoggedPerPeriod = 10;
 
-  explicit ServerLog(Logger& logger) : logger_(logger) {}
+  // `program` names the process in the start-up line ("pong-server", "pong-chat").
+  explicit ServerLog(Logger& logger, std::string program = "pong-server")
+      : logger_(logger), program_(std::move(program)) {}
 
   void startup(const ServerNode& node, const LocalEndpoints& endpoints, std::uint32_t discovery_ip,
                const std::string& log_file, const std::string& database);
@@ -44,6 +47,7 @@ class ServerLog {
 
  private:
   Logger& logger_;
+  std::string program_;
   std::uint64_t rejections_this_period_ = 0;
 };
 

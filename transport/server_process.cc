@@ -97,7 +97,7 @@ int run_server_process(const ServerSetup& setup) {
   if (const std::string error = logger.open_file(log_file); !error.empty()) {
     logger.warn(error + "; logging to stdout only");
   }
-  ServerLog log(logger);
+  ServerLog log(logger, program_name(setup.kind));
   if (!storage->note.empty()) logger.info(storage->note);
 
   asio::io_context io;
