@@ -432,6 +432,11 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
       {MsgType::kRoomList, Family::kService, "room-list"},
       {MsgType::kRaceListRooms, Family::kService, "race-list-rooms"},
       {MsgType::kRaceRoomList, Family::kService, "race-room-list"},
+      {MsgType::kChatSend, Family::kService, "chat-send"},
+      {MsgType::kChatAck, Family::kService, "chat-ack"},
+      {MsgType::kChatSubscribe, Family::kService, "chat-subscribe"},
+      {MsgType::kChatHistory, Family::kService, "chat-history"},
+      {MsgType::kChatLines, Family::kService, "chat-lines"},
   };
   int known = 0;
   for (unsigned t = 0; t <= 255; ++t) known += is_known_msg_type(static_cast<std::uint8_t>(t));
@@ -443,8 +448,10 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
     EXPECT_STREQ(msg_type_name(t), e.name);
     EXPECT_EQ(msg_type_label(t), e.name);
     if (e.family == Family::kService) {
-      EXPECT_EQ(service_of(t), t < first_type_of(kRacingService) ? kPongService : kRacingService)
-          << e.name;
+      const ServiceId expected = t < first_type_of(kRacingService) ? kPongService
+                                 : t < first_type_of(kChatService) ? kRacingService
+                                                                   : kChatService;
+      EXPECT_EQ(service_of(t), expected) << e.name;
     }
   }
   // Types in a family but not shipped, and types in none.
@@ -515,7 +522,27 @@ TEST(MessageTypes, EveryMessageOfTheVariantMatchesItsType) {
   check(RoomList{});
   check(RaceListRooms{1});
   check(RaceRoomList{});
-  EXPECT_EQ(std::variant_size_v<Message>, 27u);
+  ChatSend send;
+  send.client_id = 1;
+  send.msg_id = 1;
+  send.channel.assign("lobby");
+  send.name.assign("ada");
+  send.text.assign("hi");
+  check(send);
+  check(ChatAck{1, 0, 0, 0, 0});
+  ChatSubscribe sub;
+  sub.client_id = 1;
+  sub.channel.assign("lobby");
+  check(sub);
+  ChatHistory page;
+  page.client_id = 1;
+  page.channel.assign("lobby");
+  page.before = 10;
+  check(page);
+  ChatLines lines;
+  lines.channel.assign("lobby");
+  check(lines);
+  EXPECT_EQ(std::variant_size_v<Message>, 32u);
 }
 
 }  // namespace
