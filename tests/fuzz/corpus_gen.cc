@@ -19,6 +19,7 @@
 #include "core/cluster/server_node.h"
 #include "core/replication/service_registry.h"
 #include "core/replication/snapshot_assembler.h"
+#include "core/services/chat/service.h"
 #include "core/services/pong/book.h"
 #include "core/services/pong/event.h"
 #include "core/services/pong/service.h"
@@ -532,6 +533,183 @@ void server_corpus(const fs::path& dir) {
   }
 }
 
+void chat_wire_corpus(const fs::path& dir) {
+  using namespace dp::wire;
+  ChatSend send;
+  send.client_id = 42;
+  send.msg_id = 2;
+  send.acked = 1;
+  send.channel.assign("lobby");
+  send.name.assign("ada");
+  send.text.assign("h\xc3\xa9llo \xe2\x9c\x93");  // Multi-byte UTF-8.
+  write_file(dir, "chat_send", datagram(send, kPlayer, dp::Epoch{}));
+  ChatAck ack;
+  ack.client_id = 42;
+  ack.through = 2;
+  write_file(dir, "chat_ack", datagram(ack));
+  ack.status = ChatAck::kRateLimited;
+  ack.msg_id = 3;
+  ack.retry_after_ms = 50;
+  write_file(dir, "chat_ack_limited", datagram(ack));
+  ChatSubscribe sub;
+  sub.client_id = 42;
+  sub.channel.assign("pong:finals");
+  sub.fresh = 1;
+  write_file(dir, "chat_subscribe", datagram(sub, kPlayer, dp::Epoch{}));
+  ChatHistory page;
+  page.client_id = 42;
+  page.channel.assign("lobby");
+  page.before = 120;
+  write_file(dir, "chat_history", datagram(page, kPlayer, dp::Epoch{}));
+  ChatLines lines;
+  lines.channel.assign("lobby");
+  lines.head = 7;
+  lines.first = 1;
+  lines.start = 4;
+  for (std::uint64_t n = 5; n <= 7; ++n) {
+    ChatLine line;
+    line.n = n;
+    line.client_id = 42;
+    line.msg_id = static_cast<std::uint32_t>(n);
+    line.name.assign("ada");
+    line.text.assign(std::string(280, 'x'));  // The longest lines: three fill a datagram.
+    lines.lines.push_back(line);
+  }
+  write_file(dir, "chat_lines", datagram(lines));
+}
+
+// Replays a chat server seed as the chat_server target does: the chat book's line count.
+struct ChatReplayed {
+  dp::ServerRole role;
+  std::size_t lines;
+  std::uint64_t rejected;
+  std::uint64_t apply_errors;
+};
+
+ChatReplayed replay_chat(const Bytes& seed) {
+  dp::ServerNode node(dp::fuzz::server_config(), dp::chat::chat_services());
+  dp::TimeUs now = 0;
+  node.start(now);
+  node.outbox().clear();
+  dp::fuzz::replay(node, now, seed, [](dp::ServerNode& n) { n.outbox().clear(); });
+  return ChatReplayed{node.role_kind(),
+                      node.replica().services().find<dp::chat::ChatService>()->book().line_count(),
+                      node.stats().datagrams_rejected, node.replica().stats().apply_errors};
+}
+
+void append_post(wire::EntryBlock& block, std::uint64_t client, std::uint32_t msg,
+                 const char* text) {
+  dp::chat::Post post;
+  post.client_id = client;
+  post.msg_id = msg;
+  post.channel.assign("lobby");
+  post.name.assign("ada");
+  post.text.assign(text);
+  Bytes payload;
+  post.encode(payload);
+  if (!block.append(wire::EntryView{
+          wire::kChatService, static_cast<std::uint8_t>(dp::chat::EntryKind::kPost), payload})) {
+    fail("entry block full");
+  }
+}
+
+void chat_server_corpus(const fs::path& dir) {
+  using namespace dp::wire;
+  using dp::Channel;
+  const dp::Endpoint peer = dp::fuzz::kPeer;
+
+  // A chat server leads a cluster of its own: a client subscribes, sends three messages (the
+  // third before the second), resends the first, asks for a page, and sends a leader's
+  // message the wrong way (refused).
+  Bytes leader;
+  DiscoverRequest dr;
+  dr.asker_role = static_cast<std::uint8_t>(Role::kClient);
+  dr.client = peer;
+  record(leader, Channel::kDiscovery, 10, datagram(dr, kPlayer, dp::Epoch{}));
+  ChatSubscribe sub;
+  sub.client_id = 42;
+  sub.channel.assign("lobby");
+  sub.fresh = 1;
+  record(leader, Channel::kClient, 250, datagram(sub, kPlayer, dp::Epoch{}));
+  ChatSend send;
+  send.client_id = 42;
+  send.channel.assign("lobby");
+  send.name.assign("ada");
+  for (std::uint32_t msg : {1u, 3u, 2u, 1u}) {
+    send.msg_id = msg;
+    send.text.assign("message " + std::to_string(msg));
+    record(leader, Channel::kClient, 5, datagram(send, kPlayer, dp::Epoch{}));
+  }
+  ChatHistory page;
+  page.client_id = 42;
+  page.channel.assign("lobby");
+  page.before = 3;
+  record(leader, Channel::kClient, 40, datagram(page, kPlayer, dp::Epoch{}));
+  ChatAck wrong;
+  wrong.client_id = 42;
+  wrong.through = 9;
+  record(leader, Channel::kClient, 20, datagram(wrong, kPlayer, dp::Epoch{}));
+  write_file(dir, "leader", leader);
+  const ChatReplayed l = replay_chat(leader);
+  std::printf("chat_server/leader: %s lines %zu rejected %llu apply-errors %llu\n",
+              dp::server_role_name(l.role), l.lines, static_cast<unsigned long long>(l.rejected),
+              static_cast<unsigned long long>(l.apply_errors));
+  if (l.role != dp::ServerRole::kLeading || l.lines != 3 || l.rejected != 1 ||
+      l.apply_errors != 0) {
+    fail("the chat leader seed does not reach the state it was written for");
+  }
+
+  // A chat server follows a leader that streams posts, installing a snapshot on the way.
+  const std::uint64_t term = 9;
+  Bytes follower;
+  Coordinator coord;
+  coord.control = peer;
+  coord.client = ep(peer.ip, 50021);
+  record(follower, Channel::kControl, 200, datagram(coord, term));
+  Heartbeat hb;
+  hb.role = static_cast<std::uint8_t>(Role::kLeader);
+  hb.control = peer;
+  hb.client = coord.client;
+  hb.servers_known = 2;
+  hb.hears.push_back(dp::fuzz::kServerId);
+  record(follower, Channel::kControl, 40, datagram(hb, term));
+  // The server is not synced: it asks for a snapshot (two posts in), then the stream goes on.
+  Replicate rep;
+  rep.first_seq = 1;
+  rep.commit_seq = 0;
+  append_post(rep.entries, 42, 1, "one");
+  record(follower, Channel::kControl, 5, datagram(rep, term));
+  dp::ServiceRegistry registry(dp::chat::chat_services());
+  rep.entries.clear();
+  append_post(rep.entries, 42, 1, "one");
+  append_post(rep.entries, 42, 2, "two");
+  for (const wire::EntryView& e : rep.entries) {
+    if (!registry.apply(e).ok()) fail("chat registry snapshot: entry refused");
+  }
+  Bytes state;
+  registry.save_snapshot(state);
+  Snapshot snap;
+  dp::for_each_snapshot_chunk(state, 5, 2, snap, [&](const Snapshot& c) {
+    record(follower, Channel::kControl, 1, datagram(c, term));
+  });
+  rep.entries.clear();
+  rep.first_seq = 3;
+  rep.commit_seq = 2;
+  append_post(rep.entries, 43, 1, "\xe2\x9c\x93");
+  append_post(rep.entries, 42, 3, "three");
+  record(follower, Channel::kControl, 16, datagram(rep, term));
+  record(follower, Channel::kControl, 40, datagram(hb, term));
+  write_file(dir, "follower", follower);
+  const ChatReplayed f = replay_chat(follower);
+  std::printf("chat_server/follower: %s lines %zu rejected %llu apply-errors %llu\n",
+              dp::server_role_name(f.role), f.lines, static_cast<unsigned long long>(f.rejected),
+              static_cast<unsigned long long>(f.apply_errors));
+  if (f.role != dp::ServerRole::kFollowing || f.lines != 4 || f.rejected != 0 ||
+      f.apply_errors != 0) {
+    fail("the chat follower seed does not reach the state it was written for");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -544,5 +722,7 @@ int main(int argc, char** argv) {
   snapshot_corpus(root / "room_snapshot");
   assembler_corpus(root / "snapshot_assembler");
   server_corpus(root / "server_datagram");
+  chat_wire_corpus(root / "wire_decode");
+  chat_server_corpus(root / "chat_server");
   return 0;
 }
