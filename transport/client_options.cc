@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/wire/chat_text.h"
 #include "core/wire/room_name.h"
 
 namespace dp {
@@ -68,6 +69,22 @@ Result<ClientSetup, std::string> make_client_setup(const ClientOptions& options,
   setup.udp.client_port = options.client_port;
   setup.udp.discovery_address = options.discovery_address;
   setup.node.endpoints.discovery_port = options.discovery_port;
+
+  setup.chat = !options.headless && !options.no_chat;
+  if (options.chat_discovery_port == 0) return R::failure("--chat-discovery-port: must not be 0");
+  // The game's servers would answer the chat's discovery, and the chat client would then talk
+  // chat to a game leader.
+  if (setup.chat && options.chat_discovery_port == options.discovery_port) {
+    return R::failure("--chat-discovery-port: must differ from --discovery-port");
+  }
+  setup.chat_discovery_port = options.chat_discovery_port;
+  for (const std::string* text : {&options.screenshot_chat_send, &options.screenshot_chat_draft}) {
+    if (!text->empty() && !wire::valid_chat_text(*text)) {
+      return R::failure("--screenshot-chat-send/--screenshot-chat-draft: not valid chat text");
+    }
+  }
+  setup.screenshot_chat_send = options.screenshot_chat_send;
+  setup.screenshot_chat_draft = options.screenshot_chat_draft;
 
   if (options.skill < 0 || options.skill > 100) return R::failure("--skill: must be in [0, 100]");
   setup.headless = options.headless;

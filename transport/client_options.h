@@ -40,6 +40,14 @@ struct ClientOptions {
   std::string screenshot_at = "playing";
   int window_width = 0;  // 0: the size that fits the game (kPongWindow*, kRaceWindow*).
   int window_height = 0;
+  // The chat panel of the window: the chat cluster (pong-chat) is found on the game's
+  // --discovery-address at this port. --no-chat: no chat session at all.
+  std::uint16_t chat_discovery_port = kDefaultChatDiscoveryPort;
+  bool no_chat = false;
+  // Hidden flags for scripts/screenshot.sh: a message sent at start, and text typed into the
+  // chat input (left open) so a picture shows it.
+  std::string screenshot_chat_send;
+  std::string screenshot_chat_draft;
 };
 
 // Initial window sizes: Pong's 800x400 field and race's 800x600 road, each with its 24 px
@@ -73,6 +81,12 @@ struct ClientSetup {
   int window_width = kPongWindowWidth;
   int window_height = kPongWindowHeight;
   bool window_size_given = false;  // Else the window may resize to fit the next game.
+  // A chat session beside the game's: windowed clients only, unless --no-chat. The headless
+  // client (and its bot) never opens one.
+  bool chat = false;
+  std::uint16_t chat_discovery_port = kDefaultChatDiscoveryPort;
+  std::string screenshot_chat_send;
+  std::string screenshot_chat_draft;
 };
 
 // Checks the options and builds the setup. `random_id` names the client on the wire and
