@@ -25,6 +25,12 @@ constexpr int kWidth = 800;
 constexpr int kHeight = 624;  // The racing window's shape, so the window keeps its size.
 constexpr Uint32 kFrameMs = 16;
 constexpr auto kRefreshPeriod = std::chrono::seconds(1);
+// The lower half: the live rooms across the form's width, or, with the chat, the rooms on the
+// left and the chat panel on the right.
+constexpr int kRoomsTop = 336;
+constexpr SDL_Rect kRoomsAlone{110, kRoomsTop, 580, 0};
+constexpr SDL_Rect kRoomsBesideChat{16, kRoomsTop, 454, 0};
+constexpr SDL_Rect kChatArea{482, kRoomsTop - 4, 310, 258};
 // A screenshot waits for the room list, but no longer than this past its due time.
 constexpr TimeUs kScreenshotGraceUs = 20 * kUsPerSecond;
 
@@ -87,7 +93,8 @@ const char* game_label(Game game) { return game == Game::kRacing ? "Racing" : "P
 
 class LobbyScreen {
  public:
-  LobbyScreen(Display& display, const ClientOptions& base, const ClientSetup& setup)
+  LobbyScreen(Display& display, const ClientOptions& base, const ClientSetup& setup,
+              ChatPanel& chat)
       : display_(display),
         c_(display.canvas()),
         base_(base),
@@ -95,11 +102,15 @@ class LobbyScreen {
         name_path_(name_file_path(std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))),
         model_(base.name.empty() ? load_name(name_path_).value_or("") : base.name,
                base.game == "racing" ? Game::kRacing : Game::kPong, base.room),
-        fetcher_(RoomListQuery{base.discovery_address, base.discovery_port, 500 * kUsPerMs}) {}
+        fetcher_(RoomListQuery{base.discovery_address, base.discovery_port, 500 * kUsPerMs}),
+        chat_(chat) {}
 
   LobbyOutcome loop() {
     const TimeUs started_us = monotonic_now_us();
     SDL_StartTextInput();
+    chat_.set_text_input_always(true);
+    chat_.set_in_play(false);
+    chat_.set_channel(std::string(wire::kLobbyChannel));
     for (;;) {
       const Uint32 frame_start_ms = SDL_GetTicks();
       bool quit = false;
@@ -109,6 +120,8 @@ class LobbyScreen {
         if (!choice->watch) save_name(name_path_, choice->name);
         return LobbyOutcome{choice, 0};
       }
+      chat_.set_name(model_.name());
+      chat_.update();
       const RoomFetcher::Snapshot rooms = fetcher_.snapshot();
       if (rooms.fetches != fetches_seen_) {
         fetches_seen_ = rooms.fetches;
@@ -133,6 +146,7 @@ class LobbyScreen {
     SDL_Event event;
     std::optional<LobbyChoice> choice;
     while (SDL_PollEvent(&event) != 0 && !choice) {
+      if (chat_.on_event(event)) continue;  // Typing in the chat, or Tab.
       switch (event.type) {
         case SDL_QUIT:
           quit = true;
@@ -215,7 +229,7 @@ class LobbyScreen {
     const bool blink = (SDL_GetTicks() / 500) % 2 == 0;
     int y = 114;
     row_frame(Row::kName, y, "your name");
-    const bool editing_name = model_.row() == Row::kName;
+    const bool editing_name = model_.row() == Row::kName && !chat_.focused();
     c_.text(model_.name() + (editing_name && blink ? "_" : ""), 260, y - 2, TextSize::kMedium,
             Align::kLeft, kWhite);
     const std::string problem = name_problem(model_.name());
@@ -231,7 +245,8 @@ class LobbyScreen {
     if (model_.named_match()) {
       y += 40;
       row_frame(Row::kRoomName, y, "room name");
-      c_.text(model_.room_name() + (model_.row() == Row::kRoomName && blink ? "_" : ""), 260, y - 2,
+      const bool editing_room = model_.row() == Row::kRoomName && !chat_.focused();
+      c_.text(model_.room_name() + (editing_room && blink ? "_" : ""), 260, y - 2,
               TextSize::kMedium, Align::kLeft, kWhite);
     }
     y += 44;
@@ -242,15 +257,29 @@ class LobbyScreen {
     c_.say_boxed(play, kWidth / 2, y, TextSize::kMedium, kAccent);
     if (!model_.problem().empty()) c_.say(model_.problem(), y + 36, TextSize::kSmall, kWarn);
 
-    draw_rooms(fetched, 336);
+    if (chat_.enabled()) {
+      draw_rooms(fetched, kRoomsBesideChat);
+      chat_.draw(c_, kChatArea, false);
+    } else {
+      draw_rooms(fetched, kRoomsAlone);
+    }
     c_.fill(0, kHeight - 30, kWidth, 30, palette::kStatusBar);
-    c_.say("Up/Down/Tab: move   Left/Right: choose   Enter: play   W: watch a room   Esc: quit",
+    // With the chat, Tab opens its input (Up/Down still move between the rows).
+    c_.say(chat_.enabled()
+               ? "Up/Down: move  Left/Right: choose  Enter: play  W: watch  Tab: chat  Esc: quit"
+               : "Up/Down/Tab: move   Left/Right: choose   Enter: play   W: watch a room   "
+                 "Esc: quit",
            kHeight - 24, TextSize::kSmall, kDim);
   }
 
-  void draw_rooms(const RoomFetcher::Snapshot& fetched, int top) {
+  // The live rooms in `area` (its x and width; its y is the top).
+  void draw_rooms(const RoomFetcher::Snapshot& fetched, const SDL_Rect& area) {
     const bool focus = model_.row() == LobbyModel::Row::kRooms;
-    c_.text("LIVE ROOMS", 110, top, TextSize::kSmall, Align::kLeft, focus ? kAccent : kWhite);
+    const bool narrow = chat_.enabled();
+    const int left = area.x;
+    const int right = area.x + area.w;
+    const int top = area.y;
+    c_.text("LIVE ROOMS", left, top, TextSize::kSmall, Align::kLeft, focus ? kAccent : kWhite);
     std::string status;
     if (fetched.fetches == 0) {
       status = "asking the cluster...";
@@ -259,33 +288,38 @@ class LobbyScreen {
     } else {
       status = std::to_string(fetched.rooms.size()) + " live, refreshed every second";
     }
-    c_.text(status, 690, top, TextSize::kSmall, Align::kRight,
+    if (narrow && status.size() > 36) status = status.substr(0, 33) + "...";
+    c_.text(status, right, top, TextSize::kSmall, Align::kRight,
             fetched.error.empty() ? kDim : kWarn);
+    // Beside the chat the columns are narrower ("countdown" is the longest phase).
+    const char* format = narrow ? "%-6s %-16.16s %-5s %-9s %s" : "%-7s %-16.16s %-7s %-10s %s";
     char line[128];
-    std::snprintf(line, sizeof line, "%-7s %-16s %-7s %-10s %s", "game", "room", "players", "phase",
+    std::snprintf(line, sizeof line, format, "game", "room", narrow ? "seats" : "players", "phase",
                   "score");
-    c_.text(line, 130, top + 24, TextSize::kSmall, Align::kLeft, kDim);
+    c_.text(line, left + 20, top + 24, TextSize::kSmall, Align::kLeft, kDim);
     int y = top + 46;
     const std::vector<LiveRoom>& rooms = model_.rooms();
     if (rooms.empty() && fetched.fetches > 0) {
-      c_.text("no live room yet: choose a game and press Enter to open one", 130, y,
-              TextSize::kSmall, Align::kLeft, kDim);
+      c_.text(narrow ? "no live room yet: press Enter to open one"
+                     : "no live room yet: choose a game and press Enter to open one",
+              left + 20, y, TextSize::kSmall, Align::kLeft, kDim);
     }
     for (std::size_t i = 0; i < rooms.size(); ++i) {
       const LiveRoom& room = rooms[i];
       const bool selected = focus && i == model_.selected();
-      if (selected) c_.fill(110, y - 2, 580, 20, kBox);
+      if (selected) c_.fill(left, y - 2, right - left, 20, kBox);
       const std::string label = room.name.empty() ? "#" + std::to_string(room.room)
                                                   : room.name + " #" + std::to_string(room.room);
       const std::string players = std::to_string(room.players) + "/" + std::to_string(room.seats);
-      std::snprintf(line, sizeof line, "%-7s %-16.16s %-7s %-10s %s", game_label(room.game),
-                    label.c_str(), players.c_str(), room.phase.c_str(), room.score.c_str());
-      c_.text(std::string(selected ? "> " : "  ") + line, 112, y, TextSize::kSmall, Align::kLeft,
-              selected ? kAccent : kWhite);
+      std::snprintf(line, sizeof line, format, game_label(room.game), label.c_str(),
+                    players.c_str(), room.phase.c_str(), room.score.c_str());
+      c_.text(std::string(selected ? "> " : "  ") + line, left + 2, y, TextSize::kSmall,
+              Align::kLeft, selected ? kAccent : kWhite);
       y += 20;
     }
     if (focus && !rooms.empty()) {
-      c_.say("Enter joins the selected room, W watches it", y + 8, TextSize::kSmall, kDim);
+      c_.text("Enter joins the selected room, W watches it", (left + right) / 2, y + 8,
+              TextSize::kSmall, Align::kCentre, kDim);
     }
   }
 
@@ -297,15 +331,18 @@ class LobbyScreen {
   LobbyModel model_;
   RoomFetcher fetcher_;
   std::uint64_t fetches_seen_ = 0;
+  ChatPanel& chat_;
 };
 
 }  // namespace
 
-LobbyOutcome run_lobby(Display& display, const ClientOptions& base, const ClientSetup& setup) {
+LobbyOutcome run_lobby(Display& display, const ClientOptions& base, const ClientSetup& setup,
+                       ChatPanel& chat) {
   display.set_logical_size(kWidth, kHeight);
-  LobbyScreen screen(display, base, setup);
+  LobbyScreen screen(display, base, setup, chat);
   LobbyOutcome outcome = screen.loop();
-  SDL_StopTextInput();
+  // Text input stays on only while the chat's input is open.
+  chat.set_text_input_always(false);
   return outcome;
 }
 

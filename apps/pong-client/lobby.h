@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "apps/pong-client/chat_panel.h"
 #include "apps/pong-client/display.h"
 #include "apps/pong-client/lobby_model.h"
 #include "transport/client_options.h"
@@ -20,7 +21,9 @@ struct LobbyOutcome {
 // Runs the lobby until the player chooses or quits. `base` gives the discovery address and
 // port, and the remembered name file is read and (on a choice) written. With `screenshot`
 // set, saves a frame once the room list has arrived and at least `screenshot_after_us` went
-// by, then returns without a choice.
-LobbyOutcome run_lobby(Display& display, const ClientOptions& base, const ClientSetup& setup);
+// by, then returns without a choice. The chat panel (when enabled) follows the lobby's
+// channel under the name typed, beside the live rooms; Tab opens its input.
+LobbyOutcome run_lobby(Display& display, const ClientOptions& base, const ClientSetup& setup,
+                       ChatPanel& chat);
 
 }  // namespace dp::client

@@ -30,7 +30,9 @@ int main(int argc, char** argv) {
       "Distributed Pong client: finds the cluster by broadcast, joins a room on the leader and "
       "plays (Pong: W/S or up/down; Racing: left/right or A/D; or a game controller). Without "
       "--game, --room, --watch, --name, --headless or --bot it opens on the lobby. --headless "
-      "--bot plays without a window."};
+      "--bot plays without a window. Chat (the window's panel, served by pong-chat): Tab opens "
+      "and closes the chat input (while it is open, keys type and never steer), Enter sends, "
+      "Esc closes it, Page Up/Down scroll through older lines."};
   app.add_flag("--lobby", options.lobby,
                "Open on the lobby even when other flags say what to play (they fill it in)");
   app.add_option("--game", options.game, "pong or racing")
@@ -50,6 +52,13 @@ int main(int argc, char** argv) {
   app.add_option("--discovery-port", options.discovery_port, "UDP discovery port of the servers")
       ->capture_default_str()
       ->check(dp::udp_port(1));
+  app.add_option("--chat-discovery-port", options.chat_discovery_port,
+                 "UDP discovery port of the chat cluster (pong-chat), found on the same "
+                 "--discovery-address")
+      ->capture_default_str()
+      ->check(dp::udp_port(1));
+  app.add_flag("--no-chat", options.no_chat,
+               "No chat panel and no chat session (--headless never has one)");
   app.add_option("--client-port", options.client_port, "Local UDP port (0: any)")
       ->capture_default_str()
       ->check(dp::udp_port(0));
@@ -68,6 +77,8 @@ int main(int argc, char** argv) {
   app.add_option("--screenshot", options.screenshot)->group("");
   app.add_option("--screenshot-after-s", options.screenshot_after_s)->group("");
   app.add_option("--screenshot-at", options.screenshot_at)->group("");
+  app.add_option("--screenshot-chat-send", options.screenshot_chat_send)->group("");
+  app.add_option("--screenshot-chat-draft", options.screenshot_chat_draft)->group("");
   app.add_option("--window-width", options.window_width,
                  "Initial window width in pixels (0: fits the game)")
       ->capture_default_str();

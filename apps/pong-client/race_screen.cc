@@ -178,9 +178,16 @@ int seated_count(const wire::RaceState& race) {
   return n;
 }
 
-void draw_game_over(Canvas& c, const ClientView& view, const wire::RaceState& race) {
+void draw_game_over(Canvas& c, const ClientView& view, const wire::RaceState& race,
+                    int chat_width) {
   c.fill(0, 0, kRaceFieldWidth, kRaceFieldHeight, SDL_Color{0, 0, 0, 150});
-  constexpr int kLeft = 150;
+  // Centred on the field, or left of the chat panel.
+  const int left = chat_width > 0 ? 16 : 150;
+  const int right = chat_width > 0 ? kRaceFieldWidth - chat_width - 8 : kRaceFieldWidth - 150;
+  const int x = (left + right) / 2;
+  auto say = [&c, x](const std::string& s, int y, TextSize size, SDL_Color colour) {
+    c.text(s, x, y, size, Align::kCentre, colour);
+  };
   const bool player = race.your_slot < wire::kRaceSlots;
   const auto& board = view.race_board;
   const bool board_shown = player && board && board->room == race.room;
@@ -189,23 +196,23 @@ void draw_game_over(Canvas& c, const ClientView& view, const wire::RaceState& ra
   const int top_rows = board_shown ? static_cast<int>(board->top.size()) : 0;
   const int bottom =
       std::max(118 + 20 * rows + 12, 210) + (board_shown ? 50 + 19 * top_rows : 20) + 56;
-  c.fill(kLeft, 24, kRaceFieldWidth - 2 * kLeft, bottom - 24, kBox);
-  c.say(race_headline(race), 36, TextSize::kLarge, kAccent);
-  c.say("final scores", 98, TextSize::kSmall, kDim);
+  c.fill(left, 24, right - left, bottom - 24, kBox);
+  say(race_headline(race), 36, TextSize::kLarge, kAccent);
+  say("final scores", 98, TextSize::kSmall, kDim);
   int y = 118;
   const std::uint8_t winner_slot = race.winner >= 1 ? race.winner - 1 : 0xff;
   for (const Standing& s : race_standings(race)) {
     char line[64];
     std::snprintf(line, sizeof line, "%-16s %5u%s", s.name.c_str(), static_cast<unsigned>(s.score),
                   s.slot == winner_slot ? "  winner" : "        ");
-    c.say(line, y, TextSize::kSmall, s.you ? kYou : kWhite);
+    say(line, y, TextSize::kSmall, s.you ? kYou : kWhite);
     y += 20;
   }
   y = std::max(y + 12, 210);
   if (!player) {
-    c.say("(watching: no personal best)", y, TextSize::kSmall, kDim);
+    say("(watching: no personal best)", y, TextSize::kSmall, kDim);
   } else if (!board_shown) {
-    c.say("leaderboard: waiting for the server...", y, TextSize::kSmall, kDim);
+    say("leaderboard: waiting for the server...", y, TextSize::kSmall, kDim);
   } else {
     const wire::RaceBoardEntry& you = board->you;
     char line[96];
@@ -213,28 +220,28 @@ void draw_game_over(Canvas& c, const ClientView& view, const wire::RaceState& ra
                   std::string(you.name.view()).c_str(), static_cast<unsigned>(you.best),
                   static_cast<unsigned>(you.wins), you.wins == 1 ? "win" : "wins",
                   static_cast<unsigned>(you.races), you.races == 1 ? "race" : "races");
-    c.say(line, y, TextSize::kSmall, kWhite);
+    say(line, y, TextSize::kSmall, kWhite);
     std::snprintf(line, sizeof line, "%-20s %5s  %4s  %4s", "top racers", "races", "wins", "best");
-    c.say(line, y + 30, TextSize::kSmall, kDim);
+    say(line, y + 30, TextSize::kSmall, kDim);
     int row_y = y + 50;
     int rank = 1;
     for (const wire::RaceBoardEntry& e : board->top) {
       std::snprintf(line, sizeof line, "%2d. %-16s %5u  %4u  %4u", rank++,
                     std::string(e.name.view()).c_str(), static_cast<unsigned>(e.races),
                     static_cast<unsigned>(e.wins), static_cast<unsigned>(e.best));
-      c.say(line, row_y, TextSize::kSmall, e.name == you.name ? kYou : kWhite);
+      say(line, row_y, TextSize::kSmall, e.name == you.name ? kYou : kWhite);
       row_y += 19;
     }
   }
   const char* keys = view.spectating ? "L: back to the lobby    Esc: quit"
                                      : "Enter: play again    L: back to the lobby    Esc: quit";
-  c.say(keys, bottom - 36, TextSize::kSmall, kDim);
+  say(keys, bottom - 36, TextSize::kSmall, kDim);
 }
 
 }  // namespace
 
 void draw_race_screen(Canvas& c, const ClientView& view, Screen screen, const wire::RaceState& race,
-                      const DrawnRace& drawn) {
+                      const DrawnRace& drawn, int chat_width) {
   draw_road(c, drawn.road_px);
   for (const DrawnCar& car : drawn.traffic) {
     if (car.y > -kCarHeight && car.y < kRaceFieldHeight) {
@@ -270,7 +277,7 @@ void draw_race_screen(Canvas& c, const ClientView& view, Screen screen, const wi
       break;
     }
     case Screen::kGameOver:
-      draw_game_over(c, view, race);
+      draw_game_over(c, view, race, chat_width);
       break;
     default:
       break;

@@ -15,8 +15,9 @@ constexpr int kRaceFieldWidth = 800;
 constexpr int kRaceFieldHeight = 600;
 
 // Draws `screen` (waiting, countdown, playing or game over) of a race; `race` is the newest
-// race state, `drawn` where its cars are at this frame.
+// race state, `drawn` where its cars are at this frame. `chat_width`: the width at the
+// field's right kept for the chat panel (0: none), which the result's box stays clear of.
 void draw_race_screen(Canvas& canvas, const ClientView& view, Screen screen,
-                      const wire::RaceState& race, const DrawnRace& drawn);
+                      const wire::RaceState& race, const DrawnRace& drawn, int chat_width = 0);
 
 }  // namespace dp::client

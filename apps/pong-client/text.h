@@ -3,7 +3,7 @@
 // punctuation) so scores and notices stay legible without any font package.
 //
 // Rendered strings are cached as textures, at most kCacheMax of them (the cache is emptied
-// when full; a Pong screen shows a dozen strings at most).
+// when full; a screen shows a few dozen strings, the chat panel's rows included).
 #pragma once
 
 #include <cstddef>
@@ -22,7 +22,7 @@ enum class Align { kLeft, kCentre, kRight };
 
 class TextRenderer {
  public:
-  static constexpr std::size_t kCacheMax = 64;
+  static constexpr std::size_t kCacheMax = 128;
   static constexpr const char* kDefaultFont = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
 
   // Loads the font; on failure (or an empty path) falls back to the drawn font.

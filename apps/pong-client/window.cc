@@ -7,6 +7,8 @@
 #include <string>
 
 #include "apps/pong-client/canvas.h"
+#include "apps/pong-client/chat_panel.h"
+#include "apps/pong-client/chat_panel_model.h"
 #include "apps/pong-client/display.h"
 #include "apps/pong-client/interpolation.h"
 #include "apps/pong-client/race_screen.h"
@@ -35,6 +37,17 @@ constexpr TimeUs kReconnectingAfterUs = 150 * kUsPerMs;
 constexpr Sint16 kStickDeadZone = 8000;
 // A screenshot waits for a match in progress, but no longer than this past its due time.
 constexpr TimeUs kScreenshotGraceUs = 20 * kUsPerSecond;
+// Where the chat panel goes (logical pixels). Pong: a strip along the bottom of the field,
+// clear of the paddles' columns; at game over, beside the result. Racing: the grass right of
+// the road, under the time and speed, so it never covers the road.
+constexpr SDL_Rect kPongChatInPlay{48, 294, 704, 106};
+constexpr SDL_Rect kPongChatWatching{48, 290, 704, 110};
+constexpr SDL_Rect kPongChatStill{48, 240, 704, 160};  // Searching, joining, waiting, closed.
+constexpr SDL_Rect kPongChatGameOver{428, 4, 364, 392};
+constexpr int kPongGameOverLeft = 12;  // The result's box beside the chat.
+constexpr int kPongGameOverRight = 420;
+constexpr SDL_Rect kRaceChatInPlay{572, 428, 220, 164};
+constexpr SDL_Rect kRaceChatStill{572, 128, 220, 464};
 
 using palette::kAccent;
 using palette::kBackground;
@@ -53,9 +66,10 @@ struct Input {
 
 class PongWindow {
  public:
-  PongWindow(Display& display, ClientSession& session, const ClientSetup& setup)
+  PongWindow(Display& display, ClientSession& session, const ClientSetup& setup, ChatPanel& chat)
       : display_(display),
         session_(session),
+        chat_(chat),
         setup_(setup),
         renderer_(display.renderer()),
         text_(&display.text()),
@@ -68,11 +82,18 @@ class PongWindow {
 
   GameOutcome loop() {
     const TimeUs started_us = monotonic_now_us();
+    chat_.set_text_input_always(false);
     for (;;) {
       const Uint32 frame_start_ms = SDL_GetTicks();
       const Input input = poll_input();
       if (input.quit) break;
       ClientView view = session_.view();
+      // The chat follows the room once seated or watching; the lobby's until then.
+      const Screen screen = screen_for(view);
+      chat_.set_channel(chat_channel_for(view),
+                        screen != Screen::kSearching && screen != Screen::kJoining);
+      chat_.set_in_play(chat_in_play(view, screen));
+      chat_.update();
       const bool over = view.result || newest_phase(view) == room_phase::kClosed;
       // Back to the lobby from a result, or from watching at any time.
       if (input.back_to_lobby && (over || view.spectating)) return GameOutcome{0, true};
@@ -102,6 +123,8 @@ class PongWindow {
     Input input;
     SDL_Event event;
     while (SDL_PollEvent(&event) != 0) {
+      // While the chat's input is open every key is its own: none reaches the game.
+      if (chat_.on_event(event)) continue;
       switch (event.type) {
         case SDL_QUIT:
           input.quit = true;
@@ -132,8 +155,9 @@ class PongWindow {
       }
     }
     const Uint8* keys = SDL_GetKeyboardState(nullptr);
+    // Typing in the chat never moves a paddle or a car: the direction is then 0.
     if (racing_) {
-      input.direction = race_steering(keys);
+      input.direction = chat_.game_direction(race_steering(keys));
       return input;
     }
     bool up = keys[SDL_SCANCODE_W] != 0 || keys[SDL_SCANCODE_UP] != 0;
@@ -147,7 +171,7 @@ class PongWindow {
           down || stick > kStickDeadZone ||
           SDL_GameControllerGetButton(display_.controller(), SDL_CONTROLLER_BUTTON_DPAD_DOWN) != 0;
     }
-    input.direction = static_cast<std::int8_t>((down ? 1 : 0) - (up ? 1 : 0));
+    input.direction = chat_.game_direction(static_cast<std::int8_t>((down ? 1 : 0) - (up ? 1 : 0)));
     return input;
   }
 
@@ -220,8 +244,8 @@ class PongWindow {
     const SDL_FRect r{x, y, w, h};
     SDL_RenderFillRectF(renderer_, &r);
   }
-  void say(const std::string& s, int y, TextSize size, SDL_Color c) {
-    text_->draw(s, kLogicalWidth / 2, y, size, Align::kCentre, c);
+  void say(const std::string& s, int y, TextSize size, SDL_Color c, int x = kLogicalWidth / 2) {
+    text_->draw(s, x, y, size, Align::kCentre, c);
   }
   // Words over the field, on an opaque box so that neither the net nor a paddle runs
   // through them.
@@ -256,8 +280,10 @@ class PongWindow {
     if (running) fill_f(p.ball_x, p.ball_y, ball, ball, kWhite);
   }
 
-  // The keys once a match is over: a spectator cannot play again.
-  static const char* keys_after(const ClientView& view) {
+  // The keys once a match is over: a spectator cannot play again. `narrow`: beside the chat.
+  static const char* keys_after(const ClientView& view, bool narrow = false) {
+    if (narrow)
+      return view.spectating ? "L: lobby    Esc: quit" : "Enter: again   L: lobby   Esc: quit";
     return view.spectating ? "L: back to the lobby    Esc: quit"
                            : "Enter: play again    L: back to the lobby    Esc: quit";
   }
@@ -292,9 +318,10 @@ class PongWindow {
 
   // The game-over leaderboard: the player's record, then the best ten, the player's own row
   // highlighted. It comes from the leader once the result is committed.
-  void draw_leaderboard(const std::optional<wire::LeaderboardState>& board, std::uint32_t room) {
+  void draw_leaderboard(const std::optional<wire::LeaderboardState>& board, std::uint32_t room,
+                        int x) {
     if (!board || board->room != room) {
-      say("leaderboard: waiting for the server...", 140, TextSize::kSmall, kDim);
+      say("leaderboard: waiting for the server...", 140, TextSize::kSmall, kDim, x);
       return;
     }
     const wire::BoardEntry& you = board->you;
@@ -302,21 +329,24 @@ class PongWindow {
     auto plural = [](unsigned n, const char* one, const char* many) {
       return std::to_string(n) + " " + (n == 1 ? one : many);
     };
-    std::snprintf(line, sizeof line, "%s: best %s, %s in %s", std::string(you.name.view()).c_str(),
+    // Beside the chat the box is narrower: "you" instead of the name (which the list shows).
+    const bool narrow = x != kLogicalWidth / 2;
+    std::snprintf(line, sizeof line, "%s: best %s, %s in %s",
+                  narrow ? "you" : std::string(you.name.view()).c_str(),
                   plural(you.best, "point", "points").c_str(),
                   plural(you.wins, "win", "wins").c_str(),
                   plural(you.matches, "match", "matches").c_str());
-    say(line, 132, TextSize::kSmall, kWhite);
+    say(line, 132, TextSize::kSmall, kWhite, x);
     std::snprintf(line, sizeof line, "%-20s %4s  %6s  %4s", "top players", "wins", "played",
                   "best");
-    say(line, 160, TextSize::kSmall, kDim);
+    say(line, 160, TextSize::kSmall, kDim, x);
     int y = 180;
     int rank = 1;
     for (const wire::BoardEntry& e : board->top) {
       std::snprintf(line, sizeof line, "%2d. %-16s %4u  %6u  %4u", rank++,
                     std::string(e.name.view()).c_str(), static_cast<unsigned>(e.wins),
                     static_cast<unsigned>(e.matches), static_cast<unsigned>(e.best));
-      say(line, y, TextSize::kSmall, e.name == you.name ? kAccent : kWhite);
+      say(line, y, TextSize::kSmall, e.name == you.name ? kAccent : kWhite, x);
       y += 14;
     }
   }
@@ -327,8 +357,25 @@ class PongWindow {
     const wire::RoomState* newest = view.recent.empty() ? nullptr : &view.recent.back().state;
     const Screen screen = screen_for(view);
     draw_screen(view, screen, now_us);
+    const SDL_Rect chat_rect = chat_area(view, screen);
+    if (chat_.shown()) {
+      // See-through while the match runs (the ball shows under it), for players and
+      // spectators alike.
+      chat_.draw(*canvas_, chat_rect, screen == Screen::kCountdown || screen == Screen::kPlaying);
+    } else {  // In play: where the panel would open, how to open it.
+      chat_.draw_hint(*canvas_, chat_rect.x + chat_rect.w, chat_rect.y + chat_rect.h, racing_);
+    }
     // Last, so nothing drawn on the field reaches into the bar.
     draw_status(view, newest);
+  }
+
+  SDL_Rect chat_area(const ClientView& view, Screen screen) const {
+    const bool in_play = chat_in_play(view, screen);
+    if (racing_) return in_play ? kRaceChatInPlay : kRaceChatStill;
+    if (screen == Screen::kGameOver) return kPongChatGameOver;
+    if (in_play) return kPongChatInPlay;
+    const bool running = screen == Screen::kCountdown || screen == Screen::kPlaying;
+    return running ? kPongChatWatching : kPongChatStill;
   }
 
   void draw_screen(const ClientView& view, Screen screen, TimeUs now_us) {
@@ -353,15 +400,18 @@ class PongWindow {
     } else {
       draw_pong(view, screen, now_us);
     }
+    // Pong's words at the bottom of the field move up above the chat's strip.
+    const bool chat_below = !racing_ && chat_.shown();
     if (view.spectating && screen != Screen::kGameOver) {
-      canvas_->say_boxed(watching_banner(*newest), kLogicalWidth / 2, racing_ ? 12 : 360,
-                         TextSize::kMedium, kWhite, palette::kWatch);
+      canvas_->say_boxed(watching_banner(*newest), kLogicalWidth / 2,
+                         racing_ ? 12 : (chat_below ? 252 : 360), TextSize::kMedium, kWhite,
+                         palette::kWatch);
     }
     const bool running = screen == Screen::kCountdown || screen == Screen::kPlaying;
     const bool silent = now_us - view.recent.back().arrived_mono_us > kReconnectingAfterUs;
     if (running && (silent || view.phase == ClientPhase::kDiscovering ||
                     view.phase == ClientPhase::kJoining)) {
-      const int y = racing_ ? 400 : 300;
+      const int y = racing_ ? 400 : (chat_below ? 200 : 300);
       fill(250, y, 300, 34, SDL_Color{40, 20, 20, 220});
       say("reconnecting...", y + 6, TextSize::kMedium, kWarn);
     }
@@ -371,7 +421,10 @@ class PongWindow {
     const TimedState& newest = view.recent.back();
     if (!newest.race) return;
     const std::optional<DrawnRace> drawn = race_interpolator_.at(now_us);
-    draw_race_screen(*canvas_, view, screen, *newest.race, drawn ? *drawn : DrawnRace{});
+    // The result's box stays left of the chat panel.
+    const int chat_width = chat_.enabled() ? kRaceFieldWidth - kRaceChatStill.x : 0;
+    draw_race_screen(*canvas_, view, screen, *newest.race, drawn ? *drawn : DrawnRace{},
+                     chat_width);
   }
 
   void draw_pong(const ClientView& view, Screen screen, TimeUs now_us) {
@@ -410,6 +463,9 @@ class PongWindow {
   void draw_game_over(const ClientView& view, const wire::RoomState& newest,
                       const DrawnPositions& p) {
     draw_field(newest, p, true);
+    // Beside the chat panel, the box moves left and narrows.
+    const bool narrow = chat_.enabled();
+    const int x = narrow ? (kPongGameOverLeft + kPongGameOverRight) / 2 : kLogicalWidth / 2;
     const std::uint8_t winner =
         view.result ? view.result->winner_slot : static_cast<std::uint8_t>(newest.winner - 1);
     const std::uint8_t left = view.result ? view.result->score_left : newest.score_left;
@@ -417,16 +473,21 @@ class PongWindow {
     const std::uint8_t my_slot = view.result ? view.result->my_slot : newest.your_slot;
     std::string headline = winner == 0 ? "Left wins" : "Right wins";
     if (my_slot <= 1) headline = winner == my_slot ? "You win!" : "You lose";
-    fill(140, 4, kFieldWidth - 280, kFieldHeight - 8, kBox);
-    say(headline, 40, TextSize::kLarge, kAccent);
+    if (narrow) {
+      fill(kPongGameOverLeft, 4, kPongGameOverRight - kPongGameOverLeft, kFieldHeight - 8, kBox);
+    } else {
+      fill(140, 4, kFieldWidth - 280, kFieldHeight - 8, kBox);
+    }
+    say(headline, 40, TextSize::kLarge, kAccent, x);
     say("final score " + std::to_string(left) + " : " + std::to_string(right), 92,
-        TextSize::kMedium, kWhite);
-    draw_leaderboard(view.leaderboard, view.result ? view.result->room : newest.room);
-    say(keys_after(view), 350, TextSize::kSmall, kDim);
+        TextSize::kMedium, kWhite, x);
+    draw_leaderboard(view.leaderboard, view.result ? view.result->room : newest.room, x);
+    say(keys_after(view, narrow), 350, TextSize::kSmall, kDim, x);
   }
 
   Display& display_;
   ClientSession& session_;
+  ChatPanel& chat_;
   const ClientSetup& setup_;
   SDL_Renderer* renderer_;
   TextRenderer* text_;
@@ -441,8 +502,9 @@ class PongWindow {
 
 }  // namespace
 
-GameOutcome run_game(Display& display, ClientSession& session, const ClientSetup& setup) {
-  PongWindow window(display, session, setup);
+GameOutcome run_game(Display& display, ClientSession& session, const ClientSetup& setup,
+                     ChatPanel& chat) {
+  PongWindow window(display, session, setup, chat);
   session.start_background();
   const GameOutcome outcome = window.loop();
   session.quit();

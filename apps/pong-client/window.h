@@ -2,7 +2,9 @@
 // that fits the client's state (searching, waiting, countdown, playing, game over) of either
 // game from the session's view, and can save one frame for scripts/screenshot.sh. Pong
 // steers with W/S or up/down, a race with left/right or A/D; a spectator sends nothing and
-// sees a "WATCHING room N" banner.
+// sees a "WATCHING room N" banner. The chat panel (chat_panel.h) shows on every screen but a
+// player's countdown and match, where Tab opens it over the field; while its input is open,
+// keys type and the direction sent is 0.
 //
 // Runs on the main thread while the session's network loop runs on its own thread
 // (transport/client_process.h). The window's logical size is Pong's 800x400 field or the
@@ -10,6 +12,7 @@
 // letterboxing.
 #pragma once
 
+#include "apps/pong-client/chat_panel.h"
 #include "apps/pong-client/display.h"
 #include "transport/client_options.h"
 #include "transport/client_process.h"
@@ -24,7 +27,9 @@ struct GameOutcome {
 };
 
 // Starts the session's loop in the background, shows its screens in `display` until the
-// player quits or goes back to the lobby, then quits the session.
-GameOutcome run_game(Display& display, ClientSession& session, const ClientSetup& setup);
+// player quits or goes back to the lobby, then quits the session. The chat panel follows the
+// room's channel; while its input is open the keys are the chat's and the direction sent is 0.
+GameOutcome run_game(Display& display, ClientSession& session, const ClientSetup& setup,
+                     ChatPanel& chat);
 
 }  // namespace dp::client
