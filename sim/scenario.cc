@@ -85,7 +85,7 @@ std::string Expectation::describe() const {
     case ExpectKind::kChatDelivered:
       return "every chat message" +
              (to_us > 0 ? " queued before " + seconds(to_us) : std::string()) +
-             " is acknowledged and shown to every chat client";
+             " is acknowledged and shown to every chat client following the channel";
     case ExpectKind::kChatMaxLatency:
       return "every chat message is acknowledged within " + std::to_string(max_us / kUsPerMs) +
              " ms of being queued";

@@ -119,7 +119,9 @@
 //                                    the end) the disk holds at least count match results
 //          | "chat-delivered"    sent_before_ms (default: the end): every message a chat
 //                                    client (flooders aside) queued before it was acknowledged
-//                                    to its sender and shown to every chat client by the end
+//                                    to its sender and shown, by the end, to every chat client
+//                                    following the channel (whose lines start before it: a
+//                                    client that subscribes late gets the last 100 lines)
 //          | "chat-max-latency"  max_ms: no message of a chat client (flooders aside) took
 //                                    longer from queued to acknowledged
 //          | "chat-rate-limited" every flooder was told to wait, and got no more ordered than
