@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "core/client/leader_hint.h"
 #include "core/wire/decode_counted.h"
 
 namespace dp {
@@ -80,23 +81,9 @@ void ChatClient::on_datagram(TimeUs now, Channel channel, Endpoint from,
 
 void ChatClient::handle(TimeUs now, Endpoint from, const wire::Header& h,
                         const wire::DiscoverResponse& m) {
-  if (m.control != from) return;
-  Candidate c;
-  c.epoch = h.epoch;
-  if (m.role == static_cast<std::uint8_t>(wire::Role::kLeader)) {
-    if (h.epoch.is_none() || h.epoch.leader != h.sender || m.client.is_unset() ||
-        m.client.ip != from.ip) {
-      return;
-    }
-    c.client = m.client;
-    c.from_leader = true;
-  } else {
-    if (m.role == static_cast<std::uint8_t>(wire::Role::kClient) || h.epoch.is_none() ||
-        m.leader_client.is_unset() || m.leader_client.ip != from.ip) {
-      return;
-    }
-    c.client = m.leader_client;
-  }
+  const std::optional<LeaderHint> hint = leader_hint(from, h, m);
+  if (!hint) return;
+  const Candidate& c = *hint;
   // Never back to a leader older than one we followed.
   if (c.epoch < leader_epoch_) return;
   if (phase_ == ChatPhase::kConnected) {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/client/leader_hint.h"
 #include "core/common/node.h"
 #include "core/common/rng.h"
 #include "core/wire/codec.h"
@@ -143,11 +144,7 @@ class ChatClient final : public Node {
  private:
   using Message = std::variant<wire::DiscoverResponse, wire::ChatAck, wire::ChatLines,
                                wire::ChatSend, wire::ChatSubscribe, wire::ChatHistory>;
-  struct Candidate {
-    Epoch epoch;
-    Endpoint client;
-    bool from_leader = false;
-  };
+  using Candidate = LeaderHint;
 
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::DiscoverResponse& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::ChatAck& m);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/client/leader_hint.h"
 #include "core/services/pong/notes.h"
 #include "core/wire/decode_counted.h"
 
@@ -180,25 +181,13 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
     if (phase_ == ClientPhase::kDiscovering) note_watch_candidate(now, h, m);
     return;
   }
+  const std::optional<LeaderHint> hint = leader_hint(from, h, m);
+  if (!hint) return;
   Candidate c;
-  c.epoch = h.epoch;
+  c.epoch = hint->epoch;
   c.identity = m.identity_or_none();
-  if (m.role == static_cast<std::uint8_t>(wire::Role::kLeader)) {
-    // Only the leader an epoch names may speak for it.
-    if (h.epoch.is_none() || h.epoch.leader != h.sender || m.client.is_unset() ||
-        m.client.ip != from.ip) {
-      return;
-    }
-    c.client = m.client;
-    c.from_leader = true;
-  } else {
-    // A follower's hint; a server without a leader (or a client) has nothing to offer.
-    if (m.role == static_cast<std::uint8_t>(wire::Role::kClient) || h.epoch.is_none() ||
-        m.leader_client.is_unset() || m.leader_client.ip != from.ip) {
-      return;
-    }
-    c.client = m.leader_client;
-  }
+  c.client = hint->client;
+  c.from_leader = hint->from_leader;
   // A leader older than the last one we saw a state from could only send states we must
   // reject. (Older than the one we chose is fine: that one may never serve us, e.g. a leader
   // cut off from the other servers.) A cluster of another identity was rebuilt from empty
