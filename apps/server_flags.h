@@ -1,6 +1,7 @@
 // The flags every cluster server takes (pong-server and pong-chat): identity, ports, the
-// election and replication settings, logs, the data directory and the run time. Each program
-// adds its own (the games' score and forfeit, the chat's rate limit) after these.
+// election and replication settings, the cluster key, logs, the data directory and the run
+// time. Each program adds its own (the games' score and forfeit, the chat's rate limit) after
+// these. Both also take the `keygen` subcommand.
 #pragma once
 
 #include <string>
@@ -8,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/app_flags.h"
+#include "transport/keygen_command.h"
 #include "transport/server_options.h"
 #include "transport/storage/data_dir.h"
 
@@ -54,6 +56,33 @@ inline void add_cluster_flags(CLI::App& app, ServerOptions& options) {
                "This server replaces one whose data directory was lost: it vouches for nothing "
                "until it has caught up from the cluster (has no effect once it has)");
   app.add_option("--run-for-s", options.run_for_s, "Exit cleanly after this many seconds");
+
+  const std::string program = program_name(options.kind);
+  app.add_option("--key-file", options.key_file,
+                 "The cluster key (made by `" + program +
+                     " keygen`), the same on every server: datagrams between servers are "
+                     "authenticated with it. The file must be mode 600");
+  app.add_option("--previous-key-file", options.previous_key_file,
+                 "During a key rotation: the old key, still accepted from servers that have not "
+                 "been given the new one yet");
+  app.add_option("--passphrase-file", options.passphrase_file,
+                 "Instead of --key-file: a file (mode 600) whose first line is a passphrase of at "
+                 "least 12 bytes, stretched to the cluster key (the same on every server)");
+  app.add_flag("--require-key", options.require_key,
+               "Refuse to start without a cluster key (without one, a server warns and anyone "
+               "on the LAN can take over the cluster)");
+}
+
+// `keygen [--out FILE]`: makes a new cluster key file. Returns the subcommand, to test
+// parsed() on after parsing; `out` receives the path.
+inline CLI::App* add_keygen_command(CLI::App& app, std::string& out) {
+  CLI::App* keygen = app.add_subcommand(
+      "keygen",
+      "Make a new cluster key file (32 random bytes, mode 600; never overwrites a file). Copy "
+      "it to every server and start each with --key-file FILE");
+  out = kDefaultKeyFile;
+  keygen->add_option("--out", out, "Where to write the key")->capture_default_str();
+  return keygen;
 }
 
 }  // namespace dp

@@ -1,5 +1,6 @@
 #include "transport/server_options.h"
 
+#include "transport/cluster_key_file.h"
 #include "transport/storage/postgres_export.h"
 
 #include "core/wire/cluster_messages.h"
@@ -12,6 +13,48 @@ int hex_digit(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// The cluster key from --key-file or --passphrase-file, and --previous-key-file. No key at all
+// is allowed (the server warns at start-up) unless --require-key.
+Result<ClusterKeys, std::string> load_cluster_keys(const ServerOptions& options,
+                                                   std::string& source) {
+  using R = Result<ClusterKeys, std::string>;
+  ClusterKeys keys;
+  if (!options.key_file.empty() && !options.passphrase_file.empty()) {
+    return R::failure("--key-file and --passphrase-file: give one of them, not both");
+  }
+  if (!options.key_file.empty()) {
+    auto key = read_key_file(options.key_file);
+    if (!key) return R::failure("--key-file: " + key.error());
+    keys.primary = *key;
+    source = "--key-file " + options.key_file;
+  } else if (!options.passphrase_file.empty()) {
+    const auto passphrase = read_passphrase_file(options.passphrase_file);
+    if (!passphrase) return R::failure("--passphrase-file: " + passphrase.error());
+    auto key = key_from_passphrase(*passphrase);
+    if (!key)
+      return R::failure("--passphrase-file: " + options.passphrase_file + ": " + key.error());
+    keys.primary = *key;
+    source = "--passphrase-file " + options.passphrase_file;
+  }
+  if (!options.previous_key_file.empty()) {
+    if (!keys.primary) {
+      return R::failure(
+          "--previous-key-file: needs the key to sign with too (--key-file or "
+          "--passphrase-file)");
+    }
+    auto key = read_key_file(options.previous_key_file);
+    if (!key) return R::failure("--previous-key-file: " + key.error());
+    // The same key twice is a harmless slip of a rotation: nothing more is accepted.
+    if (*key != *keys.primary) keys.previous = *key;
+  }
+  if (options.require_key && !keys.primary) {
+    return R::failure(std::string("--require-key: no cluster key given; make one with `") +
+                      program_name(options.kind) +
+                      " keygen --out FILE` and start every server with --key-file FILE");
+  }
+  return keys;
 }
 
 }  // namespace
@@ -159,6 +202,11 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
   if (options.run_for_s > 0) {
     setup.run_for_us = static_cast<TimeUs>(options.run_for_s * static_cast<double>(kUsPerSecond));
   }
+
+  // Last: stretching a passphrase takes a tenth of a second, wasted if another flag is wrong.
+  auto keys = load_cluster_keys(options, setup.key_source);
+  if (!keys) return R::failure(keys.error());
+  setup.node.keys = *keys;
   return setup;
 }
 

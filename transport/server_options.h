@@ -50,6 +50,11 @@ struct ServerOptions {
   // pong-chat: each sender's token bucket (messages a second, and the burst).
   int chat_rate_per_s = 20;
   int chat_burst = 40;
+  // The cluster key (transport/cluster_key_file.h): a key file, or a passphrase file, not both.
+  std::string key_file;
+  std::string previous_key_file;  // Also accepted during a key rotation; needs a key.
+  std::string passphrase_file;
+  bool require_key = false;  // Refuse to start without a key.
 };
 
 // pong-chat's options: the chat cluster's own default ports.
@@ -77,6 +82,8 @@ struct ServerSetup {
   bool replace = false;         // --replace (see Standing::kJoining).
   std::string leaderboard_url;  // PostgreSQL to export results to (postgres_export.h).
   std::optional<TimeUs> run_for_us;
+  // Where node.keys came from, for the start-up log ("--key-file cluster.key"); empty: no key.
+  std::string key_source;
 };
 
 // Parses 1 to 32 hex digits (no prefix) into a non-nil id; shorter text is zero-extended on
@@ -85,13 +92,14 @@ Result<NodeId, std::string> parse_node_id(std::string_view hex);
 Result<ElectionMode, std::string> parse_election_mode(std::string_view text);
 const char* election_mode_flag(ElectionMode mode);  // "sticky" or "classic"
 
-// Checks the options and builds the setup. `random_id` is used when options.id is empty (and
-// the data directory holds no id yet) and
-// `seed` seeds the node's jitter generator; both come from the caller (the app owns
-// randomness). The error message names the flag.
 // "pong-server" or "pong-chat".
 const char* program_name(ServerKind kind);
 
+// Checks the options and builds the setup. `random_id` is used when options.id is empty (and
+// the data directory holds no id yet) and `seed` seeds the node's jitter generator; both come
+// from the caller (the app owns randomness). The error message names the flag. The cluster
+// key's files are read here, so a missing, malformed or world-readable key stops the server
+// before it opens a socket.
 Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
                                                    const NodeId& random_id, std::uint64_t seed);
 

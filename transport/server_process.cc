@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <asio.hpp>
 
 #include "core/cluster/server_node.h"
+#include "core/security/cluster_keys.h"
 #include "core/services/chat/service.h"
 #include "core/services/games.h"
 #include "transport/asio_udp_transport.h"
@@ -81,11 +83,40 @@ Result<Storage, std::string> open_storage(const ServerSetup& setup, ServerConfig
   return s;
 }
 
+// One line at start-up on the cluster key: which one, or a warning that there is none.
+void log_cluster_key(Logger& logger, const ServerSetup& setup) {
+  const ClusterKeys& keys = setup.node.keys;
+  if (keys.empty()) {
+    logger.warn(std::string("WARNING: no cluster key: server-to-server datagrams are not "
+                            "authenticated; anyone on the LAN can take over the cluster. Make "
+                            "one with `") +
+                program_name(setup.kind) +
+                " keygen --out FILE` and start every server with --key-file FILE");
+    return;
+  }
+  // The slot id is a one-byte name of the key (not secret): servers that log different ones
+  // were given different keys.
+  std::string line = "cluster key from " + setup.key_source + " (slot " +
+                     std::to_string(key_slot_id(*keys.primary)) + ")";
+  if (keys.previous) {
+    line += "; the previous key (slot " + std::to_string(key_slot_id(*keys.previous)) +
+            ") is accepted too, until the rotation is done";
+  }
+  logger.info(line);
+}
+
 }  // namespace
 
 int run_server_process(const ServerSetup& setup) {
   Logger logger(setup.log_level);
   ServerConfig config = setup.node;
+  // Wall-clock microseconds at start: larger at every restart of this server (as long as the
+  // clock is not set back by more than the restart took), which lets peers tell a restarted
+  // server from a replay of datagrams it sent before.
+  config.boot_stamp =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   auto storage = open_storage(setup, config);
   if (!storage) {
     logger.error(storage.error());
@@ -99,6 +130,7 @@ int run_server_process(const ServerSetup& setup) {
   }
   ServerLog log(logger, program_name(setup.kind));
   if (!storage->note.empty()) logger.info(storage->note);
+  log_cluster_key(logger, setup);
 
   asio::io_context io;
   auto opened = AsioUdpTransport::open(io, setup.udp);

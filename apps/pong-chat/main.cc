@@ -5,16 +5,19 @@
 //
 //   pong-chat [flags]          run a chat server
 //   pong-chat history [--data-dir D] [--channel C] [--last N] [--channels]
+//   pong-chat keygen [--out FILE]      make a cluster key file
 //   pong-chat-client --help    the terminal client
 #include <cstdint>
 #include <iostream>
 #include <random>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "apps/app_flags.h"
 #include "apps/server_flags.h"
 #include "transport/chat_history_command.h"
+#include "transport/keygen_command.h"
 #include "transport/process_entropy.h"
 #include "transport/server_options.h"
 #include "transport/server_process.h"
@@ -45,8 +48,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   history_cmd->add_flag("--channels", history.channels, "List the channels instead");
 
+  std::string key_out;
+  CLI::App* keygen = dp::add_keygen_command(app, key_out);
+
   if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
   if (history_cmd->parsed()) return dp::print_chat_history(history, std::cout, std::cerr);
+  if (keygen->parsed()) return dp::run_keygen("pong-chat", key_out, std::cout, std::cerr);
 
   std::random_device device;
   const dp::NodeId random_id{dp::random_u64(device), dp::random_u64(device)};

@@ -2,12 +2,14 @@
 //
 //   pong-server [flags]                                   run a server
 //   pong-server leaderboard [--data-dir D] [--json] [--top N] [--results N]
+//   pong-server keygen [--out FILE]                       make a cluster key file
 //
 // Thin front end: CLI11 flags into ServerOptions, a random id and seed (the only randomness
 // the process owns), then transport/server_process.h does the rest. Bad flags exit 2.
 #include <cstdint>
 #include <iostream>
 #include <random>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +17,7 @@
 #include "apps/server_flags.h"
 #include "transport/process_entropy.h"
 
+#include "transport/keygen_command.h"
 #include "transport/leaderboard_command.h"
 #include "transport/server_options.h"
 #include "transport/server_process.h"
@@ -57,8 +60,12 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
 
+  std::string key_out;
+  CLI::App* keygen = dp::add_keygen_command(app, key_out);
+
   if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
   if (leaderboard->parsed()) return dp::print_leaderboard(board, std::cout, std::cerr);
+  if (keygen->parsed()) return dp::run_keygen("pong-server", key_out, std::cout, std::cerr);
 
   std::random_device device;
   const dp::NodeId random_id{random_u64(device), random_u64(device)};
