@@ -31,6 +31,9 @@ struct HostSpec {
   // Which sockets exist, indexed by Channel value.
   std::array<bool, 3> has_channel{true, true, true};
   std::string name;  // "node 3" for servers, "client 2" for clients.
+  // Set by the simulator at every start: the simulated time plus one, so it grows across
+  // restarts like the real server's wall-clock stamp (ServerConfig::boot_stamp).
+  std::uint64_t boot_stamp = 1;
 };
 
 // A host's disk: what survives a crash. The node's persisted state (terms) and its services'

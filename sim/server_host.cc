@@ -23,6 +23,7 @@ NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
     config.seed = seed;
     config.replica = replica;
     config.cluster_size = cluster_size;
+    config.boot_stamp = spec.boot_stamp;
     return std::make_unique<ServerNode>(config, services());
   };
 }

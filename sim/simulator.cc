@@ -83,6 +83,7 @@ bool Simulator::restart(HostIndex h) {
 
 void Simulator::start_host(HostIndex h, bool restart) {
   Host& host = hosts_[h];
+  host.spec.boot_stamp = static_cast<std::uint64_t>(now_) + 1;
   host.node = host.factory(host.spec, host.disk, node_seed_rng_.next_u64());
   host.ever_started = true;
   ++host.incarnation;

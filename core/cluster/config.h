@@ -7,6 +7,7 @@
 #include "core/common/outbox.h"
 #include "core/common/types.h"
 #include "core/replication/log_replica.h"
+#include "core/security/cluster_keys.h"
 
 namespace dp {
 
@@ -49,6 +50,13 @@ struct ServerConfig {
   // before it died) never takes itself for a cluster of one and shows what nobody else holds.
   std::uint32_t cluster_size = 0;
   ReplicaConfig replica;
+  // The cluster key (none: datagrams between servers are not authenticated; the transport
+  // warns). With a key, every server-to-server datagram is signed and checked, and clients
+  // get sealed sessions.
+  ClusterKeys keys;
+  // Larger at every start of this server (the real driver: wall-clock microseconds at start;
+  // the simulator: simulated time), so peers tell a restart from a replay of an old boot.
+  std::uint64_t boot_stamp = 1;
 };
 
 }  // namespace dp

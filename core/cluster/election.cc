@@ -14,16 +14,13 @@ void ServerNode::become(TimeUs, RoleState next) {
   role_ = next;
 }
 
-void ServerNode::observe_term(std::uint64_t term) {
-  if (term > highest_term_) {
-    highest_term_ = term;
-    persist();
-  }
-}
+void ServerNode::observe_term(std::uint64_t term) { highest_term_ = std::max(highest_term_, term); }
 
 void ServerNode::persist() {
+  // Only a term some elected leader used is stored (epoch_ is always one).
+  stored_term_ = std::max(stored_term_, epoch_.term);
   outbox_.persist(
-      PersistentState{highest_term_, epoch_, peers_known_, config_.persisted.replacement});
+      PersistentState{stored_term_, epoch_, peers_known_, config_.persisted.replacement});
 }
 
 void ServerNode::follow(TimeUs now, const Epoch& epoch) {
@@ -89,10 +86,36 @@ void ServerNode::step_down_to(TimeUs now, const Epoch& newer) {
   persist();
 }
 
-void ServerNode::start_election(TimeUs now) {
+void ServerNode::start_election(TimeUs now, bool pre_vote) {
   if (now < next_election_allowed_us_) return;  // Backing off; on_tick retries later.
+  // No term past the end of the range, ever (terms cannot get there: see kMaxTermJump).
+  if (highest_term_ >= wire::kMaxTerm) return;
   become(now, role::Candidate{});
   replica_.become_idle(now);
+  if (pre_vote && config_.mode == ElectionMode::kSticky && peers_known_ > 0) {
+    auto& candidate = std::get<role::Candidate>(role_);
+    candidate.pre_vote = true;
+    candidate.deadline_us = now + config_.timing.answer_timeout_us;
+    wire::PreVote ask;
+    ask.control = config_.endpoints.control;
+    for (const auto& [id, info] : peers_) send(info.control, ask);
+    return;
+  }
+  begin_bully_round(now);
+}
+
+bool ServerNode::grants_pre_vote(TimeUs now, const NodeId&) const {
+  if (is_leader()) return false;
+  // Our leader was heard lately: it is alive as far as we know, so no election is needed. Half
+  // the timeout: when a leader dies, its followers stop hearing it at the same moment, so by
+  // the time the first of them suspects it the others have not heard it for as long.
+  const auto* following = std::get_if<role::Following>(&role_);
+  return following == nullptr ||
+         now - following->leader_heard_us >= config_.timing.heartbeat_timeout_us / 2;
+}
+
+void ServerNode::begin_bully_round(TimeUs now) {
+  std::get<role::Candidate>(role_).pre_vote = false;
   ++election_attempt_;
   ++stats_.elections_started;
   NodeEvent event = node_event(now, NodeEventKind::kElectionStarted);
@@ -115,6 +138,15 @@ void ServerNode::start_election(TimeUs now) {
 void ServerNode::election_timeouts(TimeUs now) {
   const auto* c = std::get_if<role::Candidate>(&role_);
   if (c == nullptr || now < c->deadline_us) return;
+  if (c->pre_vote) {
+    // No majority granted: we are cut off from it, or its leader is alive. Hold no election;
+    // ask again soon (a leader we can hear again wins us back meanwhile).
+    ++stats_.pre_votes_refused;
+    become(now, role::BackingOff{});
+    next_election_allowed_us_ = now + config_.timing.answer_timeout_us / 2 +
+                                rng_.range(0, config_.timing.answer_timeout_us);
+    return;
+  }
   if (!c->got_answer) {
     become_leader(now);
     return;

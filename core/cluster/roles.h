@@ -2,8 +2,9 @@
 // roles, TigerBeetle's status), and the transitions allowed between roles.
 //
 //   Leaderless   knows no leader; calls an election once discovery and back-off allow.
-//   Candidate    sent ELECTION to every higher id; waits for ANSWER (answer timeout), then,
-//                answered, for COORDINATOR (coordinator timeout).
+//   Candidate    (sticky mode) first asks every peer for a PRE-VOTE and goes on only with a
+//                majority's grants; then sent ELECTION to every higher id; waits for ANSWER
+//                (answer timeout), then, answered, for COORDINATOR (coordinator timeout).
 //   BackingOff   a higher id answered but never announced itself: waits, then tries again.
 //   Following    follows an epoch's leader and watches that it hears it and is heard by it.
 //   Leading      leads its epoch.
@@ -13,6 +14,7 @@
 // Candidate and BackingOff "candidate", Leading "leader".
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <variant>
 
@@ -37,6 +39,10 @@ struct Leaderless {};
 struct Candidate {
   TimeUs deadline_us = 0;  // When the wait for ANSWER (or, answered, COORDINATOR) ends.
   bool got_answer = false;
+  // Still asking for pre-votes (deadline_us ends the wait); then who granted.
+  bool pre_vote = false;
+  std::array<NodeId, wire::kMaxServers> granted{};
+  std::uint32_t grants = 0;
 };
 struct BackingOff {};
 struct Following {

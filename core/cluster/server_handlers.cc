@@ -29,7 +29,11 @@ void ServerNode::handle(TimeUs, Endpoint, const wire::Header&, const wire::Disco
       reply.leader_client = it->second.client;
     }
   }
-  send(asker_is_server ? m.control : m.client, reply);
+  if (asker_is_server) {
+    send(m.control, reply);
+  } else {
+    send_to_client(m.client, reply);
+  }
 }
 
 // Everything was done on admission (membership, and following a newer leader).
@@ -82,7 +86,30 @@ void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire:
     return;
   }
   if (sticky && healthy) return;
-  if (!election_in_progress()) start_election(now);
+  // The lower candidate passed its pre-vote (a majority lost the leader): no need for ours.
+  if (auto* candidate = std::get_if<role::Candidate>(&role_); candidate && candidate->pre_vote) {
+    begin_bully_round(now);
+  } else if (!election_in_progress()) {
+    start_election(now, /*pre_vote=*/false);
+  }
+}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::PreVote& m) {
+  wire::PreVoteReply reply;
+  reply.granted = grants_pre_vote(now, h.sender) ? 1 : 0;
+  send(m.control, reply);
+}
+
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::PreVoteReply& m) {
+  auto* candidate = std::get_if<role::Candidate>(&role_);
+  if (candidate == nullptr || !candidate->pre_vote || m.granted == 0) return;
+  auto granted = candidate->granted.begin();
+  auto granted_end = granted + candidate->grants;
+  if (std::find(granted, granted_end, h.sender) != granted_end) return;
+  if (candidate->grants < candidate->granted.size()) {
+    candidate->granted[candidate->grants++] = h.sender;
+  }
+  if (candidate->grants + 1 >= majority()) begin_bully_round(now);
 }
 
 void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Answer&) {
@@ -99,9 +126,12 @@ void ServerNode::handle(TimeUs now, Endpoint, const wire::Header&, const wire::C
 }
 
 void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Resign&) {
-  // It is gone for good: forget it, so the next-highest node need not wait for its answer.
+  // It is gone for good: forget it, so the next-highest node need not wait for its answer. It
+  // said so itself (signed), so no pre-vote: its followers all lose it at once.
   peers_.erase(h.sender);
-  lose_leader(now, h.sender);
+  emit(now, NodeEventKind::kSuspectLeader, h.sender, epoch_);
+  become(now, role::Leaderless{});
+  start_election(now, /*pre_vote=*/false);
 }
 
 void ServerNode::handle(TimeUs now, Endpoint, const wire::Header&, const wire::Replicate& m) {

@@ -12,13 +12,16 @@ using wire::Role;
 ServerNode::ServerNode(const ServerConfig& config, std::vector<std::unique_ptr<Service>> services)
     : config_(config),
       rng_(config.seed),
+      auth_(static_cast<std::uint8_t>(config.mode), config.keys, config.boot_stamp),
       replica_(config.replica, config.id, outbox_, std::move(services)) {
   replica_.set_self_control(config.endpoints.control);
+  outbox_.set_sealer(&auth_);
 }
 
 void ServerNode::start(TimeUs now) {
   started_at_us_ = now;
   highest_term_ = config_.persisted.highest_term;
+  stored_term_ = highest_term_;
   role_ = role::Leaderless{};
   // The epoch we last led or followed survives a crash, so we never adopt an older one.
   epoch_ = config_.persisted.last_epoch;
@@ -45,19 +48,42 @@ void ServerNode::start(TimeUs now) {
 void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
                              std::span<const std::uint8_t> bytes) {
   if (stopped()) return;
-  if (!wire::admit_header(now, wire::Receiver::kServer, channel, bytes, header_, stats_, outbox_)) {
+  const SealedParts parts = DatagramAuth::split(bytes);
+  if (!wire::admit_header(now, wire::Receiver::kServer, channel, parts.message, header_, stats_,
+                          outbox_)) {
     return;
   }
   const wire::Header& h = header_;
   if (h.sender == config_.id) return;  // Our own broadcast, looped back by the host.
   if (wire::family_of(static_cast<std::uint8_t>(h.type)) == wire::Family::kService) {
     // A client's request: the service decodes it, and acts on it only while it serves.
+    if (!parts.trailer.empty()) {
+      wire::count_rejection(now, channel, wire::DecodeError::kLengthMismatch, stats_, outbox_);
+      return;
+    }
     if (auto error = replica_.on_client_datagram(now, from, h, wire::body_of(bytes))) {
       wire::count_rejection(now, channel, *error, stats_, outbox_);
     }
     return;
   }
-  if (!wire::decode_counted(now, channel, h, bytes, message_, stats_, outbox_)) return;
+  bool client_discovery = false;
+  if (!admit_signed(now, channel, parts, client_discovery)) return;
+  if (!wire::decode_counted(now, channel, h, parts.message, message_, stats_, outbox_)) return;
+  if (client_discovery) {
+    // Unsigned: only a client's discovery request, which changes nothing but gets an answer.
+    const auto* request = std::get_if<wire::DiscoverRequest>(&message_);
+    if (request == nullptr || request->asker_role != static_cast<std::uint8_t>(Role::kClient)) {
+      refuse(now, channel, wire::DecodeError::kUnsigned);
+      return;
+    }
+    if (request->client != from) {
+      ++stats_.datagrams_rejected;
+      ++stats_.source_mismatch;
+      return;
+    }
+    handle(now, from, h, *request);  // Its header's epoch and sender are the client's own.
+    return;
+  }
   if (!body_matches_source(message_, from)) {
     // An endpoint in the body that is not where the datagram came from would make us send
     // to an address nobody vouched for (a corrupted or forged datagram): drop it.
@@ -71,6 +97,41 @@ void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
   std::visit([&](const auto& msg) { handle(now, from, h, msg); }, message_);
 }
 
+bool ServerNode::refuse(TimeUs now, Channel channel, wire::DecodeError error) {
+  ++stats_.auth_refused;
+  wire::count_rejection(now, channel, error, stats_, outbox_);
+  return false;
+}
+
+bool ServerNode::admit_signed(TimeUs now, Channel channel, const SealedParts& parts,
+                              bool& client_discovery) {
+  const wire::Header& h = header_;
+  if (parts.trailer.empty()) {
+    // Servers sign everything they send each other; clients sign nothing (they hold no key),
+    // and send us only discovery requests on this path.
+    if (channel != Channel::kDiscovery) return refuse(now, channel, wire::DecodeError::kUnsigned);
+    client_discovery = true;
+    return true;
+  }
+  if (auto error = auth_.verify(h.sender, parts)) {
+    switch (*error) {
+      case AuthError::kUnsigned:
+        return refuse(now, channel, wire::DecodeError::kUnsigned);
+      case AuthError::kForeignMode:
+        return refuse(now, channel, wire::DecodeError::kForeignMode);
+      case AuthError::kBadTag:
+        return refuse(now, channel, wire::DecodeError::kBadTag);
+      case AuthError::kReplayed:
+        return refuse(now, channel, wire::DecodeError::kReplayed);
+    }
+  }
+  // Terms move by one per election: a datagram far ahead of everything we have seen is refused.
+  if (h.epoch.term > highest_term_ + kMaxTermJump) {
+    return refuse(now, channel, wire::DecodeError::kTermJump);
+  }
+  return true;
+}
+
 bool ServerNode::body_matches_source(const wire::ServerMessage& body, Endpoint from) {
   if (const auto* m = std::get_if<wire::DiscoverRequest>(&body)) {
     const bool client = m->asker_role == static_cast<std::uint8_t>(Role::kClient);
@@ -79,6 +140,7 @@ bool ServerNode::body_matches_source(const wire::ServerMessage& body, Endpoint f
   if (const auto* m = std::get_if<wire::DiscoverResponse>(&body)) return m->control == from;
   if (const auto* m = std::get_if<wire::Heartbeat>(&body)) return m->control == from;
   if (const auto* m = std::get_if<wire::Coordinator>(&body)) return m->control == from;
+  if (const auto* m = std::get_if<wire::PreVote>(&body)) return m->control == from;
   return true;
 }
 
@@ -100,6 +162,8 @@ void ServerNode::note_sender(TimeUs now, const wire::Header& h, const wire::Serv
     peer.epoch = h.epoch;
   } else if (std::holds_alternative<wire::Election>(body)) {
     if (h.sender < config_.id) heard_from(now, h.sender);
+  } else if (const auto* pre_vote = std::get_if<wire::PreVote>(&body)) {
+    note_peer(now, h.sender, pre_vote->control, {});
   } else if (const auto* coordinator = std::get_if<wire::Coordinator>(&body)) {
     if (h.epoch.leader == h.sender && !h.epoch.is_none()) {
       note_peer(now, h.sender, coordinator->control, coordinator->client);

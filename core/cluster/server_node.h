@@ -22,6 +22,7 @@
 #include "core/common/node.h"
 #include "core/common/rng.h"
 #include "core/replication/log_replica.h"
+#include "core/security/datagram_auth.h"
 #include "core/wire/codec.h"
 #include "core/wire/send.h"
 
@@ -34,6 +35,9 @@ struct ServerStats {
   std::array<std::uint64_t, wire::kMaxDecodeErrorValue + 1> rejected_by_error{};
   std::uint64_t stale_epoch_ignored = 0;
   std::uint64_t source_mismatch = 0;  // Body endpoints not matching the sender (dropped).
+  // Refused by authentication or the term bound (also counted in rejected_by_error).
+  std::uint64_t auth_refused = 0;
+  std::uint64_t pre_votes_refused = 0;  // Our pre-votes that found no majority.
   std::uint64_t elections_started = 0;
   std::uint64_t times_leader = 0;
 };
@@ -88,6 +92,10 @@ class ServerNode final : public Node {
   // Entry: the epoch checked once (server_node.cc).
   bool admit_epoch(TimeUs now, const wire::Header& h, const wire::ServerMessage& body);
   bool admit_leader_claim(TimeUs now, const wire::Header& h);
+  // Authentication and the term bound, before anything else looks at the datagram; false
+  // (counted) to drop it. `client_discovery` is set for a client's unsigned discovery request.
+  bool admit_signed(TimeUs now, Channel channel, const SealedParts& parts, bool& client_discovery);
+  bool refuse(TimeUs now, Channel channel, wire::DecodeError error);
   static bool body_matches_source(const wire::ServerMessage& body, Endpoint from);
   void note_sender(TimeUs now, const wire::Header& h, const wire::ServerMessage& body);
 
@@ -98,6 +106,8 @@ class ServerNode final : public Node {
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Election& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Answer& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Coordinator& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::PreVote& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::PreVoteReply& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Resign& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Replicate& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Ack& m);
@@ -113,6 +123,13 @@ class ServerNode final : public Node {
   void heard_from(TimeUs now, const NodeId& peer);
   static constexpr std::uint32_t kDatagramsToCount = 3;
 
+ public:
+  // How far ahead of the highest term this node has seen a datagram's term may be (once it has
+  // seen one): a larger jump is refused, so no datagram can push the cluster's terms towards
+  // the end of their range. A million elections: no cluster gets there while one is down.
+  static constexpr std::uint64_t kMaxTermJump = std::uint64_t{1} << 20;
+
+ private:
   // Roles and the Bully election (election.cc).
   void become(TimeUs now, RoleState next);
   void observe_term(std::uint64_t term);
@@ -122,7 +139,12 @@ class ServerNode final : public Node {
   void lose_leader(TimeUs now, const NodeId& suspect);
   void step_down_to(TimeUs now, const Epoch& newer);
   bool leader_healthy(TimeUs now) const;
-  void start_election(TimeUs now);
+  // `pre_vote`: ask the peers first (sticky mode); an ELECTION from a lower id that already
+  // passed its pre-vote starts ours without one.
+  void start_election(TimeUs now, bool pre_vote = true);
+  void begin_bully_round(TimeUs now);
+  bool grants_pre_vote(TimeUs now, const NodeId& candidate) const;
+  std::uint32_t majority() const { return (peers_known_ + 1) / 2 + 1; }
   void election_timeouts(TimeUs now);
   bool election_in_progress() const { return role_kind() == ServerRole::kCandidate; }
 
@@ -132,20 +154,31 @@ class ServerNode final : public Node {
   wire::Heartbeat own_heartbeat() const;
   void send_discovery(TimeUs now);
 
+  // To another server: sealed (signed with the cluster key, and our election mode).
   template <class Msg>
   void send(Endpoint to, const Msg& msg) {
+    if (wire::send_message(outbox_, config_.id, epoch_, Channel::kControl, to, msg)) {
+      outbox_.seal_last();
+    }
+  }
+  // To a client (which has no cluster key).
+  template <class Msg>
+  void send_to_client(Endpoint to, const Msg& msg) {
     wire::send_message(outbox_, config_.id, epoch_, Channel::kControl, to, msg);
   }
   template <class Msg>
   void broadcast(const Msg& msg) {
-    wire::broadcast_message(outbox_, config_.id, epoch_, Channel::kControl,
-                            config_.endpoints.discovery_port, msg);
+    if (wire::broadcast_message(outbox_, config_.id, epoch_, Channel::kControl,
+                                config_.endpoints.discovery_port, msg)) {
+      outbox_.seal_last();
+    }
   }
   void emit(TimeUs now, NodeEventKind kind, const NodeId& peer = {}, const Epoch& epoch = {});
 
   ServerConfig config_;
   Rng rng_;
   ServerStats stats_;
+  DatagramAuth auth_;
   LogReplica replica_;
   wire::Header header_;  // Reused decode targets.
   wire::ServerMessage message_;
@@ -157,7 +190,10 @@ class ServerNode final : public Node {
   // (adopted only when repeated, like a peer: one corrupted datagram must not inflate it).
   std::uint32_t leader_size_claim_ = 0;
   std::uint32_t leader_size_claims_ = 0;
-  std::uint64_t highest_term_ = 0;
+  std::uint64_t highest_term_ = 0;  // Highest term seen in an admitted datagram (memory only).
+  // Highest term of an epoch this node led or followed: the only term it stores, so a term no
+  // elected leader used never reaches the disk.
+  std::uint64_t stored_term_ = 0;
   std::map<NodeId, PeerInfo> peers_;  // Bounded: wire::kMaxServers.
 
   TimeUs started_at_us_ = 0;

@@ -51,11 +51,22 @@ struct OutDatagram {
   std::uint8_t kind = 0;  // Message type, for statistics and traces.
 };
 
+// Appends an authentication trailer to a datagram a node sends to another server
+// (core/security/datagram_auth.h).
+class DatagramSealer {
+ public:
+  virtual ~DatagramSealer() = default;
+  // `room` starts with the datagram's `size` bytes; returns its size with the trailer.
+  virtual std::size_t seal(std::span<std::uint8_t> room, std::size_t size) = 0;
+};
+
 class Outbox final : public RecordSink {
  public:
   // Maximum datagram size in bytes; every encoder writes at most this much (tied to
   // wire::kMaxDatagramSize by a static_assert in core/wire/send.h).
   static constexpr std::size_t kMaxDatagram = 1200;
+  // Room a sealer may add after a datagram of up to kMaxDatagram bytes (seal_last()).
+  static constexpr std::size_t kMaxSealBytes = 48;
   // A leader tick of 10,000 rooms sends 20,000 client states; a snapshot of the largest
   // state is 8,192 chunks per follower.
   static constexpr std::size_t kMaxDatagramsPerStep = 32768;
@@ -90,6 +101,18 @@ class Outbox final : public RecordSink {
                                      static_cast<std::uint32_t>(size), kind});
   }
   void abort_datagram() { arena_.resize(pending_offset_); }
+  // Datagrams to other servers are sealed (authenticated) by the node's sealer, if it set one.
+  void set_sealer(DatagramSealer* sealer) { sealer_ = sealer; }
+  // Seals the datagram committed last (it ends the arena).
+  void seal_last() {
+    if (sealer_ == nullptr || datagrams_.empty()) return;
+    OutDatagram& d = datagrams_.back();
+    arena_.resize(d.offset + d.size + kMaxSealBytes);
+    const std::size_t sealed =
+        sealer_->seal({arena_.data() + d.offset, d.size + kMaxSealBytes}, d.size);
+    d.size = static_cast<std::uint32_t>(sealed);
+    arena_.resize(d.offset + sealed);
+  }
 
   void emit(const NodeEvent& event) {
     if (events_.size() >= kMaxEventsPerStep) {
@@ -159,6 +182,7 @@ class Outbox final : public RecordSink {
   std::optional<Position> durable_position_;
   std::uint64_t dropped_datagrams_ = 0;
   std::uint64_t dropped_events_ = 0;
+  DatagramSealer* sealer_ = nullptr;
 };
 
 }  // namespace dp

@@ -171,7 +171,10 @@ class LogReplica final : private LogWriter {
 
   template <class Msg>
   void send(Endpoint to, const Msg& msg) {
-    wire::send_message(outbox_, self_, epoch_, Channel::kControl, to, msg);
+    // To another server: sealed with the cluster key (see core/security/datagram_auth.h).
+    if (wire::send_message(outbox_, self_, epoch_, Channel::kControl, to, msg)) {
+      outbox_.seal_last();
+    }
   }
 
   ReplicaConfig config_;

@@ -80,8 +80,9 @@ struct Heartbeat {
        standing);
   }
   bool valid() const {
-    return role <= kMaxRoleValue && commit_seq <= (1ull << 62) && servers_known >= 1 &&
-           servers_known <= kMaxServers && standing <= kMaxStandingValue;
+    return role <= kMaxRoleValue && commit_seq <= kMaxSeq && applied_seq <= kMaxSeq &&
+           synced_epoch.term <= kMaxTerm && servers_known >= 1 && servers_known <= kMaxServers &&
+           standing <= kMaxStandingValue;
   }
 };
 
@@ -115,6 +116,30 @@ struct Coordinator {
     ar(control, client);
   }
   bool valid() const { return true; }
+};
+
+// Before it calls an election (sticky mode), a server asks every peer whether it may: a peer
+// grants only if it has lost its leader too (or has none). Without grants from a majority of
+// the cluster the server holds no election and takes no new term, so the minority side of a
+// partition, or a server coming back, cannot depose a leader the majority still follows.
+struct PreVote {
+  static constexpr MsgType kType = MsgType::kPreVote;
+  Endpoint control;  // Where to reply.
+  template <class A>
+  void serialize(A& ar) {
+    ar(control);
+  }
+  bool valid() const { return true; }
+};
+
+struct PreVoteReply {
+  static constexpr MsgType kType = MsgType::kPreVoteReply;
+  std::uint8_t granted = 0;
+  template <class A>
+  void serialize(A& ar) {
+    ar(granted);
+  }
+  bool valid() const { return granted <= 1; }
 };
 
 // A leader that is shutting down tells its peers to elect a successor now (the header's

@@ -33,6 +33,16 @@ const char* decode_error_name(DecodeError error) {
       return "wrong-channel";
     case DecodeError::kUnknownService:
       return "unknown-service";
+    case DecodeError::kUnsigned:
+      return "unsigned";
+    case DecodeError::kBadTag:
+      return "bad-tag";
+    case DecodeError::kReplayed:
+      return "replayed";
+    case DecodeError::kForeignMode:
+      return "foreign-mode";
+    case DecodeError::kTermJump:
+      return "term-jump";
   }
   return "?";
 }
@@ -45,6 +55,7 @@ std::optional<DecodeError> decode_header(std::span<const std::uint8_t> bytes, He
   if (bytes[2] != kProtocolVersion) return DecodeError::kBadVersion;
   if (family_of(bytes[3]) == Family::kUnknown) return DecodeError::kUnknownType;
   out = read_header(bytes.first<kHeaderSize>());
+  if (out.epoch.term > kMaxTerm) return DecodeError::kOutOfRange;
   if (out.body_size != bytes.size() - kHeaderSize) return DecodeError::kLengthMismatch;
   return std::nullopt;
 }

@@ -37,19 +37,26 @@ enum class DecodeError : std::uint8_t {
   kOutOfRange,         // A field outside its valid range.
   kWrongChannel,       // A type that does not belong on the socket it arrived on.
   kUnknownService,     // A service family this node does not run.
+  // Refused by a server's authentication (core/security/datagram_auth.h) or term bound.
+  kUnsigned,     // Not signed with a key of this cluster where one is required.
+  kBadTag,       // Signed, but the tag does not check (forged or corrupted).
+  kReplayed,     // A copy of a datagram already taken (or of an older boot).
+  kForeignMode,  // From a server running another election mode: not of this cluster.
+  kTermJump,     // An epoch term further ahead of ours than kMaxTermJump.
 };
-constexpr std::uint8_t kMaxDecodeErrorValue = 12;
+constexpr std::uint8_t kMaxDecodeErrorValue = 17;
 const char* decode_error_name(DecodeError error);
 
 enum class EncodeError : std::uint8_t { kTooLarge = 1 };
 
 // The families, as variants a receiver decodes into.
 using ClusterMessage = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
-                                    Coordinator, Resign>;
+                                    Coordinator, PreVote, PreVoteReply, Resign>;
 using ReplicationMessage = std::variant<Replicate, Ack, Nack, Snapshot>;
 // What a server decodes from its discovery and control sockets.
-using ServerMessage = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
-                                   Coordinator, Resign, Replicate, Ack, Nack, Snapshot>;
+using ServerMessage =
+    std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
+                 PreVote, PreVoteReply, Resign, Replicate, Ack, Nack, Snapshot>;
 using PongMessage =
     std::variant<Join, Input, Leave, RoomState, LeaderboardState, Watch, ListRooms, RoomList>;
 using RaceMessage = std::variant<RaceJoin, RaceInput, RaceLeave, RaceState, RaceBoardState,
@@ -58,10 +65,10 @@ using ChatMessage = std::variant<ChatSend, ChatAck, ChatSubscribe, ChatHistory, 
 // Every message this version ships (tests, fuzzers and tools decode into it).
 using Message =
     std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
-                 Resign, Replicate, Ack, Nack, Snapshot, Join, Input, RoomState, Leave,
-                 LeaderboardState, RaceJoin, RaceInput, RaceState, RaceLeave, RaceBoardState, Watch,
-                 RaceWatch, ListRooms, RoomList, RaceListRooms, RaceRoomList, ChatSend, ChatAck,
-                 ChatSubscribe, ChatHistory, ChatLines>;
+                 PreVote, PreVoteReply, Resign, Replicate, Ack, Nack, Snapshot, Join, Input,
+                 RoomState, Leave, LeaderboardState, RaceJoin, RaceInput, RaceState, RaceLeave,
+                 RaceBoardState, Watch, RaceWatch, ListRooms, RoomList, RaceListRooms, RaceRoomList,
+                 ChatSend, ChatAck, ChatSubscribe, ChatHistory, ChatLines>;
 
 // Encodes `body` with the given sender and epoch into `out`; returns the datagram size.
 template <class Msg>

@@ -28,6 +28,11 @@ constexpr std::uint8_t kProtocolVersion = 1;
 constexpr std::size_t kHeaderSize = 46;
 constexpr std::size_t kMaxDatagramSize = 1200;
 constexpr std::size_t kMaxBodySize = kMaxDatagramSize - kHeaderSize;
+// The largest epoch term (and sequence number) any datagram may carry: far beyond what a
+// cluster can use (a million elections a second for 8,900 years), and far enough below 2^64
+// that no increment anywhere can overflow.
+constexpr std::uint64_t kMaxTerm = std::uint64_t{1} << 48;
+constexpr std::uint64_t kMaxSeq = std::uint64_t{1} << 62;
 
 struct Header {
   MsgType type = MsgType::kHeartbeat;

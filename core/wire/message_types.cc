@@ -18,6 +18,10 @@ const char* name_or_null(std::uint8_t type) {
       return "answer";
     case MsgType::kCoordinator:
       return "coordinator";
+    case MsgType::kPreVote:
+      return "pre-vote";
+    case MsgType::kPreVoteReply:
+      return "pre-vote-reply";
     case MsgType::kResign:
       return "resign";
     case MsgType::kReplicate:

@@ -27,6 +27,10 @@ enum class MsgType : std::uint8_t {
   kElection = 4,
   kAnswer = 5,
   kCoordinator = 6,
+  // PreVote (Raft's idea): may I start an election? Granted only by a server that lost its
+  // leader too, so a server outside the majority cannot impose a newer epoch.
+  kPreVote = 7,
+  kPreVoteReply = 8,
   // A leader that shuts down cleanly hands over at once instead of waiting to be suspected.
   kResign = 9,
   // Replication between servers: the generic log.

@@ -73,8 +73,8 @@ struct Snapshot {
     ar(snapshot_id, seq, chunk, chunk_count, total_bytes, data);
   }
   bool valid() const {
-    return chunk_count >= 1 && chunk_count <= kMaxSnapshotChunks && chunk < chunk_count &&
-           total_bytes <= chunk_count * kSnapshotChunkBytes;
+    return seq <= kMaxSeq && chunk_count >= 1 && chunk_count <= kMaxSnapshotChunks &&
+           chunk < chunk_count && total_bytes <= chunk_count * kSnapshotChunkBytes;
   }
 };
 static_assert(1 + 8 + 8 + 4 + 4 + 4 + 8 + kSnapshotChunkBytes <= kMaxBodySize,

@@ -11,6 +11,7 @@
 #include "core/services/pong/service.h"
 #include "core/wire/channel_rules.h"
 #include "tests/support/pong_replica.h"
+#include "tests/support/sealed.h"
 
 namespace dp {
 namespace {
@@ -50,8 +51,13 @@ class LoneLeader : public ::testing::Test {
       node_.outbox().clear();
     }
   }
+  // What arrives on the server ports comes signed, as a server sends it (test::sealed_keyless).
   void deliver(Channel channel, Endpoint from, const std::vector<std::uint8_t>& bytes) {
-    node_.on_datagram(now_, channel, from, bytes);
+    if (channel == Channel::kClient) {
+      node_.on_datagram(now_, channel, from, bytes);
+    } else {
+      node_.on_datagram(now_, channel, from, test::sealed_keyless(bytes));
+    }
   }
   std::uint64_t wrong_channel() const {
     return node_.stats()

@@ -411,6 +411,8 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
       {MsgType::kElection, Family::kCluster, "election"},
       {MsgType::kAnswer, Family::kCluster, "answer"},
       {MsgType::kCoordinator, Family::kCluster, "coordinator"},
+      {MsgType::kPreVote, Family::kCluster, "pre-vote"},
+      {MsgType::kPreVoteReply, Family::kCluster, "pre-vote-reply"},
       {MsgType::kResign, Family::kCluster, "resign"},
       {MsgType::kReplicate, Family::kReplication, "replicate"},
       {MsgType::kAck, Family::kReplication, "ack"},
@@ -455,8 +457,8 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
     }
   }
   // Types in a family but not shipped, and types in none.
-  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{14}, std::uint8_t{28},
-                         std::uint8_t{100}, std::uint8_t{255}}) {
+  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{14}, std::uint8_t{28}, std::uint8_t{100},
+                         std::uint8_t{255}}) {
     EXPECT_FALSE(is_known_msg_type(t)) << int{t};
     EXPECT_STREQ(msg_type_name(t), "unknown");
     EXPECT_EQ(msg_type_label(t), "type-" + std::to_string(t));
@@ -542,7 +544,13 @@ TEST(MessageTypes, EveryMessageOfTheVariantMatchesItsType) {
   ChatLines lines;
   lines.channel.assign("lobby");
   check(lines);
-  EXPECT_EQ(std::variant_size_v<Message>, 32u);
+  PreVote pre_vote;
+  pre_vote.control = Endpoint{0x7f000001, 50010};
+  check(pre_vote);
+  PreVoteReply reply;
+  reply.granted = 1;
+  check(reply);
+  EXPECT_EQ(std::variant_size_v<Message>, 34u);
 }
 
 }  // namespace
