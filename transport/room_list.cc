@@ -95,9 +95,7 @@ Result<std::vector<LiveRoom>, std::string> fetch_live_rooms(const RoomListQuery&
       add_rooms(Game::kRacing, *race_list, rooms);
     }
   });
-  wire::DiscoverRequest request;
-  request.asker_role = static_cast<std::uint8_t>(wire::Role::kClient);
-  request.client = udp.local_endpoints().client;
+  const auto request = wire::client_discover_request(udp.local_endpoints().client);
   if (auto size = wire::encode(self, Epoch{}, request, buf)) {
     udp.broadcast(Channel::kClient, query.discovery_port, std::span(buf.data(), *size));
   }

@@ -287,9 +287,7 @@ void ChatClient::rediscover(TimeUs now) {
 }
 
 void ChatClient::send_discovery(TimeUs now) {
-  wire::DiscoverRequest request;
-  request.asker_role = static_cast<std::uint8_t>(wire::Role::kClient);
-  request.client = config_.endpoints.client;
+  const auto request = wire::client_discover_request(config_.endpoints.client);
   auto buf = outbox_.begin_datagram();
   auto size = wire::encode(config_.id, Epoch{}, request, buf);
   if (!size) {

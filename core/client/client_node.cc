@@ -429,10 +429,7 @@ void ClientNode::begin_joining(TimeUs now) {
 }
 
 void ClientNode::send_discovery(TimeUs now) {
-  wire::DiscoverRequest request;
-  request.asker_role = static_cast<std::uint8_t>(wire::Role::kClient);
-  request.client = config_.endpoints.client;
-  broadcast(request);
+  broadcast(wire::client_discover_request(config_.endpoints.client));
   ++stats_.discover_sent;
   // Jitter keeps many clients started together from broadcasting in lock-step.
   next_discovery_us_ =

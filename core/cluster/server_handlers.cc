@@ -8,7 +8,7 @@ namespace dp {
 
 using wire::Role;
 
-void ServerNode::handle(TimeUs, Endpoint, const wire::Header&, const wire::DiscoverRequest& m) {
+void ServerNode::handle(TimeUs now, Endpoint, const wire::Header&, const wire::DiscoverRequest& m) {
   const bool asker_is_server = m.asker_role != static_cast<std::uint8_t>(Role::kClient);
   wire::DiscoverResponse reply;
   reply.role = static_cast<std::uint8_t>(role());
@@ -32,7 +32,7 @@ void ServerNode::handle(TimeUs, Endpoint, const wire::Header&, const wire::Disco
   if (asker_is_server) {
     send(m.control, reply);
   } else {
-    send_to_client(m.client, reply);
+    answer_client(now, m.client, reply);
   }
 }
 

@@ -48,6 +48,7 @@ void ServerNode::start(TimeUs now) {
 void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
                              std::span<const std::uint8_t> bytes) {
   if (stopped()) return;
+  request_size_ = bytes.size();
   const SealedParts parts = DatagramAuth::split(bytes);
   if (!wire::admit_header(now, wire::Receiver::kServer, channel, parts.message, header_, stats_,
                           outbox_)) {

@@ -23,6 +23,7 @@
 #include "core/common/rng.h"
 #include "core/replication/log_replica.h"
 #include "core/security/datagram_auth.h"
+#include "core/security/reply_limiter.h"
 #include "core/wire/codec.h"
 #include "core/wire/send.h"
 
@@ -38,6 +39,10 @@ struct ServerStats {
   // Refused by authentication or the term bound (also counted in rejected_by_error).
   std::uint64_t auth_refused = 0;
   std::uint64_t pre_votes_refused = 0;  // Our pre-votes that found no majority.
+  // Client requests left unanswered: the answer would have been larger than the request, or
+  // the address asked more often than ReplyLimiter allows.
+  std::uint64_t unpadded_requests = 0;
+  std::uint64_t replies_rate_limited = 0;
   std::uint64_t elections_started = 0;
   std::uint64_t times_leader = 0;
 };
@@ -161,10 +166,18 @@ class ServerNode final : public Node {
       outbox_.seal_last();
     }
   }
-  // To a client (which has no cluster key).
+  // To a client (which has no cluster key), answering a request of request_size_ bytes:
+  // never more bytes than the request (no amplification), never too often per address.
   template <class Msg>
-  void send_to_client(Endpoint to, const Msg& msg) {
-    wire::send_message(outbox_, config_.id, epoch_, Channel::kControl, to, msg);
+  void answer_client(TimeUs now, Endpoint to, const Msg& msg) {
+    if (!wire::send_message(outbox_, config_.id, epoch_, Channel::kControl, to, msg)) return;
+    if (outbox_.datagrams().back().size > request_size_) {
+      outbox_.drop_last();
+      ++stats_.unpadded_requests;
+    } else if (!reply_limiter_.allow(to.ip, now)) {
+      outbox_.drop_last();
+      ++stats_.replies_rate_limited;
+    }
   }
   template <class Msg>
   void broadcast(const Msg& msg) {
@@ -179,6 +192,9 @@ class ServerNode final : public Node {
   Rng rng_;
   ServerStats stats_;
   DatagramAuth auth_;
+  // Answers to clients' discovery requests: 20 a second per address, bursts of 40.
+  ReplyLimiter reply_limiter_{20, 40};
+  std::size_t request_size_ = 0;  // Of the datagram being handled.
   LogReplica replica_;
   wire::Header header_;  // Reused decode targets.
   wire::ServerMessage message_;

@@ -103,6 +103,12 @@ class Outbox final : public RecordSink {
   void abort_datagram() { arena_.resize(pending_offset_); }
   // Datagrams to other servers are sealed (authenticated) by the node's sealer, if it set one.
   void set_sealer(DatagramSealer* sealer) { sealer_ = sealer; }
+  // Takes back the datagram committed last (it ends the arena).
+  void drop_last() {
+    if (datagrams_.empty()) return;
+    arena_.resize(datagrams_.back().offset);
+    datagrams_.pop_back();
+  }
   // Seals the datagram committed last (it ends the arena).
   void seal_last() {
     if (sealer_ == nullptr || datagrams_.empty()) return;

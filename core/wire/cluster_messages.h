@@ -19,17 +19,30 @@ constexpr std::uint8_t kMaxRoleValue = 3;
 const char* role_name(Role role);
 
 // Broadcast by a server or client looking for the cluster. Servers also learn the asker.
+// A client pads its request (client_discover_request()) so that no answer is larger than the
+// question: a spoofed request cannot make a server send more bytes to a victim than it took.
+constexpr std::size_t kDiscoverPaddingMax = 128;
+constexpr std::size_t kClientDiscoverPadding = 96;
 struct DiscoverRequest {
   static constexpr MsgType kType = MsgType::kDiscoverRequest;
   std::uint8_t asker_role = 0;  // A Role value.
   Endpoint control;             // Asker's control endpoint (servers); unset for clients.
   Endpoint client;              // Asker's client endpoint, where replies go for clients.
+  FixedVec<std::uint8_t, kDiscoverPaddingMax> padding;  // Zeros.
   template <class A>
   void serialize(A& ar) {
-    ar(asker_role, control, client);
+    ar(asker_role, control, client, padding);
   }
   bool valid() const { return asker_role <= kMaxRoleValue; }
 };
+// What every client sends: its endpoint, padded.
+inline DiscoverRequest client_discover_request(Endpoint client) {
+  DiscoverRequest request;
+  request.asker_role = static_cast<std::uint8_t>(Role::kClient);
+  request.client = client;
+  for (std::size_t i = 0; i < kClientDiscoverPadding; ++i) request.padding.push_back(0);
+  return request;
+}
 
 // Unicast reply to a DiscoverRequest. The header's epoch names the leader the responder
 // follows (or is), so a newcomer can join without an election.

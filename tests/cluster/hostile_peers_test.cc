@@ -91,9 +91,7 @@ TEST(HostilePeers, AKeyedServerRefusesUnsignedDatagrams) {
 TEST(HostilePeers, AClientsDiscoveryRequestIsAnsweredButChangesNothing) {
   Harness h(2, ElectionMode::kSticky, 0, 3);
   follow_leader(h);
-  wire::DiscoverRequest ask;
-  ask.asker_role = static_cast<std::uint8_t>(wire::Role::kClient);
-  ask.client = Endpoint{0x7f000009, 40000};
+  auto ask = wire::client_discover_request(Endpoint{0x7f000009, 40000});
   std::array<std::uint8_t, wire::kMaxDatagramSize> buf{};
   // A client's header may carry any epoch: a server must not take its term.
   auto size = wire::encode(NodeId{0, 9}, Epoch{1000, NodeId{0, 9}}, ask, buf);
@@ -153,6 +151,35 @@ TEST(HostilePeers, AFollowerOfALiveLeaderRefusesAPreVote) {
   h.advance(h.timing().heartbeat_timeout_us / 2 + 1);
   h.deliver(1, Epoch{4, id_of(3)}, ask);
   EXPECT_EQ(h.count_sent(wire::MsgType::kPreVoteReply, control_of(1)), 2);
+}
+
+TEST(HostilePeers, NoAnswerIsLargerThanItsRequestOrComesTooOften) {
+  Harness h(2, ElectionMode::kSticky, 0, 3);
+  follow_leader(h);
+  const Endpoint victim{0x7f000009, 40000};
+  std::array<std::uint8_t, wire::kMaxDatagramSize> buf{};
+  auto send = [&](const wire::DiscoverRequest& ask) {
+    auto size = wire::encode(NodeId{0, 9}, Epoch{}, ask, buf);
+    ASSERT_TRUE(size.ok());
+    h.deliver_bytes(Channel::kDiscovery, victim,
+                    std::vector<std::uint8_t>(buf.begin(), buf.begin() + *size));
+  };
+  // Unpadded: the answer would be larger than the question.
+  wire::DiscoverRequest bare;
+  bare.asker_role = static_cast<std::uint8_t>(wire::Role::kClient);
+  bare.client = victim;
+  h.forget();
+  send(bare);
+  EXPECT_EQ(h.count_sent(wire::MsgType::kDiscoverResponse, victim), 0);
+  EXPECT_EQ(h.node().stats().unpadded_requests, 1u);
+  // Padded, 1,000 at once: a burst of 40 is answered, then 20 a second.
+  for (int i = 0; i < 1000; ++i) send(wire::client_discover_request(victim));
+  EXPECT_EQ(h.count_sent(wire::MsgType::kDiscoverResponse, victim), 40);
+  EXPECT_EQ(h.node().stats().replies_rate_limited, 960u);
+  h.advance(kUsPerSecond);
+  h.forget();
+  for (int i = 0; i < 1000; ++i) send(wire::client_discover_request(victim));
+  EXPECT_EQ(h.count_sent(wire::MsgType::kDiscoverResponse, victim), 20);
 }
 
 }  // namespace

@@ -149,10 +149,9 @@ TEST_F(ServerCluster, GarbageOnEveryPortIsCountedAndTheClusterKeepsItsLeader) {
 
   // And the cluster still answers: a client's discovery request (on the discovery port, the
   // only one that takes it) gets a reply that names the leader.
-  wire::DiscoverRequest ask;
-  ask.asker_role = static_cast<std::uint8_t>(wire::Role::kClient);
   const auto local = attacker.local_endpoint();
-  ask.client = Endpoint{local.address().to_v4().to_uint(), local.port()};
+  const auto ask =
+      wire::client_discover_request(Endpoint{local.address().to_v4().to_uint(), local.port()});
   std::array<std::uint8_t, wire::kMaxDatagramSize> buffer{};
   const auto size = wire::encode(NodeId{0, 77}, Epoch{}, ask, buffer);
   ASSERT_TRUE(size.ok());
