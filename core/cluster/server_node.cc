@@ -220,6 +220,13 @@ bool ServerNode::admit_epoch(TimeUs now, const wire::Header& h, const wire::Serv
     if (has_leader() && h.epoch > epoch_) step_down_to(now, h.epoch);
     return true;
   }
+  if (std::holds_alternative<wire::PreVote>(body)) {
+    // Likewise for a pre-vote: a leader that lost a split election at its own term (same term,
+    // lower id) and cannot hear the winner would refuse every pre-vote of the winner's
+    // followers for ever, and they refuse its heartbeats (found by the swarm).
+    if (has_leader() && h.epoch > epoch_ && peers_.count(h.sender)) step_down_to(now, h.epoch);
+    return true;
+  }
   if (std::holds_alternative<wire::Coordinator>(body)) {
     if (h.epoch.leader != h.sender || h.epoch.is_none()) return false;  // Only the winner.
     if (h.epoch < epoch_) {

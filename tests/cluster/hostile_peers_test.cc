@@ -153,6 +153,33 @@ TEST(HostilePeers, AFollowerOfALiveLeaderRefusesAPreVote) {
   EXPECT_EQ(h.count_sent(wire::MsgType::kPreVoteReply, control_of(1)), 2);
 }
 
+TEST(HostilePeers, APreVoteFromANewerEpochDeposesALeaderThatLostTheSplit) {
+  // Found by the swarm: node 2 and node 3 both won term 5 (node 2 could not hear node 3);
+  // node 3 then crashed. Node 1 followed 5/node 3, so it refused node 2's heartbeats, and node
+  // 2 refused node 1's pre-votes as a leader: nobody led for good.
+  Harness h(2, ElectionMode::kSticky, 0, 3);
+  follow_leader(h);
+  h.advance(h.timing().heartbeat_timeout_us + 2);
+  h.grant_pre_vote(1);
+  h.advance(h.timing().answer_timeout_us + 1);
+  ASSERT_TRUE(h.node().is_leader());
+  ASSERT_EQ(h.node().epoch(), (Epoch{5, id_of(2)}));
+  wire::PreVote ask;
+  ask.control = control_of(1);
+  h.forget();
+  h.deliver(1, Epoch{5, id_of(3)}, ask);
+  EXPECT_FALSE(h.node().is_leader());
+  EXPECT_EQ(h.node().known_epoch(), (Epoch{5, id_of(3)}));
+  ASSERT_EQ(h.sent().size(), 1u);
+  EXPECT_EQ(h.sent()[0].type, wire::MsgType::kPreVoteReply);
+  // The same pre-vote in the leader's own epoch is refused, and changes nothing.
+  Harness g(2, ElectionMode::kSticky, 0, 3);
+  follow_leader(g);
+  g.deliver(1, Epoch{4, id_of(3)}, ask);
+  EXPECT_EQ(g.node().epoch(), (Epoch{4, id_of(3)}));
+  EXPECT_TRUE(g.node().has_leader());
+}
+
 TEST(HostilePeers, NoAnswerIsLargerThanItsRequestOrComesTooOften) {
   Harness h(2, ElectionMode::kSticky, 0, 3);
   follow_leader(h);
