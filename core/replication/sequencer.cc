@@ -115,11 +115,34 @@ std::uint64_t Sequencer::commit_seq(std::size_t replicas) const {
   return acks[k - 1];
 }
 
+bool Sequencer::snapshot_unconfirmed(TimeUs now, FollowerLink& link) {
+  if (link.snapshot_seq <= link.acked ||
+      now - link.last_progress_us <= kSnapshotConfirmTimeouts * config_.retransmit_timeout_us) {
+    return false;
+  }
+  // The snapshot was never confirmed: lost, or it reached the follower between leaders and was
+  // dropped. With nothing new to stream the follower sees no gap and never NACKs, so the link
+  // would wait for ever (found by the swarm: a chat leader back from a partition never
+  // committed again). Resend from the follower's last ACK in this epoch, or the snapshot.
+  link.last_progress_us = now;
+  if (link.acked > 0 && ring_.holds(link.acked + 1)) {
+    link.snapshot_seq = 0;
+    link.retransmitted_entries += link.sent - link.acked;
+    link.sent = link.acked;
+    link.state = Progress::kProbe;
+    return false;
+  }
+  need_snapshot(link);
+  link.snapshot_sent_us = 0;
+  return true;
+}
+
 bool Sequencer::next_batch(TimeUs now, wire::Replicate& batch, std::vector<NodeId>& group) {
   group.clear();
   std::uint64_t from = 0;
   for (auto& [id, link] : links_) {
     if (link.needs_snapshot()) continue;
+    if (snapshot_unconfirmed(now, link)) continue;
     const std::uint64_t base = std::max(link.acked, link.snapshot_seq);
     if (link.sent > base && now - link.last_progress_us > config_.retransmit_timeout_us) {
       // No progress: go back to the last ACK (the batch or its ACK was lost).

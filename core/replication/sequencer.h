@@ -58,6 +58,9 @@ struct FollowerLink {
 
 class Sequencer {
  public:
+  // A snapshot unconfirmed for this many retransmit timeouts (no progress) is taken for lost.
+  static constexpr TimeUs kSnapshotConfirmTimeouts = 4;
+
   explicit Sequencer(const SequencerConfig& config = {});
 
   // Starts a new epoch's stream; the first entry ordered gets next_seq.
@@ -96,6 +99,7 @@ class Sequencer {
 
  private:
   static void need_snapshot(FollowerLink& link);
+  bool snapshot_unconfirmed(TimeUs now, FollowerLink& link);
 
   SequencerConfig config_;
   EntryRing ring_;

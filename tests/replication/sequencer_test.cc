@@ -305,6 +305,39 @@ TEST(Sequencer, NackFromBeforeALostSnapshotResendsTheGap) {
   EXPECT_EQ(seq.commit_seq(1), 25u);
 }
 
+TEST(Sequencer, AnUnconfirmedSnapshotWithNothingNewToStreamIsFollowedUp) {
+  // Found by the swarm: a chat leader ordered entries 8..14 alone in a partition; on heal its
+  // snapshot as of 14 reached the followers while they were between leaders (dropped). With
+  // nothing newer to stream they saw no gap, never NACKed, and the leader never committed.
+  SequencerConfig config;
+  Sequencer seq(config);
+  seq.reset(1);
+  seq.add_follower(kA, 0);
+  for (int i = 0; i < 7; ++i) seq.order(tick(1).view());
+  seq.on_snapshot_sent(kA, 0, 0);
+  seq.on_ack(kA, 7, 0);
+  for (int i = 0; i < 7; ++i) seq.order(tick(1).view());
+  seq.add_follower(kB, 1);
+  seq.on_snapshot_sent(kA, 14, 1);  // Both lost: kA still has up to 7, kB nothing.
+  seq.on_snapshot_sent(kB, 14, 1);
+  EXPECT_EQ(seq.commit_seq(2), 0u);
+  wire::Replicate batch;
+  std::vector<NodeId> group;
+  const TimeUs wait = Sequencer::kSnapshotConfirmTimeouts * config.retransmit_timeout_us;
+  EXPECT_FALSE(seq.next_batch(1 + wait, batch, group))
+      << "within the timeout the snapshots may still be confirmed";
+  ASSERT_TRUE(seq.next_batch(2 + wait, batch, group));
+  EXPECT_EQ(batch.first_seq, 8u) << "kA: resent from its last ACK in this epoch";
+  EXPECT_EQ(group, std::vector<NodeId>{kA});
+  EXPECT_TRUE(seq.followers().at(kB).needs_snapshot()) << "kB acked nothing: a new snapshot";
+  std::vector<NodeId> due;
+  seq.snapshot_due(2 + wait, due);
+  EXPECT_EQ(due, std::vector<NodeId>{kB});
+  seq.mark_sent(group, batch);
+  seq.on_ack(kA, 14, 3 + wait);
+  EXPECT_EQ(seq.commit_seq(1), 14u);
+}
+
 // ---------------------------------------------------------------------------------------------
 // EntryRing
 
