@@ -3,7 +3,9 @@
 // Requests arrive between ticks (joins, inputs, leaves) and are turned into entries on the
 // next tick; a seated player silent for longer than the forfeit timeout is made to leave.
 // Input is the game's own per-player input (Pong: a paddle direction), newest wins; inputs
-// that arrive out of order (by input_seq) are ignored.
+// that arrive out of order (by input_seq) are ignored, and so is one further ahead than
+// kInputSeqWindow (a forged 0xFFFFFFFF must not pin the paddle and make every real input look
+// old). Sequence numbers compare modulo 2^32, so the count may wrap.
 //
 // Bounded: one Client per seated player (the caller drops the unseated after each tick); at
 // most kMaxPending joins and leaves wait; a request beyond that is refused and counted.
@@ -22,6 +24,8 @@ template <class Input>
 class Sessions {
  public:
   static constexpr std::size_t kMaxPending = 4096;
+  // At 60 inputs a second, 18 minutes of inputs lost in a row.
+  static constexpr std::uint32_t kInputSeqWindow = 1u << 16;
 
   struct Client {
     Input input{};
@@ -62,7 +66,13 @@ class Sessions {
     if (it == clients_.end()) return;
     Client& c = it->second;
     c.last_heard_us = now;
-    if (input_seq <= c.last_input_seq && c.last_input_seq != 0) return;  // Reordered.
+    if (c.last_input_seq != 0) {
+      const std::uint32_t ahead = input_seq - c.last_input_seq;  // Modulo 2^32.
+      if (ahead == 0 || ahead > kInputSeqWindow) {
+        ++stale_inputs_;  // Reordered, repeated, or too far ahead to be the client's.
+        return;
+      }
+    }
     c.last_input_seq = input_seq;
     c.input = input;
   }
@@ -117,12 +127,15 @@ class Sessions {
   const std::map<std::uint64_t, Client>& clients() const { return clients_; }
   // Requests refused because a queue was full (monotonic).
   std::uint64_t refused() const { return refused_; }
+  // Inputs ignored: reordered, repeated or too far ahead (monotonic).
+  std::uint64_t stale_inputs() const { return stale_inputs_; }
 
  private:
   std::map<std::uint64_t, Client> clients_;
   std::vector<JoinRequest> joins_;
   std::vector<std::uint64_t> leaves_;
   std::uint64_t refused_ = 0;
+  std::uint64_t stale_inputs_ = 0;
 };
 
 }  // namespace dp::rooms
