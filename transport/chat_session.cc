@@ -8,6 +8,7 @@
 
 #include "transport/client_log.h"
 #include "transport/node_driver.h"
+#include "transport/process_entropy.h"
 
 namespace dp {
 namespace {
@@ -27,6 +28,7 @@ ChatSessionSetup chat_session_setup(const std::string& discovery_address,
   setup.udp.discovery_address = discovery_address;
   setup.node.id = id;
   setup.node.seed = seed;
+  setup.node.session_seed = random_session_seed();
   setup.node.name = name;
   setup.node.channel = channel;
   return setup;

@@ -14,6 +14,7 @@
 #include "transport/client_log.h"
 #include "transport/logger.h"
 #include "transport/node_driver.h"
+#include "transport/process_entropy.h"
 
 namespace dp {
 namespace {
@@ -224,6 +225,7 @@ Result<std::unique_ptr<ClientSession>, std::string> ClientSession::open(const Cl
   impl->transport = std::make_unique<ObservedTransport>(*impl->udp, [raw] { raw->observed(); });
 
   ClientConfig config = setup.node;
+  config.session_seed = random_session_seed();
   config.endpoints = impl->udp->local_endpoints();
   config.endpoints.discovery_port = setup.udp.discovery_port;
   impl->node = std::make_unique<ClientNode>(config);

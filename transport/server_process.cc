@@ -18,6 +18,7 @@
 #include "transport/asio_udp_transport.h"
 #include "transport/logger.h"
 #include "transport/node_driver.h"
+#include "transport/process_entropy.h"
 #include "transport/server_log.h"
 #include "transport/state_file.h"
 #include "transport/storage/data_dir.h"
@@ -117,6 +118,7 @@ int run_server_process(const ServerSetup& setup) {
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count());
+  config.session_seed = random_session_seed();
   auto storage = open_storage(setup, config);
   if (!storage) {
     logger.error(storage.error());

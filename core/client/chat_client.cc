@@ -26,6 +26,7 @@ ChatClient::ChatClient(const ChatClientConfig& config)
 }
 
 void ChatClient::start(TimeUs now) {
+  now_ = now;
   client_id_ = config_.client_id;
   while (client_id_ == 0) client_id_ = rng_.next_u64();
   heard_us_ = now;
@@ -71,6 +72,7 @@ void ChatClient::request_older(TimeUs) {
 
 void ChatClient::on_datagram(TimeUs now, Channel channel, Endpoint from,
                              std::span<const std::uint8_t> bytes) {
+  now_ = now;
   if (!wire::admit_header(now, wire::Receiver::kClient, channel, bytes, header_, stats_, outbox_) ||
       !wire::decode_counted(now, channel, header_, bytes, message_, stats_, outbox_)) {
     return;
@@ -83,6 +85,10 @@ void ChatClient::handle(TimeUs now, Endpoint from, const wire::Header& h,
                         const wire::DiscoverResponse& m) {
   const std::optional<LeaderHint> hint = leader_hint(from, h, m);
   if (!hint) return;
+  if (session_.note_required(m.sessions == 1)) {
+    session_.configure(config_.session_seed, rng_);
+    client_id_ = session_.new_identity();
+  }
   const Candidate& c = *hint;
   // Never back to a leader older than one we followed.
   if (c.epoch < leader_epoch_) return;
@@ -217,6 +223,7 @@ void ChatClient::keep_line(TimeUs now, const wire::ChatLine& line, bool front) {
 }
 
 void ChatClient::on_tick(TimeUs now) {
+  now_ = now;
   while (bot_sent_ < config_.bot_messages && now >= bot_next_us_) {
     ++bot_sent_;
     send(now, config_.name + " #" + std::to_string(bot_sent_));
@@ -280,6 +287,7 @@ void ChatClient::connect(TimeUs now, const Candidate& c) {
 
 void ChatClient::rediscover(TimeUs now) {
   ++stats_.rediscoveries;
+  session_.renew();  // Same key pair and id; a new ticket (a rotated key may retire one).
   phase_ = ChatPhase::kDiscovering;
   best_.reset();
   choose_at_us_ = 0;
@@ -331,17 +339,15 @@ void ChatClient::send_window(TimeUs now) {
   }
 }
 
-template <class Msg>
-void ChatClient::send_to(Endpoint to, const Msg& msg) {
-  if (to.is_unset()) return;
-  auto buf = outbox_.begin_datagram();
-  auto size = wire::encode(config_.id, Epoch{}, msg, buf);
-  if (!size) {
-    outbox_.abort_datagram();
-    return;
-  }
-  outbox_.commit_datagram(Channel::kClient, false, to, *size,
-                          static_cast<std::uint8_t>(Msg::kType));
+void ChatClient::handle(TimeUs now, Endpoint from, const wire::Header&,
+                        const wire::SessionGrant& m) {
+  if (!session_.on_grant(from, m)) return;
+  ++stats_.sessions;
+  if (phase_ != ChatPhase::kConnected) return;
+  // What waited for the session goes out now rather than at its next retry.
+  for (ChatOutgoing& out : outgoing_) out.sent_us = 0;
+  subscribe(now);
+  send_window(now);
 }
 
 }  // namespace dp

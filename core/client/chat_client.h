@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/client/leader_hint.h"
+#include "core/client/session_link.h"
 #include "core/common/node.h"
 #include "core/common/rng.h"
 #include "core/wire/codec.h"
@@ -36,6 +37,9 @@ struct ChatClientConfig {
   std::string channel = "lobby";
   std::uint64_t seed = 1;
   std::uint64_t client_id = 0;  // 0: drawn from the seed.
+  // Secret bytes for session key pairs against a keyed chat cluster (session_link.h); all
+  // zero: drawn from the seed. With a session the client id is its key's, not client_id.
+  SessionSeed session_seed{};
 
   TimeUs discovery_retry_us = 250 * kUsPerMs;
   TimeUs discovery_window_us = 20 * kUsPerMs;
@@ -97,6 +101,7 @@ struct ChatClientStats {
   std::uint64_t duplicates = 0;    // Lines already held (dropped).
   std::uint64_t gaps = 0;          // Times lines came past a hole (held, the hole asked again).
   std::uint64_t rehomes = 0;       // Leaders chosen after the first.
+  std::uint64_t sessions = 0;      // Sessions a keyed chat cluster granted us.
   std::uint64_t rediscoveries = 0;
 };
 
@@ -142,13 +147,15 @@ class ChatClient final : public Node {
   const ChatClientConfig& config() const { return config_; }
 
  private:
-  using Message = std::variant<wire::DiscoverResponse, wire::ChatAck, wire::ChatLines,
-                               wire::ChatSend, wire::ChatSubscribe, wire::ChatHistory>;
+  using Message =
+      std::variant<wire::DiscoverResponse, wire::ChatAck, wire::ChatLines, wire::ChatSend,
+                   wire::ChatSubscribe, wire::ChatHistory, wire::SessionGrant>;
   using Candidate = LeaderHint;
 
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::DiscoverResponse& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::ChatAck& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::ChatLines& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::SessionGrant& m);
   template <class Other>
   void handle(TimeUs, Endpoint, const wire::Header&, const Other&) {}
   // Whether a leader's message may be taken: from the leader we follow, or from a newer one
@@ -162,8 +169,11 @@ class ChatClient final : public Node {
   void send_window(TimeUs now);
   void take_line(TimeUs now, const wire::ChatLine& line);
   void keep_line(TimeUs now, const wire::ChatLine& line, bool front);
+  // A request to the leader, sealed with our session when the cluster wants one.
   template <class Msg>
-  void send_to(Endpoint to, const Msg& msg);
+  void send_to(Endpoint to, const Msg& msg) {
+    session_.send(now_, outbox_, config_.id, to, msg, config_.subscribe_interval_us);
+  }
 
   ChatClientConfig config_;
   Rng rng_;
@@ -173,6 +183,8 @@ class ChatClient final : public Node {
 
   ChatPhase phase_ = ChatPhase::kDiscovering;
   std::uint64_t client_id_ = 0;
+  SessionLink session_;
+  TimeUs now_ = 0;  // Of the call being handled (for the session's request timing).
   std::optional<Candidate> best_;
   TimeUs choose_at_us_ = 0;
   TimeUs next_discovery_us_ = 0;

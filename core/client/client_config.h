@@ -6,6 +6,7 @@
 
 #include "core/common/node.h"
 #include "core/common/types.h"
+#include "core/security/session.h"
 
 namespace dp {
 
@@ -60,6 +61,9 @@ struct ClientConfig {
 
   // Seeds the node's own generator (client ids, discovery jitter, the input policy's draws).
   std::uint64_t seed = 1;
+  // Secret bytes for the session key pairs against a keyed cluster (session_link.h): the
+  // real driver draws them from libsodium; all zero, they come from the generator.
+  SessionSeed session_seed{};
 };
 
 }  // namespace dp

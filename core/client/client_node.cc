@@ -42,6 +42,7 @@ ClientNode::ClientNode(const ClientConfig& config)
     : config_(config), rng_(config.seed), policy_rng_(rng_.fork()) {}
 
 void ClientNode::start(TimeUs now) {
+  now_ = now;
   client_id_ = config_.client_id;
   // Zero is not a valid client id on the wire (wire::Join::valid); draw one instead.
   while (client_id_ == 0) client_id_ = rng_.next_u64();  // Ends: zero has chance 2^-64.
@@ -53,6 +54,7 @@ void ClientNode::start(TimeUs now) {
 
 void ClientNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
                              std::span<const std::uint8_t> bytes) {
+  now_ = now;
   if (!wire::admit_header(now, wire::Receiver::kClient, channel, bytes, header_, stats_, outbox_) ||
       !wire::decode_counted(now, channel, header_, bytes, message_, stats_, outbox_)) {
     return;
@@ -64,6 +66,7 @@ void ClientNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
 }
 
 void ClientNode::on_tick(TimeUs now) {
+  now_ = now;
   switch (phase_) {
     case ClientPhase::kDiscovering:
       if (choose_at_us_ != 0 && now >= choose_at_us_) {
@@ -139,8 +142,7 @@ void ClientNode::play_again(TimeUs now) {
   if (phase_ == ClientPhase::kSeated && room_ != 0) send_request(wire::Leave{client_id_, room_});
   // A fresh id: the leader treats a Join from a seated client_id as a re-attach to its old
   // room, which may still linger in game over.
-  client_id_ = 0;
-  while (client_id_ == 0) client_id_ = rng_.next_u64();  // Ends: zero has chance 2^-64.
+  client_id_ = new_client_id();
   // The old room keeps streaming its last states for a while; they must not seat us again.
   if (room_ != 0) left_room_ = room_;
   room_ = 0;
@@ -177,6 +179,7 @@ void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header& h,
     ++stats_.responses_ignored;
     return;
   }
+  note_sessions(m);
   if (config_.spectate) {
     if (phase_ == ClientPhase::kDiscovering) note_watch_candidate(now, h, m);
     return;
@@ -399,6 +402,8 @@ void ClientNode::rediscover(TimeUs now) {
   emit(now, NodeEventKind::kSuspectLeader, config_.spectate ? watched_ : leader_epoch_.leader,
        leader_epoch_);
   // client_id_ and room_ stay: the next leader has our seat in its replica and re-attaches us.
+  // So does our key pair; the ticket is asked for again (a rotated key may have retired it).
+  session_.renew();
   phase_ = ClientPhase::kDiscovering;
   best_.reset();
   choose_at_us_ = 0;
@@ -512,17 +517,26 @@ bool ClientNode::waiting_for_opponent() const {
   return seated_as_player() && !result_ && shown_->phase == room_phase::kWaiting;
 }
 
-template <class Msg>
-void ClientNode::send(Endpoint to, const Msg& msg) {
-  if (to.is_unset()) return;
-  auto buf = outbox_.begin_datagram();
-  auto size = wire::encode(config_.id, Epoch{}, msg, buf);
-  if (!size) {
-    outbox_.abort_datagram();
-    return;
+void ClientNode::note_sessions(const wire::DiscoverResponse& m) {
+  if (session_.note_required(m.sessions == 1)) {
+    session_.configure(config_.session_seed, rng_);
+    client_id_ = session_.new_identity();
   }
-  outbox_.commit_datagram(Channel::kClient, false, to, *size,
-                          static_cast<std::uint8_t>(Msg::kType));
+}
+
+std::uint64_t ClientNode::new_client_id() {
+  if (session_.required()) return session_.new_identity();
+  std::uint64_t id = 0;
+  while (id == 0) id = rng_.next_u64();  // Ends: zero has chance 2^-64.
+  return id;
+}
+
+void ClientNode::handle(TimeUs now, Endpoint from, const wire::Header&,
+                        const wire::SessionGrant& m) {
+  if (!session_.on_grant(from, m)) return;
+  ++stats_.sessions;
+  // The request the grant was waiting for goes out now rather than at its next retry.
+  if (phase_ == ClientPhase::kJoining) send_join(now);
 }
 
 template <class Msg>

@@ -22,6 +22,7 @@
 
 #include "core/client/client_config.h"
 #include "core/client/input_history.h"
+#include "core/client/session_link.h"
 #include "core/common/node.h"
 #include "core/common/rng.h"
 #include "core/wire/codec.h"
@@ -80,6 +81,7 @@ struct ClientStats {
   std::uint64_t states_not_leader = 0;  // Sender is not the leader its header epoch names.
   std::uint64_t rehomes = 0;            // Accepted a state from a newer epoch than the last.
   std::uint64_t rediscoveries = 0;      // Silence timeouts that sent us back to discovery.
+  std::uint64_t sessions = 0;           // Sessions a keyed cluster granted us.
   std::uint64_t clusters_changed = 0;   // Chose a rebuilt cluster (see Candidate::rebuilt).
   std::uint64_t boards_accepted = 0;    // Leaderboards of our finished matches.
   std::uint64_t boards_ignored = 0;     // Not from a leader, not our room, or not newer.
@@ -190,6 +192,7 @@ class ClientNode final : public Node {
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::LeaderboardState& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::RaceState& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::RaceBoardState& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::SessionGrant& m);
   template <class Other>
   void handle(TimeUs, Endpoint, const wire::Header&, const Other&) {}
   // What a Pong client decodes: discovery answers and its room's states. Requests a server
@@ -197,7 +200,7 @@ class ClientNode final : public Node {
   using Message =
       std::variant<wire::DiscoverResponse, wire::RoomState, wire::LeaderboardState, wire::Join,
                    wire::Input, wire::Leave, wire::RaceState, wire::RaceBoardState, wire::RaceJoin,
-                   wire::RaceInput, wire::RaceLeave>;
+                   wire::RaceInput, wire::RaceLeave, wire::SessionGrant>;
 
   // A state's common part (a Pong state, or a race's): order, room and acceptance.
   void handle_state(TimeUs now, Endpoint from, const wire::Header& h, const wire::RoomState& m);
@@ -226,10 +229,17 @@ class ClientNode final : public Node {
   // The epoch of the last state we showed (none before the first).
   Epoch shown_epoch() const { return shown_ ? shown_position_.epoch : Epoch{}; }
 
+  // A request to a server, sealed with our session when the cluster wants one.
   template <class Msg>
-  void send(Endpoint to, const Msg& msg);
+  void send(Endpoint to, const Msg& msg) {
+    session_.send(now_, outbox_, config_.id, to, msg, config_.join_retry_us);
+  }
   template <class Msg>
   void broadcast(const Msg& msg);
+  // The cluster's discovery answer says whether it wants sessions: the first time it does,
+  // a key pair and the client id that goes with it.
+  void note_sessions(const wire::DiscoverResponse& m);
+  std::uint64_t new_client_id();
   void emit(TimeUs now, NodeEventKind kind, const NodeId& peer = {}, const Epoch& epoch = {},
             std::uint64_t seq = 0);
 
@@ -244,6 +254,8 @@ class ClientNode final : public Node {
 
   ClientPhase phase_ = ClientPhase::kDiscovering;
   std::uint64_t client_id_ = 0;
+  SessionLink session_;
+  TimeUs now_ = 0;  // Of the call being handled (for the session's request timing).
   std::uint32_t room_ = 0;
   // The room given up by play_again(): its lingering states must not seat us again.
   std::uint32_t left_room_ = 0;

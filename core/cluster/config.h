@@ -8,6 +8,7 @@
 #include "core/common/types.h"
 #include "core/replication/log_replica.h"
 #include "core/security/cluster_keys.h"
+#include "core/security/session.h"
 
 namespace dp {
 
@@ -57,6 +58,10 @@ struct ServerConfig {
   // Larger at every start of this server (the real driver: wall-clock microseconds at start;
   // the simulator: simulated time), so peers tell a restart from a replay of an old boot.
   std::uint64_t boot_stamp = 1;
+  // Secret bytes for the keys and nonces of client sessions (core/security/session.h): the
+  // real driver draws them from libsodium at every start; all zero, the node derives them
+  // from `seed` (the simulator and tests, deterministic).
+  SessionSeed session_seed{};
 };
 
 }  // namespace dp

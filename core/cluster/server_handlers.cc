@@ -22,6 +22,7 @@ void ServerNode::handle(TimeUs now, Endpoint, const wire::Header&, const wire::D
       reply.identity.push_back(identity);
     }
   }
+  reply.sessions = (!asker_is_server && sessions_.enabled()) ? 1 : 0;
   if (is_leader()) {
     reply.leader_client = config_.endpoints.client;
   } else if (has_leader()) {

@@ -9,10 +9,28 @@ namespace dp {
 
 using wire::Role;
 
+namespace {
+
+// The configured session seed, or one derived from the node's seed (tests, the simulator)
+// without drawing from the node's own generator.
+SessionSeed session_seed_of(const ServerConfig& config) {
+  SessionSeed seed = config.session_seed;
+  if (seed != SessionSeed{}) return seed;
+  Rng rng(config.seed ^ 0x5e55'1011'5eed'0001ull);
+  for (std::size_t i = 0; i < seed.size(); i += 8) {
+    std::uint64_t word = rng.next_u64();
+    for (std::size_t j = 0; j < 8; ++j, word >>= 8) seed[i + j] = static_cast<std::uint8_t>(word);
+  }
+  return seed;
+}
+
+}  // namespace
+
 ServerNode::ServerNode(const ServerConfig& config, std::vector<std::unique_ptr<Service>> services)
     : config_(config),
       rng_(config.seed),
       auth_(static_cast<std::uint8_t>(config.mode), config.keys, config.boot_stamp),
+      sessions_(config.keys, session_seed_of(config), config.boot_stamp),
       replica_(config.replica, config.id, outbox_, std::move(services)) {
   replica_.set_self_control(config.endpoints.control);
   outbox_.set_sealer(&auth_);
@@ -57,14 +75,7 @@ void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
   const wire::Header& h = header_;
   if (h.sender == config_.id) return;  // Our own broadcast, looped back by the host.
   if (wire::family_of(static_cast<std::uint8_t>(h.type)) == wire::Family::kService) {
-    // A client's request: the service decodes it, and acts on it only while it serves.
-    if (!parts.trailer.empty()) {
-      wire::count_rejection(now, channel, wire::DecodeError::kLengthMismatch, stats_, outbox_);
-      return;
-    }
-    if (auto error = replica_.on_client_datagram(now, from, h, wire::body_of(bytes))) {
-      wire::count_rejection(now, channel, *error, stats_, outbox_);
-    }
+    on_client_request(now, channel, from, parts);
     return;
   }
   bool client_discovery = false;
@@ -131,6 +142,73 @@ bool ServerNode::admit_signed(TimeUs now, Channel channel, const SealedParts& pa
     return refuse(now, channel, wire::DecodeError::kTermJump);
   }
   return true;
+}
+
+void ServerNode::on_client_request(TimeUs now, Channel channel, Endpoint from,
+                                   const SealedParts& parts) {
+  const wire::Header& h = header_;
+  if (wire::service_of(static_cast<std::uint8_t>(h.type)) == wire::kSessionService) {
+    grant_session(now, channel, from, parts);
+    return;
+  }
+  if (sessions_.enabled()) {
+    if (!admit_session(now, channel, parts)) return;
+  } else if (!parts.trailer.empty()) {
+    wire::count_rejection(now, channel, wire::DecodeError::kLengthMismatch, stats_, outbox_);
+    return;
+  }
+  // The service decodes the request, and acts on it only while it serves.
+  if (auto error = replica_.on_client_datagram(now, from, h, wire::body_of(parts.message))) {
+    wire::count_rejection(now, channel, *error, stats_, outbox_);
+  }
+}
+
+bool ServerNode::admit_session(TimeUs now, Channel channel, const SealedParts& parts) {
+  const auto client_id = wire::request_client_id(wire::body_of(parts.message));
+  if (!client_id) {
+    wire::count_rejection(now, channel, wire::DecodeError::kTruncatedBody, stats_, outbox_);
+    return false;
+  }
+  const auto error = sessions_.verify(parts.message, parts.trailer, *client_id);
+  if (!error) return true;
+  switch (*error) {
+    case SessionError::kMissing:
+      return refuse(now, channel, wire::DecodeError::kUnsigned);
+    case SessionError::kBadTicket:
+    case SessionError::kWrongClient:
+      return refuse(now, channel, wire::DecodeError::kBadSession);
+    case SessionError::kBadTag:
+      return refuse(now, channel, wire::DecodeError::kBadTag);
+    case SessionError::kReplayed:
+      return refuse(now, channel, wire::DecodeError::kReplayed);
+  }
+  return false;
+}
+
+void ServerNode::grant_session(TimeUs now, Channel channel, Endpoint from,
+                               const SealedParts& parts) {
+  wire::SessionMessage message;
+  if (!parts.trailer.empty()) {
+    wire::count_rejection(now, channel, wire::DecodeError::kLengthMismatch, stats_, outbox_);
+    return;
+  }
+  if (auto error = wire::decode_message(header_.type, wire::body_of(parts.message), message)) {
+    wire::count_rejection(now, channel, *error, stats_, outbox_);
+    return;
+  }
+  const auto* request = std::get_if<wire::SessionRequest>(&message);
+  if (request == nullptr) {
+    wire::count_rejection(now, channel, wire::DecodeError::kWrongChannel, stats_, outbox_);
+    return;
+  }
+  // Unkeyed, or an id that is not its key's (someone asking for another client's id).
+  const auto grant = sessions_.grant(*request);
+  if (!grant) {
+    ++stats_.sessions_refused;
+    return;
+  }
+  ++stats_.sessions_granted;
+  answer_client(now, from, *grant, Channel::kClient);
 }
 
 bool ServerNode::body_matches_source(const wire::ServerMessage& body, Endpoint from) {

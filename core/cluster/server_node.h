@@ -43,6 +43,8 @@ struct ServerStats {
   // the address asked more often than ReplyLimiter allows.
   std::uint64_t unpadded_requests = 0;
   std::uint64_t replies_rate_limited = 0;
+  std::uint64_t sessions_granted = 0;
+  std::uint64_t sessions_refused = 0;  // Requests for an id that is not their key's, or unkeyed.
   std::uint64_t elections_started = 0;
   std::uint64_t times_leader = 0;
 };
@@ -101,6 +103,10 @@ class ServerNode final : public Node {
   // (counted) to drop it. `client_discovery` is set for a client's unsigned discovery request.
   bool admit_signed(TimeUs now, Channel channel, const SealedParts& parts, bool& client_discovery);
   bool refuse(TimeUs now, Channel channel, wire::DecodeError error);
+  // A client's request (a service's family): its session checked when the cluster has a key.
+  void on_client_request(TimeUs now, Channel channel, Endpoint from, const SealedParts& parts);
+  bool admit_session(TimeUs now, Channel channel, const SealedParts& parts);
+  void grant_session(TimeUs now, Channel channel, Endpoint from, const SealedParts& parts);
   static bool body_matches_source(const wire::ServerMessage& body, Endpoint from);
   void note_sender(TimeUs now, const wire::Header& h, const wire::ServerMessage& body);
 
@@ -169,8 +175,8 @@ class ServerNode final : public Node {
   // To a client (which has no cluster key), answering a request of request_size_ bytes:
   // never more bytes than the request (no amplification), never too often per address.
   template <class Msg>
-  void answer_client(TimeUs now, Endpoint to, const Msg& msg) {
-    if (!wire::send_message(outbox_, config_.id, epoch_, Channel::kControl, to, msg)) return;
+  void answer_client(TimeUs now, Endpoint to, const Msg& msg, Channel from = Channel::kControl) {
+    if (!wire::send_message(outbox_, config_.id, epoch_, from, to, msg)) return;
     if (outbox_.datagrams().back().size > request_size_) {
       outbox_.drop_last();
       ++stats_.unpadded_requests;
@@ -192,6 +198,7 @@ class ServerNode final : public Node {
   Rng rng_;
   ServerStats stats_;
   DatagramAuth auth_;
+  SessionIssuer sessions_;
   // Answers to clients' discovery requests: 20 a second per address, bursts of 40.
   ReplyLimiter reply_limiter_{20, 40};
   std::size_t request_size_ = 0;  // Of the datagram being handled.

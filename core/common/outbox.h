@@ -66,7 +66,7 @@ class Outbox final : public RecordSink {
   // wire::kMaxDatagramSize by a static_assert in core/wire/send.h).
   static constexpr std::size_t kMaxDatagram = 1200;
   // Room a sealer may add after a datagram of up to kMaxDatagram bytes (seal_last()).
-  static constexpr std::size_t kMaxSealBytes = 48;
+  static constexpr std::size_t kMaxSealBytes = 128;
   // A leader tick of 10,000 rooms sends 20,000 client states; a snapshot of the largest
   // state is 8,192 chunks per follower.
   static constexpr std::size_t kMaxDatagramsPerStep = 32768;

@@ -58,11 +58,14 @@ struct DiscoverResponse {
   // absent: servers asking each other do not pay for it.)
   FixedVec<Epoch, 1> identity;
   Epoch identity_or_none() const { return identity.empty() ? Epoch{} : identity[0]; }
+  // 1: the cluster has a key, and takes client requests only within a session
+  // (session_messages.h).
+  std::uint8_t sessions = 0;
   template <class A>
   void serialize(A& ar) {
-    ar(role, control, client, leader_client, identity);
+    ar(role, control, client, leader_client, identity, sessions);
   }
-  bool valid() const { return role <= kMaxRoleValue; }
+  bool valid() const { return role <= kMaxRoleValue && sessions <= 1; }
 };
 
 // Sent every heartbeat interval: leader to each follower and follower to its leader (and,

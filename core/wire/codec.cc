@@ -43,8 +43,23 @@ const char* decode_error_name(DecodeError error) {
       return "foreign-mode";
     case DecodeError::kTermJump:
       return "term-jump";
+    case DecodeError::kBadSession:
+      return "bad-session";
   }
   return "?";
+}
+
+std::optional<std::uint64_t> request_client_id(std::span<const std::uint8_t> body) {
+  SpanInBuf buf(body);
+  try {
+    std::istream is(&buf);
+    cereal::PortableBinaryInputArchive ar(is);
+    std::uint64_t client_id = 0;
+    ar(client_id);
+    return client_id;
+  } catch (...) {
+    return std::nullopt;
+  }
 }
 
 std::optional<DecodeError> decode_header(std::span<const std::uint8_t> bytes, Header& out) {

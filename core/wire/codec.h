@@ -20,6 +20,7 @@
 #include "core/wire/pong_messages.h"
 #include "core/wire/race_messages.h"
 #include "core/wire/replication_messages.h"
+#include "core/wire/session_messages.h"
 
 namespace dp::wire {
 
@@ -43,8 +44,11 @@ enum class DecodeError : std::uint8_t {
   kReplayed,     // A copy of a datagram already taken (or of an older boot).
   kForeignMode,  // From a server running another election mode: not of this cluster.
   kTermJump,     // An epoch term further ahead of ours than kMaxTermJump.
+  // A client request whose session ticket does not open with this cluster's keys, or is
+  // another client's (core/security/session.h).
+  kBadSession,
 };
-constexpr std::uint8_t kMaxDecodeErrorValue = 17;
+constexpr std::uint8_t kMaxDecodeErrorValue = 18;
 const char* decode_error_name(DecodeError error);
 
 enum class EncodeError : std::uint8_t { kTooLarge = 1 };
@@ -62,13 +66,14 @@ using PongMessage =
 using RaceMessage = std::variant<RaceJoin, RaceInput, RaceLeave, RaceState, RaceBoardState,
                                  RaceWatch, RaceListRooms, RaceRoomList>;
 using ChatMessage = std::variant<ChatSend, ChatAck, ChatSubscribe, ChatHistory, ChatLines>;
+using SessionMessage = std::variant<SessionRequest, SessionGrant>;
 // Every message this version ships (tests, fuzzers and tools decode into it).
-using Message =
-    std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
-                 PreVote, PreVoteReply, Resign, Replicate, Ack, Nack, Snapshot, Join, Input,
-                 RoomState, Leave, LeaderboardState, RaceJoin, RaceInput, RaceState, RaceLeave,
-                 RaceBoardState, Watch, RaceWatch, ListRooms, RoomList, RaceListRooms, RaceRoomList,
-                 ChatSend, ChatAck, ChatSubscribe, ChatHistory, ChatLines>;
+using Message = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
+                             Coordinator, PreVote, PreVoteReply, Resign, Replicate, Ack, Nack,
+                             Snapshot, Join, Input, RoomState, Leave, LeaderboardState, RaceJoin,
+                             RaceInput, RaceState, RaceLeave, RaceBoardState, Watch, RaceWatch,
+                             ListRooms, RoomList, RaceListRooms, RaceRoomList, ChatSend, ChatAck,
+                             ChatSubscribe, ChatHistory, ChatLines, SessionRequest, SessionGrant>;
 
 // Encodes `body` with the given sender and epoch into `out`; returns the datagram size.
 template <class Msg>
@@ -81,6 +86,10 @@ std::optional<DecodeError> decode_header(std::span<const std::uint8_t> bytes, He
 inline std::span<const std::uint8_t> body_of(std::span<const std::uint8_t> bytes) {
   return bytes.subspan(kHeaderSize);
 }
+
+// The client id every client request starts with (the first field of its body); none if the
+// body is too short to hold one.
+std::optional<std::uint64_t> request_client_id(std::span<const std::uint8_t> body);
 
 // Decodes `body` into the alternative of Variant whose kType is `type` (reusing it when `out`
 // already holds that alternative); kUnknownType when Variant has none.

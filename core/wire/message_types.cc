@@ -18,6 +18,10 @@ const char* name_or_null(std::uint8_t type) {
       return "answer";
     case MsgType::kCoordinator:
       return "coordinator";
+    case MsgType::kSessionRequest:
+      return "session-request";
+    case MsgType::kSessionGrant:
+      return "session-grant";
     case MsgType::kPreVote:
       return "pre-vote";
     case MsgType::kPreVoteReply:

@@ -62,6 +62,10 @@ enum class MsgType : std::uint8_t {
   kChatSubscribe = 42,
   kChatHistory = 43,
   kChatLines = 44,
+  // Client sessions (service 4, handled by the server itself): with a cluster key, a client
+  // asks any server for a session before its first request (core/security/session.h).
+  kSessionRequest = 50,
+  kSessionGrant = 51,
 };
 
 enum class Family : std::uint8_t { kUnknown = 0, kCluster, kReplication, kService };
@@ -92,6 +96,8 @@ constexpr std::uint8_t first_type_of(ServiceId id) {
 constexpr ServiceId kPongService = 1;
 constexpr ServiceId kRacingService = 2;
 constexpr ServiceId kChatService = 3;
+// Not a replicated service: the server node answers it (no log entry).
+constexpr ServiceId kSessionService = 4;
 
 static_assert(family_of(static_cast<std::uint8_t>(MsgType::kJoin)) == Family::kService &&
               service_of(static_cast<std::uint8_t>(MsgType::kJoin)) == kPongService &&

@@ -439,6 +439,8 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
       {MsgType::kChatSubscribe, Family::kService, "chat-subscribe"},
       {MsgType::kChatHistory, Family::kService, "chat-history"},
       {MsgType::kChatLines, Family::kService, "chat-lines"},
+      {MsgType::kSessionRequest, Family::kService, "session-request"},
+      {MsgType::kSessionGrant, Family::kService, "session-grant"},
   };
   int known = 0;
   for (unsigned t = 0; t <= 255; ++t) known += is_known_msg_type(static_cast<std::uint8_t>(t));
@@ -450,9 +452,10 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
     EXPECT_STREQ(msg_type_name(t), e.name);
     EXPECT_EQ(msg_type_label(t), e.name);
     if (e.family == Family::kService) {
-      const ServiceId expected = t < first_type_of(kRacingService) ? kPongService
-                                 : t < first_type_of(kChatService) ? kRacingService
-                                                                   : kChatService;
+      const ServiceId expected = t < first_type_of(kRacingService)    ? kPongService
+                                 : t < first_type_of(kChatService)    ? kRacingService
+                                 : t < first_type_of(kSessionService) ? kChatService
+                                                                      : kSessionService;
       EXPECT_EQ(service_of(t), expected) << e.name;
     }
   }
@@ -550,7 +553,13 @@ TEST(MessageTypes, EveryMessageOfTheVariantMatchesItsType) {
   PreVoteReply reply;
   reply.granted = 1;
   check(reply);
-  EXPECT_EQ(std::variant_size_v<Message>, 34u);
+  SessionRequest session_request;
+  session_request.client_id = 1;
+  check(session_request);
+  SessionGrant grant;
+  grant.client_id = 1;
+  check(grant);
+  EXPECT_EQ(std::variant_size_v<Message>, 36u);
 }
 
 }  // namespace
