@@ -331,8 +331,11 @@ void assembler_corpus(const fs::path& dir) {
 }
 
 // Records as the server target reads them: [u8 channel][u8 step ms][u16 LE length][datagram].
-void record(Bytes& out, dp::Channel channel, std::uint8_t step_ms, const Bytes& d) {
-  out.push_back(static_cast<std::uint8_t>(channel));
+// The target seals a server's datagram itself; `as_is` sends it unsealed (a client's).
+void record(Bytes& out, dp::Channel channel, std::uint8_t step_ms, const Bytes& d,
+            bool as_is = false) {
+  out.push_back(static_cast<std::uint8_t>(static_cast<std::uint8_t>(channel) |
+                                          (as_is ? dp::fuzz::kAsIs : 0)));
   out.push_back(step_ms);
   out.push_back(static_cast<std::uint8_t>(d.size() & 0xff));
   out.push_back(static_cast<std::uint8_t>(d.size() >> 8));
@@ -448,10 +451,9 @@ void server_corpus(const fs::path& dir) {
   // replication messages from no follower of its epoch, and a client's message on the
   // control socket, are refused.
   Bytes leader;
-  DiscoverRequest dr;
-  dr.asker_role = static_cast<std::uint8_t>(Role::kClient);
-  dr.client = peer;
-  record(leader, Channel::kDiscovery, 10, datagram(dr, kPlayer, dp::Epoch{}));
+  // A client's request is padded (so it may be answered) and unsigned.
+  DiscoverRequest dr = client_discover_request(peer);
+  record(leader, Channel::kDiscovery, 10, datagram(dr, kPlayer, dp::Epoch{}), true);
   Join jn;
   jn.client_id = 42;
   record(leader, Channel::kClient, 250, datagram(jn, kPlayer, dp::Epoch{}));
@@ -495,6 +497,7 @@ void server_corpus(const fs::path& dir) {
   // for one), ACKs the stream, and NACKs a gap, while a client plays.
   Bytes with_follower;
   dr.asker_role = static_cast<std::uint8_t>(Role::kFollower);
+  dr.padding.clear();
   dr.control = peer;
   dr.client = ep(peer.ip, 50020);
   record(with_follower, Channel::kDiscovery, 10, datagram(dr, kFollower, dp::Epoch{}));
@@ -622,10 +625,9 @@ void chat_server_corpus(const fs::path& dir) {
   // third before the second), resends the first, asks for a page, and sends a leader's
   // message the wrong way (refused).
   Bytes leader;
-  DiscoverRequest dr;
-  dr.asker_role = static_cast<std::uint8_t>(Role::kClient);
-  dr.client = peer;
-  record(leader, Channel::kDiscovery, 10, datagram(dr, kPlayer, dp::Epoch{}));
+  // A client's request is padded (so it may be answered) and unsigned.
+  DiscoverRequest dr = client_discover_request(peer);
+  record(leader, Channel::kDiscovery, 10, datagram(dr, kPlayer, dp::Epoch{}), true);
   ChatSubscribe sub;
   sub.client_id = 42;
   sub.channel.assign("lobby");
