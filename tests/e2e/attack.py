@@ -373,7 +373,9 @@ class Attack:
             elif r not in seen:
                 e2e.log(f"[{name}] no {r} refusal logged (this period's log budget is spent): "
                         "left to the final counts")
-        for path, term in self.cluster.stored_terms():
+        stored = self.cluster.stored_terms()
+        e2e.log(f"[{name}] stored highest_term: {sorted({t for _, t in stored}) or 'unread'}")
+        for path, term in stored:
             if term >= ABSURD_TERM:
                 self.problems.append(f"{name}: {path} stores highest_term {term}")
         return seen
