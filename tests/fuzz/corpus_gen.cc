@@ -24,6 +24,7 @@
 #include "core/services/pong/event.h"
 #include "core/services/pong/service.h"
 #include "core/wire/codec.h"
+#include "tests/fuzz/auth_records.h"
 #include "tests/fuzz/server_records.h"
 
 namespace {
@@ -331,8 +332,11 @@ void assembler_corpus(const fs::path& dir) {
 }
 
 // Records as the server target reads them: [u8 channel][u8 step ms][u16 LE length][datagram].
-void record(Bytes& out, dp::Channel channel, std::uint8_t step_ms, const Bytes& d) {
-  out.push_back(static_cast<std::uint8_t>(channel));
+// The target seals a server's datagram itself; `as_is` sends it unsealed (a client's).
+void record(Bytes& out, dp::Channel channel, std::uint8_t step_ms, const Bytes& d,
+            bool as_is = false) {
+  out.push_back(static_cast<std::uint8_t>(static_cast<std::uint8_t>(channel) |
+                                          (as_is ? dp::fuzz::kAsIs : 0)));
   out.push_back(step_ms);
   out.push_back(static_cast<std::uint8_t>(d.size() & 0xff));
   out.push_back(static_cast<std::uint8_t>(d.size() >> 8));
@@ -448,10 +452,9 @@ void server_corpus(const fs::path& dir) {
   // replication messages from no follower of its epoch, and a client's message on the
   // control socket, are refused.
   Bytes leader;
-  DiscoverRequest dr;
-  dr.asker_role = static_cast<std::uint8_t>(Role::kClient);
-  dr.client = peer;
-  record(leader, Channel::kDiscovery, 10, datagram(dr, kPlayer, dp::Epoch{}));
+  // A client's request is padded (so it may be answered) and unsigned.
+  DiscoverRequest dr = client_discover_request(peer);
+  record(leader, Channel::kDiscovery, 10, datagram(dr, kPlayer, dp::Epoch{}), true);
   Join jn;
   jn.client_id = 42;
   record(leader, Channel::kClient, 250, datagram(jn, kPlayer, dp::Epoch{}));
@@ -495,6 +498,7 @@ void server_corpus(const fs::path& dir) {
   // for one), ACKs the stream, and NACKs a gap, while a client plays.
   Bytes with_follower;
   dr.asker_role = static_cast<std::uint8_t>(Role::kFollower);
+  dr.padding.clear();
   dr.control = peer;
   dr.client = ep(peer.ip, 50020);
   record(with_follower, Channel::kDiscovery, 10, datagram(dr, kFollower, dp::Epoch{}));
@@ -622,10 +626,9 @@ void chat_server_corpus(const fs::path& dir) {
   // third before the second), resends the first, asks for a page, and sends a leader's
   // message the wrong way (refused).
   Bytes leader;
-  DiscoverRequest dr;
-  dr.asker_role = static_cast<std::uint8_t>(Role::kClient);
-  dr.client = peer;
-  record(leader, Channel::kDiscovery, 10, datagram(dr, kPlayer, dp::Epoch{}));
+  // A client's request is padded (so it may be answered) and unsigned.
+  DiscoverRequest dr = client_discover_request(peer);
+  record(leader, Channel::kDiscovery, 10, datagram(dr, kPlayer, dp::Epoch{}), true);
   ChatSubscribe sub;
   sub.client_id = 42;
   sub.channel.assign("lobby");
@@ -710,6 +713,128 @@ void chat_server_corpus(const fs::path& dir) {
   }
 }
 
+// Records as the auth target reads them: [u8 op][u8 step ms][u8 arg0][u8 arg1][u16 LE
+// length][message]; the target seals the message as `seal` says.
+void auth_record(Bytes& out, dp::Channel channel, dp::fuzz::auth::Seal seal, std::uint8_t step_ms,
+                 const Bytes& message, std::uint8_t arg0 = 0, std::uint8_t arg1 = 0) {
+  out.push_back(static_cast<std::uint8_t>(static_cast<std::uint8_t>(seal) |
+                                          (static_cast<std::uint8_t>(channel) << 4)));
+  out.push_back(step_ms);
+  out.push_back(arg0);
+  out.push_back(arg1);
+  out.push_back(static_cast<std::uint8_t>(message.size() & 0xff));
+  out.push_back(static_cast<std::uint8_t>(message.size() >> 8));
+  out.insert(out.end(), message.begin(), message.end());
+}
+
+dp::fuzz::auth::Summary replay_auth(const Bytes& seed) {
+  return dp::fuzz::auth::run(seed.data(), seed.size(),
+                             [](dp::ServerNode& n) { n.outbox().clear(); });
+}
+
+void print_auth(const char* name, const dp::fuzz::auth::Summary& r) {
+  std::printf("auth/%s: %s epoch %s highest_term %llu rejected %llu (%s)\n", name,
+              dp::server_role_name(r.role), r.epoch.str().c_str(),
+              static_cast<unsigned long long>(r.highest_term),
+              static_cast<unsigned long long>(r.stats.datagrams_rejected),
+              [&] {
+                std::string out;
+                for (std::size_t e = 1; e < r.stats.rejected_by_error.size(); ++e) {
+                  if (r.stats.rejected_by_error[e] == 0) continue;
+                  out += std::string(out.empty() ? "" : " ") +
+                         wire::decode_error_name(static_cast<wire::DecodeError>(e)) + "=" +
+                         std::to_string(r.stats.rejected_by_error[e]);
+                }
+                return out;
+              }()
+                  .c_str());
+}
+
+void auth_corpus(const fs::path& dir) {
+  using namespace dp::wire;
+  using dp::Channel;
+  using Seal = dp::fuzz::auth::Seal;
+  namespace auth = dp::fuzz::auth;
+  const auto refused = [](const auth::Summary& r, DecodeError e) {
+    return r.stats.rejected_by_error[static_cast<std::size_t>(e)];
+  };
+  const dp::Endpoint peer = dp::fuzz::kPeer;
+  const std::uint64_t term = 9;
+  Coordinator coord;
+  coord.control = peer;
+  coord.client = ep(peer.ip, 50020);
+  Heartbeat hb;
+  hb.role = static_cast<std::uint8_t>(Role::kLeader);
+  hb.control = peer;
+  hb.client = coord.client;
+  hb.servers_known = 2;
+  hb.hears.push_back(dp::fuzz::kServerId);
+  Replicate rep;
+  rep.first_seq = 1;
+  rep.commit_seq = 0;
+  for (const pong::Event& e : room_events(1, 1)) append(rep.entries, e);
+  // A usurper's claim, far ahead: what an attacker would like the cluster to follow.
+  const dp::NodeId usurper{0xffff'ffff'ffff'ffffull, 0xffff'ffff'ffff'ffffull};
+  const Bytes forged = datagram(Coordinator{coord}, usurper, dp::Epoch{1'000'000'000, usurper});
+
+  // A member leads, signing with the cluster key: the server follows it; copies, old boots,
+  // a zero counter, and every kind of forgery change nothing. The leader restarts (a newer
+  // boot) and goes on, with counters that jump ahead and a late datagram inside the window.
+  Bytes leader;
+  auth_record(leader, Channel::kControl, Seal::kSigned, 200, datagram(coord, term));
+  auth_record(leader, Channel::kControl, Seal::kSigned, 40, datagram(hb, term));
+  auth_record(leader, Channel::kControl, Seal::kReplay, 5, {}, 0);
+  auth_record(leader, Channel::kControl, Seal::kSignedPrevious, 5, datagram(rep, term));
+  auth_record(leader, Channel::kControl, Seal::kCounterAhead, 5, datagram(hb, term), 40);
+  auth_record(leader, Channel::kControl, Seal::kCounterBehind, 5, datagram(hb, term), 3);
+  auth_record(leader, Channel::kControl, Seal::kCounterBehind, 5, datagram(hb, term), 0, 2);
+  // The window's edge: 63 behind the newest is still fresh, 64 is not.
+  auth_record(leader, Channel::kControl, Seal::kCounterBehind, 5, datagram(hb, term), 1, 1);
+  auth_record(leader, Channel::kControl, Seal::kCounterBehind, 5, datagram(hb, term), 2, 1);
+  auth_record(leader, Channel::kControl, Seal::kOldBoot, 5, datagram(hb, term), 0, 7);
+  auth_record(leader, Channel::kControl, Seal::kCounterZero, 5, datagram(hb, term));
+  auth_record(leader, Channel::kControl, Seal::kWrongKey, 5, forged, 1);
+  auth_record(leader, Channel::kControl, Seal::kWrongKey, 5, forged, 0);
+  auth_record(leader, Channel::kControl, Seal::kBitFlip, 5, forged, 200, 1);
+  auth_record(leader, Channel::kControl, Seal::kTruncated, 5, forged, 17);
+  auth_record(leader, Channel::kControl, Seal::kWrongSlot, 5, forged, 0);
+  auth_record(leader, Channel::kControl, Seal::kWrongSlot, 5, forged, 9);
+  auth_record(leader, Channel::kControl, Seal::kWrongMode, 5, forged);
+  auth_record(leader, Channel::kControl, Seal::kKeyless, 5, forged);
+  auth_record(leader, Channel::kControl, Seal::kUnsealed, 5, forged);
+  auth_record(leader, Channel::kDiscovery, Seal::kUnsealed, 5, forged);
+  auth_record(leader, Channel::kControl, Seal::kNewBoot, 20, datagram(hb, term), 3);
+  auth_record(leader, Channel::kControl, Seal::kSigned, 20, datagram(hb, term));
+  auth_record(leader, Channel::kControl, Seal::kReplay, 5, {}, 1);
+  write_file(dir, "leader", leader);
+  const auth::Summary l = replay_auth(leader);
+  print_auth("leader", l);
+  if (l.role != dp::ServerRole::kFollowing || l.epoch != dp::Epoch{term, kLeader} ||
+      l.highest_term != term || refused(l, DecodeError::kReplayed) != 6 ||
+      refused(l, DecodeError::kBadTag) != 5 || refused(l, DecodeError::kForeignMode) != 1 ||
+      refused(l, DecodeError::kUnsigned) != 3 || refused(l, DecodeError::kWrongChannel) != 1) {
+    fail("the auth leader seed does not reach the state it was written for");
+  }
+
+  // A member signs a claim 2^21 terms ahead (the server is at term 1, its own): the tag
+  // checks, the term bound refuses it; then a wrong-key election and a keyless pre-vote.
+  Bytes jump;
+  auth_record(jump, Channel::kControl, Seal::kSigned, 200,
+              datagram(coord, kLeader, dp::Epoch{1u << 21, kLeader}));
+  auth_record(jump, Channel::kControl, Seal::kWrongKey, 5,
+              datagram(Election{}, usurper, dp::Epoch{5, usurper}));
+  PreVote pv;
+  pv.control = peer;
+  auth_record(jump, Channel::kControl, Seal::kKeyless, 5, datagram(pv, kFollower, dp::Epoch{}));
+  write_file(dir, "term_jump", jump);
+  const auth::Summary j = replay_auth(jump);
+  print_auth("term_jump", j);
+  if (j.epoch.term > 1 || j.highest_term > 1 || refused(j, DecodeError::kTermJump) != 1 ||
+      refused(j, DecodeError::kBadTag) != 1 || refused(j, DecodeError::kUnsigned) != 1) {
+    fail("the auth term_jump seed does not reach the state it was written for");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -724,5 +849,6 @@ int main(int argc, char** argv) {
   server_corpus(root / "server_datagram");
   chat_wire_corpus(root / "wire_decode");
   chat_server_corpus(root / "chat_server");
+  auth_corpus(root / "auth");
   return 0;
 }
