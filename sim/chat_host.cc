@@ -37,12 +37,13 @@ HostSpec chat_client_host_spec(int number, NodeId id) {
 
 NodeFactory chat_server_factory(ElectionMode mode, const ClusterTiming& timing,
                                 std::uint32_t cluster_size, std::uint32_t rate_per_s,
-                                std::uint32_t burst) {
+                                std::uint32_t burst, const ClusterKeys& keys) {
   chat::ChatConfig config;
   config.rate.rate_per_s = rate_per_s;
   config.rate.burst = burst;
-  return server_factory(mode, timing, ReplicaConfig{}, cluster_size,
-                        [config] { return chat::chat_services(config); });
+  return server_factory(
+      mode, timing, ReplicaConfig{}, cluster_size, [config] { return chat::chat_services(config); },
+      keys);
 }
 
 NodeFactory chat_client_factory(const ChatBotSpec& bot) {

@@ -31,7 +31,7 @@ struct ChatBotSpec {
 // Chat servers with the given mode, timing and per-sender rate limit.
 NodeFactory chat_server_factory(ElectionMode mode, const ClusterTiming& timing,
                                 std::uint32_t cluster_size, std::uint32_t rate_per_s,
-                                std::uint32_t burst);
+                                std::uint32_t burst, const ClusterKeys& keys = {});
 // A chat client named after its host ("chat 3"), recording every line it takes in.
 NodeFactory chat_client_factory(const ChatBotSpec& bot);
 

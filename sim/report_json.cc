@@ -108,6 +108,25 @@ void write_json_report(const RunResult& r, std::ostream& out) {
     w.field("races", static_cast<std::uint64_t>(f.races.size()));
     w.field("races_finished", f.races_finished);
   }
+  if (f.attack) {
+    const AttackFigures& a = *f.attack;
+    std::uint64_t sent = 0;
+    std::uint64_t sent_bytes = 0;
+    for (const auto& [attack, s] : a.sent) {
+      sent += s.datagrams;
+      sent_bytes += s.bytes;
+    }
+    w.field("attacker_datagrams_sent", sent);
+    w.field("attacker_bytes_sent", sent_bytes);
+    w.field("attacker_captured", a.captured);
+    w.field("auth_refused", f.auth_refused);
+    w.field("leader_changes", f.leader_changes);
+    if (a.flooded) {
+      w.field("flood_bytes_sent", a.flood_bytes);
+      w.field("flood_victim_bytes", a.victim_bytes);
+      w.field("flood_amplification", a.amplification());
+    }
+  }
   w.key("matches");
   w.begin_array();
   for (const MatchSummary& m : f.matches) {

@@ -208,6 +208,27 @@ void write_client_figures(const RunResult& r, const Namer& n, std::ostream& out)
       << "\n";
 }
 
+// The attacker's part: what it sent, what the servers refused, whether leadership moved.
+void write_attack(const Figures& f, std::ostream& out) {
+  const AttackFigures& a = *f.attack;
+  out << "\nAttacker (saw " << a.captured << " datagrams on the tap)\n";
+  for (const auto& [attack, sent] : a.sent) {
+    out << "  sent by " << attack << ": " << sent.datagrams << " datagrams, " << sent.bytes
+        << " bytes\n";
+  }
+  if (a.sent.empty()) out << "  sent nothing\n";
+  if (a.flooded) {
+    out << "  discovery flood: " << a.flood_bytes << " bytes of requests sent, "
+        << a.victim_datagrams << " answers (" << a.victim_bytes
+        << " bytes) from the servers to the victim: amplification "
+        << fmt("%.4f", a.amplification()) << "x\n";
+  }
+  out << "  refused by the servers' authentication: " << f.auth_refused << "; all refusals:";
+  if (f.refused_by_reason.empty()) out << " none";
+  for (const auto& [reason, count] : f.refused_by_reason) out << " " << reason << " " << count;
+  out << "\n  leader changes (new epochs after the first): " << f.leader_changes << "\n";
+}
+
 }  // namespace
 
 std::string digest_hex(std::uint64_t digest) {
@@ -270,6 +291,7 @@ void write_text_report(const RunResult& r, std::ostream& out, bool transcript) {
         << fmt("%.0f", f.spectator_rx_bytes_per_s) << " bytes/s into each\n";
   }
   if (f.chat) write_chat(*f.chat, out);
+  if (f.attack) write_attack(f, out);
   out << "\nFigures\n";
   if (f.clients > 0) write_client_figures(r, n, out);
   if (f.failovers.empty()) out << "  failover: no leader crashed\n";

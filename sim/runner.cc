@@ -4,9 +4,11 @@
 #include "sim/runner.h"
 
 #include <chrono>
+#include <memory>
 
 #include "core/common/assert.h"
 #include "core/services/games.h"
+#include "sim/attacker.h"
 #include "sim/chat_host.h"
 #include "sim/client_host.h"
 #include "sim/run/actions.h"
@@ -41,6 +43,7 @@ class Run {
 
   RunResult run() {
     add_hosts();
+    if (attacker_) run_.sim.add_observer(attacker_.get());
     for (SimObserver* o :
          std::initializer_list<SimObserver*>{&digest_, &invariants_, &cluster_, &timeline_,
                                              &matches_, &races_, &spectators_, &chat_, &actions_}) {
@@ -92,13 +95,16 @@ class Run {
     racing::RacingConfig racing;
     racing.seats = s.race_seats;
     const ServicesFactory services = [pong, racing] { return game_services(pong, racing); };
+    ClusterKeys keys;
+    if (s.cluster_key) keys.primary = scenario_cluster_key(run_.result.seed, "game");
     for (int i = 1; i <= s.servers; ++i) {
       // The high word orders the servers (node N has the highest id); the seed picks the low
       // word, so a different seed changes every id and so every datagram.
       const NodeId id{static_cast<std::uint64_t>(i), sim.setup_rng().next_u64()};
-      const HostIndex h = sim.add_host(
-          server_host_spec(i, id), server_factory(s.mode, s.timing, replica,
-                                                  static_cast<std::uint32_t>(s.servers), services));
+      const HostIndex h =
+          sim.add_host(server_host_spec(i, id),
+                       server_factory(s.mode, s.timing, replica,
+                                      static_cast<std::uint32_t>(s.servers), services, keys));
       run_.result.hosts.push_back({"node " + std::to_string(i), id, 0, {}});
       sim.schedule_start(h, sim.setup_rng().range(0, s.start_spread_us));
     }
@@ -121,6 +127,32 @@ class Run {
     }
     run_.result.figures.clients = static_cast<int>(s.clients.size());
     if (s.chat.servers > 0) add_chat_hosts();
+    if (run_.has_attacker) add_attacker();
+  }
+
+  // The attacker's host, after every other (whose ids, seeds and start times stay what they
+  // were without it); its ids come from a generator of its own.
+  void add_attacker() {
+    const Scenario& s = run_.scenario;
+    Rng rng(run_.result.seed ^ 0xa77ac6e5u);
+    const NodeId id{0, rng.next_u64() | 1u};
+    Attacker::Config config;
+    config.host = run_.sim.add_host(attacker_host_spec(id), attacker_factory());
+    config.servers_end = run_.servers();
+    config.clients_end = run_.clients_end();
+    config.mode = s.mode;
+    config.wrong_key = scenario_cluster_key(run_.result.seed, "attacker");
+    // Above every server in the Bully order (their high words are 1..32).
+    config.forged_id = NodeId{0xffff, rng.next_u64()};
+    for (const ScenarioAction& a : s.actions) {
+      if (a.kind == ActionKind::kReplay) {
+        config.capture_window_us = std::max(config.capture_window_us, a.attack.window_us);
+      }
+    }
+    run_.result.hosts.push_back({"attacker", id, 0, {}});
+    run_.sim.schedule_start(config.host, 0);
+    attacker_ = std::make_unique<Attacker>(run_.sim, config);
+    actions_.set_attacker(attacker_.get());
   }
 
   // The chat cluster and its clients, after every game host (whose ids and start times stay
@@ -129,9 +161,11 @@ class Run {
     const Scenario& s = run_.scenario;
     Simulator& sim = run_.sim;
     Rng rng = sim.setup_rng().fork();
+    ClusterKeys chat_keys;
+    if (s.cluster_key) chat_keys.primary = scenario_cluster_key(run_.result.seed, "chat");
     const NodeFactory server =
         chat_server_factory(s.mode, s.timing, static_cast<std::uint32_t>(s.chat.servers),
-                            s.chat.server_rate_per_s, s.chat.server_burst);
+                            s.chat.server_rate_per_s, s.chat.server_burst, chat_keys);
     for (int i = 1; i <= s.chat.servers; ++i) {
       const NodeId id{static_cast<std::uint64_t>(i), rng.next_u64()};
       const HostIndex h = sim.add_host(chat_server_host_spec(i, id), server);
@@ -170,6 +204,18 @@ class Run {
     spectators_.finish();
     chat_.finish();
     cluster_.finish(wall_seconds);
+    if (attacker_) {
+      AttackFigures a;
+      for (const auto& [attack, tally] : attacker_->sent()) {
+        a.sent[attack] = AttackFigures::Sent{tally.datagrams, tally.bytes};
+      }
+      a.captured = attacker_->captured();
+      a.flooded = attacker_->flooded();
+      a.flood_bytes = attacker_->flood_bytes();
+      a.victim_datagrams = attacker_->victim_answers().datagrams;
+      a.victim_bytes = attacker_->victim_answers().bytes;
+      run_.result.figures.attack = std::move(a);
+    }
     expectations_.finish();
     RunResult& r = run_.result;
     r.digest = digest_.value();
@@ -190,6 +236,7 @@ class Run {
   ChatChecks chat_;
   ScenarioActions actions_;
   Expectations expectations_;
+  std::unique_ptr<Attacker> attacker_;  // Only when the scenario has an attacker.
 };
 
 }  // namespace

@@ -34,6 +34,15 @@
 //                        its match ran) exceeds M ms.
 //   snapshot-installed N after T: server N installed a snapshot (kReplicaSnapshot) at or
 //                        after T.
+//   max-leader-changes K F..T: at most K times in [F, T] did a game server lead or follow
+//                        (kBecameLeader, kFollowing) an epoch no game server had held before,
+//                        the run's first epoch aside.
+//   auth-refused-min K:  the game servers refused at least K datagrams by authentication or
+//                        the term bound (kDatagramRejected with reason unsigned, bad-tag,
+//                        replayed, foreign-mode or term-jump).
+//   max-amplification R: some flood-discovery was sent, and the bytes of the discovery answers
+//                        the game servers sent to its victims from the first flood on, over
+//                        the bytes of the attacker's requests, are at most R.
 // A leader fault is a crash of the live server that leads (crash, crash-leader,
 // crash-leader-after-point) or cutting every link into it (cut-inbound).
 //
@@ -172,6 +181,26 @@ struct ChatFigures {
   double acked_per_s = 0;
 };
 
+// The attacker's part of a run (sim/attacker.h), when it had one.
+struct AttackFigures {
+  struct Sent {
+    std::uint64_t datagrams = 0;
+    std::uint64_t bytes = 0;
+  };
+  std::map<std::string, Sent> sent;  // By attack (action name).
+  std::uint64_t captured = 0;        // Datagrams the tap saw.
+  // Discovery floods: the bytes of the attacker's requests (a broadcast counted once), and
+  // of the servers' answers to the victims; their ratio is the amplification.
+  bool flooded = false;
+  std::uint64_t flood_bytes = 0;
+  std::uint64_t victim_datagrams = 0;
+  std::uint64_t victim_bytes = 0;
+  double amplification() const {
+    return flood_bytes > 0 ? static_cast<double>(victim_bytes) / static_cast<double>(flood_bytes)
+                           : 0;
+  }
+};
+
 struct Figures {
   std::vector<Failover> failovers;
   std::optional<TimeUs> max_failover_us;  // Over completed failovers.
@@ -217,6 +246,13 @@ struct Figures {
   std::uint64_t leaders_elected = 0;  // kBecameLeader events.
   std::uint64_t stale_epoch_ignored = 0;
   std::uint64_t datagrams_rejected = 0;
+  // The game's servers: datagrams refused, by reason (wire::decode_error_name), and of those
+  // the refusals by authentication or the term bound (ServerStats::auth_refused).
+  std::map<std::string, std::uint64_t> refused_by_reason;
+  std::uint64_t auth_refused = 0;
+  // Epochs a game server led or followed that none had held before, the first aside.
+  std::uint64_t leader_changes = 0;
+  std::optional<AttackFigures> attack;
   std::uint64_t events_processed = 0;
   double simulated_seconds = 0;
   double wall_seconds = 0;

@@ -34,6 +34,30 @@ const char* action_name(ActionKind kind) {
       return "restart-all";
     case ActionKind::kWipeDisk:
       return "wipe-disk";
+    case ActionKind::kForgeCoordinator:
+      return "forge-coordinator";
+    case ActionKind::kReplay:
+      return "replay";
+    case ActionKind::kSpoofInput:
+      return "spoof-input";
+    case ActionKind::kSpoofLeave:
+      return "spoof-leave";
+    case ActionKind::kFloodDiscovery:
+      return "flood-discovery";
+  }
+  return "?";
+}
+
+const char* forge_signing_name(ForgeSigning signing) {
+  switch (signing) {
+    case ForgeSigning::kNone:
+      return "none";
+    case ForgeSigning::kWrongKey:
+      return "wrong-key";
+    case ForgeSigning::kOtherMode:
+      return "classic-mode";
+    case ForgeSigning::kKeyless:
+      return "keyless";
   }
   return "?";
 }
@@ -91,6 +115,18 @@ std::string Expectation::describe() const {
              " ms of being queued";
     case ExpectKind::kChatRateLimited:
       return "every chat flooder is held to its rate limit";
+    case ExpectKind::kMaxLeaderChanges:
+      return "at most " + std::to_string(count) + " leader change" + (count == 1 ? "" : "s") +
+             " from " + seconds(from_us) + " to " + seconds(to_us);
+    case ExpectKind::kAuthRefusedMin:
+      return "the servers refuse at least " + std::to_string(count) +
+             " datagrams by authentication";
+    case ExpectKind::kMaxAmplification: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%g", ratio);
+      return std::string("discovery floods are amplified at most ") + buf +
+             "x (bytes to the victim / bytes sent)";
+    }
   }
   return "?";
 }

@@ -20,6 +20,10 @@
 //     forfeit_timeout_ms = 5000   a seated player silent this long forfeits
 //     race_seats = 4         racers per race, 2 .. 4 (a race starts with two)
 //     inject_bug_skip_nack = false  TEST ONLY: followers skip NACKs (a deliberate bug)
+//     key = false            true: the servers share a cluster key derived from the seed
+//                            (scenario_cluster_key()), so every server-to-server datagram
+//                            is signed and checked (core/security/); the chat cluster gets
+//                            a key of its own the same way
 //   [clients]                optional; bot players (dp::ClientNode + game::bot_direction)
 //     count = 2              required, 0 .. kMaxScenarioClients
 //     skill_percent = 70     every bot's skill, 0 .. 100; or instead
@@ -88,6 +92,46 @@
 //                                                      new id, started as with pong-server
 //                                                      --replace (it vouches for nothing
 //                                                      until it has synced)
+//   The attacker (sim/attacker.h): any of the actions below adds a host on the LAN
+//   (127.9.0.1) that taps every datagram between the game's servers and clients and sends
+//   datagrams from any source endpoint it likes (spoofing). What it sent, and what the
+//   servers refused and why, is in the timeline and the report.
+//            | "forge-coordinator"                 a COORDINATOR from a made-up id (above
+//                             every server in the Bully order) to every game server
+//                   term = N         the epoch's term: an integer, or a string of digits
+//                                    for terms beyond TOML's integers ("18446744073709551615");
+//                   term_ahead = 1   or: this far above the highest term the tap has seen
+//                                    (the default, with term_ahead = 1)
+//                   signed = "none"  "none": no trailer | "wrong-key": a keyed trailer
+//                                    signed with another key (and the key slot the tap saw)
+//                                    | "classic-mode": a keyless trailer claiming the election
+//                                    mode the cluster does not run | "keyless": a keyless
+//                                    trailer in the cluster's own mode (what a cluster
+//                                    without a key accepts)
+//            | "replay"       window_ms = 1000, copies = 1 (1 .. 10)
+//                                                 sends again, verbatim and from their
+//                                                 original source, `copies` copies of every
+//                                                 datagram the tap saw between the game's
+//                                                 servers, and between them and the clients,
+//                                                 in the window_ms (1 .. 10000) before at_ms
+//            | "spoof-input"  count = 10, every_ms = 20, client = N (optional)
+//            | "spoof-leave"  count = 1, every_ms = 20, client = N (optional)
+//                                                 forged Input (input_seq 0xFFFFFFFF, then
+//                                                 the player's next one, then 0x80000000, in
+//                                                 turn; paddle up) or Leave datagrams for a
+//                                                 seated player (client N, default: the
+//                                                 lowest-numbered one the tap saw play), from
+//                                                 that player's endpoint to the server it
+//                                                 sends its inputs to; count 1 .. 100000
+//            | "flood-discovery" count = 1000, every_ms = 0, victim = N (optional)
+//                                                 padded client discovery requests (as a
+//                                                 client sends them) broadcast with the
+//                                                 victim's endpoint as their source: client
+//                                                 N's, or (default) an address on the LAN no
+//                                                 host owns; the report states the bytes of
+//                                                 discovery answers the servers sent to the
+//                                                 victim against the bytes the attacker sent
+//                                                 (the amplification); count 1 .. 100000
 //   Every crash, restart, crash-leader, crash-follower, crash-all, restart-all, partition, cut,
 //   connect and cut-inbound takes cluster = "chat" to act on the chat cluster (its nodes
 //   numbered 1..[chat].servers) instead of the game's (the default, cluster = "game").
@@ -126,11 +170,24 @@
 //                                    longer from queued to acknowledged
 //          | "chat-rate-limited" every flooder was told to wait, and got no more ordered than
 //                                    its token bucket allows (burst + rate x time)
+//          | "max-leader-changes" count, from_ms (default 0), to_ms (default: the end)
+//                                    at most count times in [from_ms, to_ms] did a game server
+//                                    lead or follow an epoch no game server held before (the
+//                                    run's first epoch aside): a forged leader that servers
+//                                    followed counts as much as an election
+//          | "auth-refused-min"  count: the game servers refused at least count datagrams
+//                                    by authentication or the term bound (unsigned, bad tag,
+//                                    replayed, foreign mode, term jump; ServerStats::auth_refused)
+//          | "max-amplification" ratio: the bytes of discovery answers the servers sent to
+//                                    the victims of flood-discovery events, over the bytes of
+//                                    the attacker's requests, is at most ratio (a float);
+//                                    fails when no flood was sent
 //
 // Expectation semantics (evaluated by the runner, see runner.h for the precise wording).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -167,6 +224,12 @@ enum class ActionKind : std::uint8_t {
   kCrashAll,
   kRestartAll,
   kWipeDisk,
+  // The attacker's (sim/attacker.h).
+  kForgeCoordinator,
+  kReplay,
+  kSpoofInput,
+  kSpoofLeave,
+  kFloodDiscovery,
 };
 const char* action_name(ActionKind kind);
 
@@ -184,6 +247,27 @@ constexpr std::uint32_t kNetDuplicate = 1u << 4;
 constexpr std::uint32_t kNetReorder = 1u << 5;
 constexpr std::uint32_t kNetReorderDelay = 1u << 6;
 
+// How a forged COORDINATOR is signed (forge-coordinator's `signed`).
+enum class ForgeSigning : std::uint8_t { kNone, kWrongKey, kOtherMode, kKeyless };
+const char* forge_signing_name(ForgeSigning signing);
+
+// Bounds of the attacker's actions.
+constexpr TimeUs kMaxReplayWindowUs = 10 * kUsPerSecond;
+constexpr int kMaxReplayCopies = 10;
+constexpr std::int64_t kMaxAttackCount = 100000;
+
+// The parameters of an attacker's action (the keys of its [[event]]).
+struct AttackSpec {
+  std::optional<std::uint64_t> term;  // forge-coordinator: an exact term, or
+  std::uint64_t term_ahead = 1;       // this far above the highest term seen.
+  ForgeSigning signing = ForgeSigning::kNone;
+  TimeUs window_us = kUsPerSecond;  // replay.
+  int copies = 1;
+  std::int64_t count = 1;  // spoof-input, spoof-leave, flood-discovery.
+  TimeUs every_us = 20 * kUsPerMs;
+  int client = 0;  // spoof-*: the player; flood-discovery: the victim (0: the default).
+};
+
 struct ScenarioAction {
   TimeUs at_us = 0;
   ActionKind kind = ActionKind::kHeal;
@@ -194,7 +278,9 @@ struct ScenarioAction {
   NetworkSpec network;                   // set-network.
   TimeUs delay_us = 5 * kUsPerMs;        // crash-leader-after-point.
   bool chat = false;                     // cluster = "chat": nodes are chat nodes.
+  AttackSpec attack;                     // The attacker's actions.
   int line = 0;                          // Where it was declared, for messages.
+  bool is_attack() const { return kind >= ActionKind::kForgeCoordinator; }
 };
 
 enum class ExpectKind : std::uint8_t {
@@ -214,16 +300,21 @@ enum class ExpectKind : std::uint8_t {
   kChatDelivered,
   kChatMaxLatency,
   kChatRateLimited,
+  kMaxLeaderChanges,
+  kAuthRefusedMin,
+  kMaxAmplification,
 };
 
 struct Expectation {
   ExpectKind kind = ExpectKind::kOneLeader;
   TimeUs at_us = 0;    // one-leader, leader-is.
   int node = 0;        // leader-is.
-  TimeUs from_us = 0;  // no-leader-change; snapshot-installed (after_ms).
+  TimeUs from_us = 0;  // no-leader-change, max-leader-changes; snapshot-installed (after_ms).
   TimeUs to_us = 0;
-  std::int64_t count = 0;  // max-elections; every-match-finishes (min_matches).
-  TimeUs max_us = 0;       // max-failover, max-client-failover, max-stall.
+  // max-elections, max-leader-changes, auth-refused-min; every-match-finishes (min_matches).
+  std::int64_t count = 0;
+  TimeUs max_us = 0;  // max-failover, max-client-failover, max-stall.
+  double ratio = 0;   // max-amplification.
   int line = 0;
   // Human description, e.g. "leader is node 2 at 6.000 s".
   std::string describe() const;
@@ -276,6 +367,8 @@ struct Scenario {
   // TEST ONLY: followers apply across gaps instead of NACKing (RoomServiceConfig), so tests
   // can show the invariants and the swarm fuzzer catch a broken replica.
   bool inject_bug_skip_nack = false;
+  // [cluster] key: the servers share a key derived from the seed (scenario_cluster_key()).
+  bool cluster_key = false;
   // TEST ONLY, not a scenario key: the leader commits one entry too far (see ReplicaConfig).
   bool inject_bug_commit_ahead = false;
   // Bots, numbered 1.. in this order.
@@ -290,6 +383,13 @@ struct Scenario {
   LinkParams network;
   std::vector<ScenarioAction> actions;  // Sorted by time (stable).
   std::vector<Expectation> expectations;
+  // Some action is the attacker's: the run adds its host.
+  bool has_attacker() const {
+    for (const ScenarioAction& a : actions) {
+      if (a.is_attack()) return true;
+    }
+    return false;
+  }
 };
 
 // A problem with a scenario file: where it is and what is wrong.

@@ -121,6 +121,103 @@ bool read_cluster(const TableReader& r, const Scenario& s) {
   return true;
 }
 
+// forge-coordinator's term: an integer, or a string of digits for the terms beyond TOML's
+// signed 64-bit integers (up to 18446744073709551615).
+std::uint64_t read_term(const TableReader& r) {
+  const toml::node* node = r.node("term");
+  if (node->is_integer()) {
+    return static_cast<std::uint64_t>(
+        *r.integer("term", true, 0, std::numeric_limits<std::int64_t>::max()));
+  }
+  if (!node->is_string()) r.wrong_type("term", *node, "an integer or a string of digits");
+  const std::string text = *r.string("term", true);
+  std::uint64_t v = 0;
+  bool ok = !text.empty() && text.size() <= 20;
+  for (const char c : text) {
+    if (!ok) break;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    ok = c >= '0' && c <= '9' && v <= (std::numeric_limits<std::uint64_t>::max() - digit) / 10;
+    v = v * 10 + digit;
+  }
+  if (!ok) {
+    r.fail("term", "key '" + join_path(r.path(), "term") + "' = \"" + text +
+                       "\" is not a term (digits, at most 18446744073709551615)");
+  }
+  return v;
+}
+
+// The attacker's actions (sim/attacker.h).
+void read_attack(const TableReader& r, const std::string& action, const Scenario& s,
+                 ScenarioAction& a) {
+  const std::int64_t duration_ms = s.duration_us / kUsPerMs;
+  AttackSpec& k = a.attack;
+  if (action == "forge-coordinator") {
+    r.only_keys({"at_ms", "action", "term", "term_ahead", "signed"});
+    a.kind = ActionKind::kForgeCoordinator;
+    if (r.has("term") && r.has("term_ahead")) {
+      r.fail("term_ahead", "give either " + r.path() + ".term or " + r.path() + ".term_ahead");
+    }
+    if (r.has("term")) k.term = read_term(r);
+    if (auto v = r.integer("term_ahead", false, 0, std::numeric_limits<std::int64_t>::max())) {
+      k.term_ahead = static_cast<std::uint64_t>(*v);
+    }
+    const std::string how = r.string("signed", false).value_or("none");
+    if (how == "none") {
+      k.signing = ForgeSigning::kNone;
+    } else if (how == "wrong-key") {
+      k.signing = ForgeSigning::kWrongKey;
+    } else if (how == "classic-mode") {
+      k.signing = ForgeSigning::kOtherMode;
+    } else if (how == "keyless") {
+      k.signing = ForgeSigning::kKeyless;
+    } else {
+      r.fail("signed", "key '" + join_path(r.path(), "signed") +
+                           "' must be \"none\", \"wrong-key\", \"classic-mode\" or "
+                           "\"keyless\", not \"" +
+                           how + "\"");
+    }
+  } else if (action == "replay") {
+    r.only_keys({"at_ms", "action", "window_ms", "copies"});
+    a.kind = ActionKind::kReplay;
+    if (auto v = r.integer("window_ms", false, 1, kMaxReplayWindowUs / kUsPerMs)) {
+      k.window_us = *v * kUsPerMs;
+    }
+    if (auto v = r.integer("copies", false, 1, kMaxReplayCopies)) k.copies = static_cast<int>(*v);
+  } else if (action == "spoof-input" || action == "spoof-leave") {
+    r.only_keys({"at_ms", "action", "count", "every_ms", "client"});
+    a.kind = action == "spoof-input" ? ActionKind::kSpoofInput : ActionKind::kSpoofLeave;
+    k.count =
+        r.integer("count", false, 1, kMaxAttackCount).value_or(action == "spoof-input" ? 10 : 1);
+    if (auto v = r.integer("every_ms", false, 0, duration_ms)) k.every_us = *v * kUsPerMs;
+    if (r.has("client")) {
+      if (s.players() == 0)
+        r.fail("client", "'" + r.path() + ".client' names a player, but no bot plays");
+      k.client = static_cast<int>(
+          *r.integer("client", true, 1, static_cast<std::int64_t>(s.clients.size())));
+      if (s.clients[static_cast<std::size_t>(k.client - 1)].spectate) {
+        r.fail("client", "'" + r.path() + ".client' = " + std::to_string(k.client) +
+                             " is a spectator, not a player");
+      }
+    }
+  } else {  // flood-discovery
+    r.only_keys({"at_ms", "action", "count", "every_ms", "victim"});
+    a.kind = ActionKind::kFloodDiscovery;
+    k.count = r.integer("count", false, 1, kMaxAttackCount).value_or(1000);
+    k.every_us = r.integer("every_ms", false, 0, duration_ms).value_or(0) * kUsPerMs;
+    if (r.has("victim")) {
+      if (s.clients.empty())
+        r.fail("victim", "'" + r.path() + ".victim' names a client, but there are none");
+      k.client = static_cast<int>(
+          *r.integer("victim", true, 1, static_cast<std::int64_t>(s.clients.size())));
+    }
+  }
+}
+
+bool is_attack_action(const std::string& action) {
+  return action == "forge-coordinator" || action == "replay" || action == "spoof-input" ||
+         action == "spoof-leave" || action == "flood-discovery";
+}
+
 ScenarioAction read_action(const TableReader& r, const Scenario& s) {
   ScenarioAction a;
   a.line = r.line();
@@ -186,6 +283,9 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
       }
       a.groups.push_back(std::move(group));
     }
+  } else if (is_attack_action(action)) {
+    if (a.chat) r.fail("cluster", "the attacker's actions aim at the game's cluster only");
+    read_attack(r, action, s, a);
   } else if (action == "set-network") {
     std::vector<std::string_view> keys = {"at_ms", "action"};
     keys.insert(keys.end(), kNetworkKeys.begin(), kNetworkKeys.end());
@@ -199,7 +299,8 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
            "unknown action '" + action +
                "' (expected crash-leader, crash-follower, crash-leader-after-point, crash, "
                "restart, crash-all, restart-all, wipe-disk, partition, cut, connect, "
-               "cut-inbound, heal or set-network)");
+               "cut-inbound, heal, set-network, forge-coordinator, replay, spoof-input, "
+               "spoof-leave or flood-discovery)");
   }
   return a;
 }
@@ -277,13 +378,29 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
     e.count = *r.integer("count", true, 0, 1'000'000);
     if (r.has("node")) e.node = read_node(r, "node", s.servers);
     e.at_us = r.integer("at_ms", false, 0, duration_ms).value_or(0) * kUsPerMs;
+  } else if (kind == "max-leader-changes") {
+    r.only_keys({"kind", "count", "from_ms", "to_ms"});
+    e.kind = ExpectKind::kMaxLeaderChanges;
+    e.count = *r.integer("count", true, 0, 1'000'000'000);
+    e.from_us = r.integer("from_ms", false, 0, duration_ms).value_or(0) * kUsPerMs;
+    e.to_us = r.integer("to_ms", false, 0, duration_ms).value_or(duration_ms) * kUsPerMs;
+    if (e.to_us < e.from_us) r.fail("to_ms", "'to_ms' is before 'from_ms'");
+  } else if (kind == "auth-refused-min") {
+    r.only_keys({"kind", "count"});
+    e.kind = ExpectKind::kAuthRefusedMin;
+    e.count = *r.integer("count", true, 0, std::numeric_limits<std::int64_t>::max());
+  } else if (kind == "max-amplification") {
+    r.only_keys({"kind", "ratio"});
+    e.kind = ExpectKind::kMaxAmplification;
+    e.ratio = *r.number("ratio", true, 0, 1e6);
   } else {
     r.fail("kind", "unknown expectation kind '" + kind +
                        "' (expected one-leader, leader-is, no-leader-change, max-elections, "
                        "max-failover, epochs-monotonic, every-match-finishes, every-race-finishes, "
                        "spectators-watch, max-client-failover, max-stall, snapshot-installed, "
-                       "results-on-disk, chat-delivered, chat-max-latency or "
-                       "chat-rate-limited)");
+                       "results-on-disk, chat-delivered, chat-max-latency, "
+                       "chat-rate-limited, max-leader-changes, auth-refused-min or "
+                       "max-amplification)");
   }
   return e;
 }
@@ -383,7 +500,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
                "heartbeat_timeout_ms", "answer_timeout_ms", "coordinator_timeout_ms",
                "discovery_interval_ms", "discovery_window_ms", "election_backoff_max_ms",
                "target_score", "min_replicas", "forfeit_timeout_ms", "race_seats",
-               "inject_bug_skip_nack"});
+               "inject_bug_skip_nack", "key"});
   s.servers = static_cast<int>(*c.integer("servers", true, 1, kMaxScenarioServers));
   if (auto mode = c.string("mode", false)) {
     if (*mode == "sticky") {
@@ -424,6 +541,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
     s.forfeit_timeout_us = *v * kUsPerMs;
   }
   if (auto v = c.boolean("inject_bug_skip_nack", false)) s.inject_bug_skip_nack = *v;
+  if (auto v = c.boolean("key", false)) s.cluster_key = *v;
   if (s.timing.heartbeat_timeout_us <= s.timing.heartbeat_interval_us) {
     c.fail(c.has("heartbeat_timeout_ms") ? "heartbeat_timeout_ms" : "heartbeat_interval_ms",
            "cluster.heartbeat_timeout_ms must be longer than cluster.heartbeat_interval_ms");

@@ -3,15 +3,16 @@
 #include <memory>
 
 #include "core/cluster/server_node.h"
+#include "core/common/rng.h"
 #include "core/services/games.h"
 
 namespace dp::sim {
 
 NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
                            const ReplicaConfig& replica, std::uint32_t cluster_size,
-                           ServicesFactory services) {
+                           ServicesFactory services, const ClusterKeys& keys) {
   if (!services) services = [] { return game_services({}); };
-  return [mode, timing, replica, cluster_size, services](
+  return [mode, timing, replica, cluster_size, services, keys](
              const HostSpec& spec, const Disk& disk, std::uint64_t seed) -> std::unique_ptr<Node> {
     ServerConfig config;
     config.id = spec.id;
@@ -24,8 +25,22 @@ NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
     config.replica = replica;
     config.cluster_size = cluster_size;
     config.boot_stamp = spec.boot_stamp;
+    config.keys = keys;
     return std::make_unique<ServerNode>(config, services());
   };
+}
+
+ClusterKey scenario_cluster_key(std::uint64_t seed, std::string_view cluster) {
+  // Not a secret worth the name (the seed is in the file): a key the run can reproduce.
+  std::uint64_t label = 0xcbf29ce484222325ull;  // FNV-1a of the cluster's name.
+  for (const char c : cluster) label = (label ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  Rng rng(seed ^ label);
+  ClusterKey key{};
+  for (std::size_t i = 0; i < key.size(); i += 8) {
+    std::uint64_t word = rng.next_u64();
+    for (std::size_t b = 0; b < 8; ++b, word >>= 8) key[i + b] = static_cast<std::uint8_t>(word);
+  }
+  return key;
 }
 
 }  // namespace dp::sim

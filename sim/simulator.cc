@@ -27,6 +27,7 @@ Simulator::Simulator(std::uint64_t seed) {
   setup_rng_ = root.fork();
   network_rng_ = root.fork();
   node_seed_rng_ = root.fork();
+  injected_rng_ = root.fork();
 }
 
 HostIndex Simulator::add_host(HostSpec spec, NodeFactory factory) {
@@ -208,24 +209,40 @@ void Simulator::route(HostIndex h, const OutDatagram& d, std::span<const std::ui
   const Endpoint sockets[3] = {spec.endpoints.discovery, spec.endpoints.control,
                                spec.endpoints.client};
   t.from = sockets[from_channel];
+  dispatch(t, d.to, bytes, network_rng_);
+}
 
-  if (d.broadcast) {
+void Simulator::inject(HostIndex h, Endpoint from, Endpoint to, bool broadcast, std::uint8_t kind,
+                       std::span<const std::uint8_t> bytes) {
+  Transit t;
+  t.sent_at = now_;
+  t.from_host = h;
+  t.from = from;
+  t.channel = Channel::kDiscovery;
+  t.kind = kind;
+  t.broadcast = broadcast;
+  dispatch(t, to, bytes, injected_rng_);
+}
+
+void Simulator::dispatch(Transit t, Endpoint to, std::span<const std::uint8_t> bytes, Rng& rng) {
+  const HostIndex h = t.from_host;
+  if (t.broadcast) {
     // A broadcast reaches the discovery socket of every other host listening on that port
     // whose link from the sender is up (checked per receiver in transmit()).
     for (HostIndex j = 0; j < hosts_.size(); ++j) {
       const HostSpec& other = hosts_[j].spec;
       if (j == h || !other.has_channel[static_cast<std::size_t>(Channel::kDiscovery)]) continue;
-      if (other.endpoints.discovery.port != d.to.port) continue;
+      if (other.endpoints.discovery.port != to.port) continue;
       Transit copy = t;
       copy.to_host = j;
       copy.to = other.endpoints.discovery;
       copy.channel = Channel::kDiscovery;
-      transmit(copy, bytes);
+      transmit(copy, bytes, rng);
     }
     return;
   }
-  auto owner = endpoint_owner_.find(d.to);
-  t.to = d.to;
+  auto owner = endpoint_owner_.find(to);
+  t.to = to;
   if (owner == endpoint_owner_.end()) {
     t.to_host = h;
     drop(t, DropReason::kNoRoute);
@@ -233,15 +250,15 @@ void Simulator::route(HostIndex h, const OutDatagram& d, std::span<const std::ui
   }
   t.to_host = owner->second.first;
   t.channel = owner->second.second;
-  transmit(t, bytes);
+  transmit(t, bytes, rng);
 }
 
-void Simulator::transmit(Transit t, std::span<const std::uint8_t> bytes) {
+void Simulator::transmit(Transit t, std::span<const std::uint8_t> bytes, Rng& rng) {
   if (!network_.connected(t.from_host, t.to_host)) {
     drop(t, DropReason::kPartition);
     return;
   }
-  const LinkFate fate = network_.roll(t.from_host, t.to_host, network_rng_);
+  const LinkFate fate = network_.roll(t.from_host, t.to_host, rng);
   if (fate.lost) {
     drop(t, DropReason::kLoss);
     return;

@@ -114,6 +114,15 @@ class Simulator {
   Network& network() { return network_; }
   const Network& network() const { return network_; }
 
+  // A datagram no node's outbox holds: host `h` puts it on the wire with `from` as its source
+  // (any endpoint: a spoofed one), to the socket `to`, or (`broadcast`) to every other host's
+  // discovery socket on port to.port. It travels like any datagram (links, partitions, the
+  // receiver's incarnation), its fate drawn from a stream of its own so the rest of the run's
+  // network draws stay as they were; observers see it delivered or dropped, never sent
+  // (on_send reports nodes' outboxes).
+  void inject(HostIndex h, Endpoint from, Endpoint to, bool broadcast, std::uint8_t kind,
+              std::span<const std::uint8_t> bytes);
+
   void add_observer(SimObserver* observer) { observers_.push_back(observer); }
 
   // Processes every event with time <= end, then sets now() to end.
@@ -140,7 +149,9 @@ class Simulator {
   // Carries out the effects in the node's outbox and reschedules its tick.
   void drain(HostIndex h);
   void route(HostIndex h, const OutDatagram& d, std::span<const std::uint8_t> bytes);
-  void transmit(Transit transit, std::span<const std::uint8_t> bytes);
+  // Sends `t` (its source filled in) to `to`, or as a broadcast; fates drawn from `rng`.
+  void dispatch(Transit t, Endpoint to, std::span<const std::uint8_t> bytes, Rng& rng);
+  void transmit(Transit transit, std::span<const std::uint8_t> bytes, Rng& rng);
   void drop(const Transit& transit, DropReason why);
   void schedule_tick(HostIndex h);
   void push(TimeUs at, EventType type, HostIndex host, std::uint64_t arg);
@@ -151,6 +162,7 @@ class Simulator {
   Rng setup_rng_;    // Ids and node seeds.
   Rng network_rng_;  // Link fates.
   Rng node_seed_rng_;
+  Rng injected_rng_;  // Link fates of injected datagrams.
   Network network_;
   std::vector<Host> hosts_;
   // Which host and socket own an endpoint.

@@ -63,6 +63,13 @@ void ScenarioActions::apply(const ScenarioAction& a) {
     case ActionKind::kWipeDisk:
       wipe_disk(now, a.node);
       break;
+    case ActionKind::kForgeCoordinator:
+    case ActionKind::kReplay:
+    case ActionKind::kSpoofInput:
+    case ActionKind::kSpoofLeave:
+    case ActionKind::kFloodDiscovery:
+      attack(now, a);
+      break;
   }
   figures_.check_failovers(now);
 }
@@ -199,6 +206,38 @@ void ScenarioActions::wipe_disk(TimeUs now, int node) {
   run_.result.hosts[h].former_ids.push_back(old_id);
   run_.note(now, run_.name(h) + "'s disk is wiped (a replaced machine, new id " +
                      new_id.short_str() + "); it stays down until restarted");
+}
+
+void ScenarioActions::attack(TimeUs now, const ScenarioAction& a) {
+  if (attacker_ == nullptr) return;  // The run was built without its host.
+  const AttackSpec& k = a.attack;
+  const auto client_host = [&](int n) { return run_.servers() + static_cast<HostIndex>(n - 1); };
+  switch (a.kind) {
+    case ActionKind::kForgeCoordinator:
+      run_.note(now, attacker_->forge_coordinator(k));
+      break;
+    case ActionKind::kReplay:
+      run_.note(now, attacker_->replay(k));
+      break;
+    case ActionKind::kSpoofInput:
+    case ActionKind::kSpoofLeave:
+      run_.note(now, attacker_->spoof(
+                         a.kind == ActionKind::kSpoofLeave, k,
+                         k.client > 0 ? std::optional(client_host(k.client)) : std::nullopt));
+      break;
+    case ActionKind::kFloodDiscovery:
+      if (k.client > 0) {
+        const HostIndex h = client_host(k.client);
+        run_.note(now, attacker_->flood_discovery(k, run_.sim.host(h).spec.endpoints.client,
+                                                  run_.client_name(h)));
+      } else {
+        run_.note(now, attacker_->flood_discovery(k, Endpoint{kOutsideVictimIp, kOutsideVictimPort},
+                                                  "a machine outside"));
+      }
+      break;
+    default:
+      break;
+  }
 }
 
 void ScenarioActions::partition(TimeUs now, const ScenarioAction& a) {

@@ -1,11 +1,12 @@
 // The scenario's actions, one handler each, applied at their simulated times: crashes and
 // restarts (of a named node, the leader, a follower, or the leader just after its rooms score),
-// partitions and cuts, healing, and network changes.
+// partitions and cuts, healing, network changes, and the attacker's attacks.
 #pragma once
 
 #include <map>
 #include <optional>
 
+#include "sim/attacker.h"
 #include "sim/run/cluster_figures.h"
 #include "sim/run/pong_matches.h"
 #include "sim/run/run_context.h"
@@ -18,6 +19,8 @@ class ScenarioActions final : public SimObserver {
       : run_(run), figures_(figures), matches_(matches) {}
 
   void apply(const ScenarioAction& a);
+  // The attacker that carries out the attacker's actions (none: the scenario has none).
+  void set_attacker(Attacker* attacker) { attacker_ = attacker; }
   // crash-leader-after-point: the armed leader's rooms are watched after each of its steps.
   void after_step(TimeUs now, HostIndex h) override {
     if (armed_ && armed_->host == h) check_armed_point(now);
@@ -47,11 +50,13 @@ class ScenarioActions final : public SimObserver {
   void crash_all(TimeUs now, bool chat);
   void restart_all(TimeUs now, bool chat);
   void wipe_disk(TimeUs now, int node);
+  void attack(TimeUs now, const ScenarioAction& a);
 
   RunContext& run_;
   ClusterFigures& figures_;
   PongMatches& matches_;
   std::optional<Armed> armed_;
+  Attacker* attacker_ = nullptr;
   std::uint64_t heals_ = 0;  // Heals so far: a trap's crash scheduled before the last one is off.
 };
 

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "core/wire/codec.h"
 #include "core/wire/message_types.h"
 
 namespace dp::sim {
@@ -22,7 +23,19 @@ void ClusterFigures::on_node_event(HostIndex h, const NodeEvent& e) {
   Figures& f = run_.result.figures;
   if (e.kind == NodeEventKind::kDatagramRejected) ++f.datagrams_rejected;
   if (!run_.is_game_server(h)) return;
+  if ((e.kind == NodeEventKind::kBecameLeader || e.kind == NodeEventKind::kFollowing) &&
+      !e.epoch.is_none() && epochs_held_.insert(e.epoch).second) {
+    new_epochs_.push_back({e.at, h, e.epoch});
+  }
   switch (e.kind) {
+    case NodeEventKind::kDatagramRejected: {
+      const auto reason = static_cast<wire::DecodeError>(e.reason);
+      ++f.refused_by_reason[wire::decode_error_name(reason)];
+      if (reason >= wire::DecodeError::kUnsigned && reason <= wire::DecodeError::kTermJump) {
+        ++f.auth_refused;
+      }
+      break;
+    }
     case NodeEventKind::kElectionStarted:
       ++f.elections_started;
       break;
@@ -129,6 +142,7 @@ void ClusterFigures::finish(double wall_seconds) {
     }
   }
   f.events_processed = stats.events_processed;
+  f.leader_changes = new_epochs_.empty() ? 0 : new_epochs_.size() - 1;
   for (const Failover& fo : f.failovers) {
     if (fo.completed) f.max_failover_us = std::max(f.max_failover_us.value_or(0), fo.duration_us());
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <vector>
 
 #include "sim/run/run_context.h"
@@ -28,6 +29,9 @@ class ClusterFigures final : public SimObserver {
   void finish(double wall_seconds);
 
   const std::vector<Leadership>& leaderships() const { return became_leader_; }
+  // Every epoch a game server led or followed that none had held before, in order: the run's
+  // first, then each change (see max-leader-changes).
+  const std::vector<Leadership>& new_epochs() const { return new_epochs_; }
   // (time, server number) of every snapshot installed.
   const std::vector<std::pair<TimeUs, int>>& snapshot_installs() const {
     return snapshot_installs_;
@@ -52,6 +56,8 @@ class ClusterFigures final : public SimObserver {
   RunContext& run_;
   int pending_failovers_ = 0;
   std::vector<Leadership> became_leader_;
+  std::vector<Leadership> new_epochs_;
+  std::set<Epoch> epochs_held_;
   std::vector<std::pair<TimeUs, int>> snapshot_installs_;
   std::vector<Retransmits> retransmits_;  // By server.
   std::uint64_t follower_rx_bytes_ = 0;

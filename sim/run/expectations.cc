@@ -1,5 +1,7 @@
 #include "sim/run/expectations.h"
 
+#include <cstdio>
+
 #include "core/services/pong/book.h"
 #include "sim/run/leader_view.h"
 
@@ -133,6 +135,28 @@ void Expectations::finish() {
         r.detail = v.detail;
         break;
       }
+      case ExpectKind::kMaxLeaderChanges:
+        check_leader_changes(e, r);
+        break;
+      case ExpectKind::kAuthRefusedMin:
+        r.passed = static_cast<std::int64_t>(f.auth_refused) >= e.count;
+        r.detail = std::to_string(f.auth_refused) + " refused";
+        break;
+      case ExpectKind::kMaxAmplification: {
+        if (!f.attack || !f.attack->flooded) {
+          r.passed = false;
+          r.detail = "no discovery flood, nothing to measure";
+          break;
+        }
+        const AttackFigures& a = *f.attack;
+        r.passed = a.amplification() <= e.ratio;
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%.4fx (%llu bytes to the victim for %llu sent)",
+                      a.amplification(), static_cast<unsigned long long>(a.victim_bytes),
+                      static_cast<unsigned long long>(a.flood_bytes));
+        r.detail = buf;
+        break;
+      }
       default:
         if (!evaluated_.count(i)) {
           r.passed = false;
@@ -245,6 +269,23 @@ void Expectations::check_results_on_disk(std::size_t i, const Expectation& e) {
   } else {
     r.detail += " results on disk";
   }
+}
+
+void Expectations::check_leader_changes(const Expectation& e, ExpectationResult& r) const {
+  const auto& epochs = cluster_.new_epochs();
+  std::int64_t changes = 0;
+  std::string listed;
+  for (std::size_t k = 1; k < epochs.size(); ++k) {
+    const ClusterFigures::Leadership& l = epochs[k];
+    if (l.at_us < e.from_us || l.at_us > e.to_us) continue;
+    if (++changes <= 3) {
+      listed += (listed.empty() ? "" : "; ") + std::string("epoch ") + run_.epoch_name(l.epoch) +
+                " at " + RunContext::seconds_str(l.at_us) + " (" + run_.name(l.host) + ")";
+    }
+  }
+  r.passed = changes <= e.count;
+  r.detail = std::to_string(changes) + " leader change" + (changes == 1 ? "" : "s");
+  if (changes > 0) r.detail += ": " + listed + (changes > 3 ? "; ..." : "");
 }
 
 void Expectations::check_snapshot_installed(const Expectation& e, ExpectationResult& r) const {

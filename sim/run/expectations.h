@@ -31,6 +31,7 @@ class Expectations {
   void check_every_race_finishes(const Expectation& e, ExpectationResult& r) const;
   void check_client_failover(const Expectation& e, ExpectationResult& r) const;
   void check_snapshot_installed(const Expectation& e, ExpectationResult& r) const;
+  void check_leader_changes(const Expectation& e, ExpectationResult& r) const;
   void check_results_on_disk(std::size_t i, const Expectation& e);
 
   RunContext& run_;

@@ -3,7 +3,7 @@
 namespace dp::sim {
 
 RunContext::RunContext(const Scenario& s, const RunOptions& o)
-    : scenario(s), options(o), sim(o.seed.value_or(s.seed)) {
+    : scenario(s), options(o), sim(o.seed.value_or(s.seed)), has_attacker(s.has_attacker()) {
   result.file = s.file;
   result.title = s.title;
   result.seed = o.seed.value_or(s.seed);
@@ -14,6 +14,7 @@ RunContext::RunContext(const Scenario& s, const RunOptions& o)
 std::string RunContext::name(HostIndex h) const {
   if (is_chat_server(h)) return "chat node " + std::to_string(h - chat_servers_begin() + 1);
   if (is_chat_client(h)) return "chat client " + std::to_string(h - chat_servers_end() + 1);
+  if (is_attacker(h)) return "attacker";
   return "node " + std::to_string(number(h));
 }
 

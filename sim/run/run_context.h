@@ -27,7 +27,7 @@ class RunContext {
   RunResult result;
 
   // Hosts: the game's servers (node 1..N) come first, then its clients, then the chat
-  // cluster's servers (chat node 1..K) and its clients (chat client 1..M).
+  // cluster's servers (chat node 1..K) and its clients (chat client 1..M), then the attacker.
   HostIndex servers() const { return static_cast<HostIndex>(scenario.servers); }
   HostIndex clients_end() const {
     return servers() + static_cast<HostIndex>(scenario.clients.size());
@@ -44,8 +44,14 @@ class RunContext {
   bool is_chat_server(HostIndex h) const {
     return h >= chat_servers_begin() && h < chat_servers_end();
   }
-  bool is_chat_client(HostIndex h) const { return h >= chat_servers_end(); }
-  bool is_chat(HostIndex h) const { return h >= chat_servers_begin(); }
+  bool is_chat_client(HostIndex h) const {
+    return h >= chat_servers_end() && h < chat_clients_end();
+  }
+  // The attacker's host (sim/attacker.h), after every other, when the scenario has one.
+  HostIndex attacker_host() const { return chat_clients_end(); }
+  bool is_attacker(HostIndex h) const { return has_attacker && h == attacker_host(); }
+  const bool has_attacker;
+  bool is_chat(HostIndex h) const { return h >= chat_servers_begin() && h < chat_clients_end(); }
   // Runs a ServerNode (of either cluster).
   bool is_server(HostIndex h) const { return is_game_server(h) || is_chat_server(h); }
   static int number(HostIndex h) { return static_cast<int>(h) + 1; }

@@ -76,7 +76,7 @@ void TimelineObserver::on_node_event(HostIndex h, const NodeEvent& e) {
 
 void TimelineObserver::on_host_started(TimeUs now, HostIndex h, bool restart) {
   if (run_.is_chat_server(h) && restart) run_.note(now, run_.name(h) + " restarted");
-  if (run_.is_client(h) || run_.is_chat(h)) {
+  if (run_.is_client(h) || run_.is_chat(h) || run_.is_attacker(h)) {
     run_.instant(now, h, "started");
     return;
   }

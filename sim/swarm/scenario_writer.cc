@@ -81,6 +81,29 @@ void write_action(std::ostream& out, const ScenarioAction& a) {
     case ActionKind::kCrashAll:
     case ActionKind::kRestartAll:
       break;
+    case ActionKind::kForgeCoordinator:
+      if (a.attack.term) {
+        // As a string: a term may lie beyond TOML's integers.
+        out << "term = \"" << *a.attack.term << "\"\n";
+      } else {
+        out << "term_ahead = " << a.attack.term_ahead << "\n";
+      }
+      out << "signed = \"" << forge_signing_name(a.attack.signing) << "\"\n";
+      break;
+    case ActionKind::kReplay:
+      out << "window_ms = " << whole_ms(a.attack.window_us, "replay window")
+          << "\ncopies = " << a.attack.copies << "\n";
+      break;
+    case ActionKind::kSpoofInput:
+    case ActionKind::kSpoofLeave:
+    case ActionKind::kFloodDiscovery:
+      out << "count = " << a.attack.count
+          << "\nevery_ms = " << whole_ms(a.attack.every_us, "attack every") << "\n";
+      if (a.attack.client > 0) {
+        out << (a.kind == ActionKind::kFloodDiscovery ? "victim = " : "client = ")
+            << a.attack.client << "\n";
+      }
+      break;
   }
 }
 
@@ -144,6 +167,21 @@ void write_expectation(std::ostream& out, const Expectation& e) {
     case ExpectKind::kChatRateLimited:
       out << "kind = \"chat-rate-limited\"\n";
       break;
+    case ExpectKind::kMaxLeaderChanges:
+      out << "kind = \"max-leader-changes\"\ncount = " << e.count
+          << "\nfrom_ms = " << whole_ms(e.from_us, "expect from")
+          << "\nto_ms = " << whole_ms(e.to_us, "expect to") << "\n";
+      break;
+    case ExpectKind::kAuthRefusedMin:
+      out << "kind = \"auth-refused-min\"\ncount = " << e.count << "\n";
+      break;
+    case ExpectKind::kMaxAmplification: {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.17g", e.ratio);
+      out << "kind = \"max-amplification\"\nratio = " << buf
+          << (std::string(buf).find_first_of(".eEn") == std::string::npos ? ".0" : "") << "\n";
+      break;
+    }
   }
 }
 
@@ -252,6 +290,7 @@ std::string write(const Scenario& s) {
   }
   out << "forfeit_timeout_ms = " << whole_ms(s.forfeit_timeout_us, "forfeit_timeout") << "\n";
   if (s.race_seats != 4) out << "race_seats = " << int{s.race_seats} << "\n";
+  if (s.cluster_key) out << "key = true\n";
   write_bug_flags(out, s);
   write_clients(out, s.clients);
   write_chat(out, s.chat);

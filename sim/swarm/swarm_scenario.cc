@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/common/rng.h"
+#include "sim/swarm/swarm_attack.h"
 #include "sim/swarm/swarm_chat.h"
 
 namespace dp::sim {
@@ -287,6 +288,7 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   s.forfeit_timeout_us = s.duration_us;
   add_liveness_expectations(s, stable_from, swarm_matches_can_finish(s) ? client_pairs : 0);
   add_swarm_chat(rng, s, safety_us);
+  add_swarm_attacks(seed, s, safety_us);
   return s;
 }
 

@@ -12,7 +12,8 @@
 // a disk (a replaced machine), for at most a minority of servers over the run: what the
 // durability guarantee covers.
 // With clients, bots play matches throughout and the crash kinds that aim at rooms
-// (crash-follower, crash-leader-after-point) join the fault menu.
+// (crash-follower, crash-leader-after-point) join the fault menu. In one run in eight the
+// cluster has a key and an attacker strikes during the safety phase (swarm_attack.h).
 // Every time is a whole millisecond, so each scenario can be written as a TOML file.
 #pragma once
 

@@ -36,6 +36,12 @@ const char* expect_kind_name(ExpectKind kind) {
       return "chat-max-latency";
     case ExpectKind::kChatRateLimited:
       return "chat-rate-limited";
+    case ExpectKind::kMaxLeaderChanges:
+      return "max-leader-changes";
+    case ExpectKind::kAuthRefusedMin:
+      return "auth-refused-min";
+    case ExpectKind::kMaxAmplification:
+      return "max-amplification";
   }
   return "?";
 }
