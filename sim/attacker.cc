@@ -7,6 +7,7 @@
 
 #include "core/security/datagram_auth.h"
 #include "core/wire/codec.h"
+#include "core/wire/session_messages.h"
 
 namespace dp::sim {
 namespace {
@@ -96,11 +97,14 @@ void Attacker::on_deliver(TimeUs now, const Transit& t, std::span<const std::uin
 }
 
 void Attacker::sample_player(const Transit& t, std::span<const std::uint8_t> bytes) {
+  // A keyed cluster's client seals its requests: the message comes before the trailer.
+  const SealedParts parts = DatagramAuth::split(bytes);
   wire::Decoded d;
-  if (wire::decode_into(bytes, d)) return;
+  if (wire::decode_into(parts.message, d)) return;
   const auto* input = std::get_if<wire::Input>(&d.body);
   if (input == nullptr) return;
   Player& p = players_[t.from_host];
+  p.trailer.assign(parts.trailer.begin(), parts.trailer.end());
   p.endpoint = t.from;
   p.server = t.to;
   p.client_id = input->client_id;
@@ -225,6 +229,16 @@ void Attacker::spoof_one(bool leave, HostIndex player, std::int64_t k, std::int6
     msg.input_seq = seqs[k % 3];
     for (std::size_t i = 0; i < wire::kInputHistory; ++i) msg.recent.push_back(1);
     size = encode_into(buf, sender, Epoch{}, msg);
+  }
+  if (size > 0 && !p.trailer.empty() && size + p.trailer.size() <= buf.size()) {
+    // The player's ticket, a counter past its last, and a made-up tag.
+    std::copy(p.trailer.begin(), p.trailer.end(), buf.begin() + static_cast<long>(size));
+    const std::size_t counter_at = size + wire::kSessionTicketBytes;
+    if (p.trailer.size() >= wire::kSessionTicketBytes + 8) {
+      buf[counter_at + 7] = static_cast<std::uint8_t>(buf[counter_at + 7] + 1 + k);
+    }
+    for (std::size_t i = counter_at + 8; i < size + p.trailer.size(); ++i) buf[i] ^= 0x5a;
+    size += p.trailer.size();
   }
   if (size > 0) {
     send(leave ? "spoof-leave" : "spoof-input", p.endpoint, p.server, false,

@@ -105,6 +105,9 @@ class Attacker final : public SimObserver {
     std::uint64_t client_id = 0;
     std::uint32_t room = 0;
     std::uint32_t input_seq = 0;
+    // The session trailer of its last input (keyed clusters): the attacker copies the
+    // ticket onto its forgeries, with the next counter and a tag it cannot compute.
+    std::vector<std::uint8_t> trailer;
   };
 
   bool is_server(HostIndex h) const { return h < config_.servers_end; }
