@@ -24,9 +24,10 @@ servers logged the refusals under the expected reason, and no server's stored hi
 is absurd. At the end the match has finished with a winner and each server's final
 statistics count the refusals by reason.
 
-A sixth attack, a spoofed Input/Leave for a seated player forged from a captured Input, is
-refused only once servers give clients sessions: it runs only when the discovery answer
-advertises them (see sessions_advertised()).
+A sixth attack forges an Input and a Leave for a seated player from a captured Input (a
+replay, the player's ticket with a bad tag, and no session at all): the keyed servers give
+clients sessions, so all are refused. It runs when the discovery answer advertises sessions
+(a cluster with a key always does) and AF_PACKET capture is possible (root).
 
 Only loopback addresses are used (127.x, broadcast 127.255.255.255). The attacker's sockets
 use addresses of their own (127.0.0.6x-8x), so the per-address answer limit they trip does not
