@@ -7,8 +7,10 @@
 
 #include <asio.hpp>
 
+#include "core/security/session.h"
 #include "core/wire/codec.h"
 #include "transport/asio_udp_transport.h"
+#include "transport/process_entropy.h"
 
 namespace dp {
 namespace {
@@ -65,14 +67,23 @@ Result<std::vector<LiveRoom>, std::string> fetch_live_rooms(const RoomListQuery&
   if (!opened) return R::failure("cannot open a socket: " + opened.error().message);
   AsioUdpTransport& udp = **opened;
   const NodeId self = random_id();
-  std::array<std::uint8_t, wire::kMaxDatagramSize> buf{};
+  std::array<std::uint8_t, wire::kMaxDatagramSize + Outbox::kMaxSealBytes> buf{};
+  std::optional<Endpoint> server;
+  // A keyed cluster lists its rooms only within a session (core/security/session.h).
+  SessionSealer session;
   auto send = [&](Endpoint to, const auto& msg) {
-    if (auto size = wire::encode(self, Epoch{}, msg, buf)) {
-      udp.send(Channel::kClient, to, std::span(buf.data(), *size));
+    if (auto size =
+            wire::encode(self, Epoch{}, msg, std::span(buf).first(wire::kMaxDatagramSize))) {
+      std::size_t total = *size;
+      if (session.established()) total = session.seal(buf, *size);
+      udp.send(Channel::kClient, to, std::span(buf.data(), total));
     }
   };
+  auto ask_lists = [&](std::uint64_t client_id) {
+    send(*server, wire::ListRooms{client_id});
+    send(*server, wire::RaceListRooms{client_id});
+  };
 
-  std::optional<Endpoint> server;
   bool pong_answered = false;
   bool racing_answered = false;
   std::vector<LiveRoom> rooms;
@@ -83,8 +94,16 @@ Result<std::vector<LiveRoom>, std::string> fetch_live_rooms(const RoomListQuery&
       // The first server that answers lists its rooms (a follower's replica is as good).
       if (server || m->client.is_unset() || m->control != from) return;
       server = m->client;
-      send(*server, wire::ListRooms{self.lo});
-      send(*server, wire::RaceListRooms{self.lo});
+      if (m->sessions == 0) {
+        ask_lists(self.lo);
+      } else {
+        session.reset(random_session_seed(), 1);
+        send(*server, session.request());
+      }
+    } else if (const auto* grant = std::get_if<wire::SessionGrant>(&decoded.body)) {
+      if (server && from == *server && !session.established() && session.accept(*grant)) {
+        ask_lists(session.client_id());
+      }
     } else if (const auto* list = std::get_if<wire::RoomList>(&decoded.body)) {
       if (pong_answered) return;
       pong_answered = true;
