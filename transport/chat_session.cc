@@ -54,6 +54,7 @@ struct ChatSession::Impl {
     v.queued = node->queued();
     v.acked = node->acked();
     v.leader = node->leader_epoch();
+    v.client_id = node->client_id();
     v.stats = node->stats();
     const bool changed =
         v.connected != view.connected || v.lines_taken != view.lines_taken ||

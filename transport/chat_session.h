@@ -43,6 +43,9 @@ struct ChatView {
   std::uint32_t queued = 0;            // Our messages so far.
   std::uint32_t acked = 0;             // Of those, acknowledged.
   Epoch leader;
+  // Our client id as the chat cluster knows it: the configured one, or, with a keyed chat
+  // cluster, the one that goes with the session key (core/client/session_link.h).
+  std::uint64_t client_id = 0;
   ChatClientStats stats;
 };
 constexpr std::size_t kLinesInView = 500;

@@ -276,6 +276,8 @@ bool ChatPanelModel::type(std::string_view text) {
 void ChatPanelModel::set_view(ChatView view) {
   const bool channel_changed = view.channel != view_.channel;
   view_ = std::move(view);
+  // A keyed chat cluster gives us the id of our session key: our lines carry that one.
+  if (view_.client_id != 0) client_id_ = view_.client_id;
   ever_connected_ = ever_connected_ || view_.connected;
   const std::uint64_t newest = view_.lines.empty() ? 0 : view_.lines.back().line.n;
   if (channel_changed) {

@@ -285,6 +285,25 @@ TEST(ChatPanelRows, OurMessageShowsSendingThenDelivered) {
   EXPECT_EQ(format_chat_line("bob", "x", ChatRowKind::kTheirs), "bob: x");
 }
 
+TEST(ChatPanelRows, WithAKeyedChatClusterOurLinesCarryOurSessionsId) {
+  // A keyed chat cluster knows us by our session key's id, not the one we were started with:
+  // our own lines must still show as ours.
+  const std::uint64_t session_id = 0x5e55;
+  ChatPanelModel chat(kUs, "ada");
+  ChatView view;
+  view.version = 1;
+  view.connected = true;
+  view.channel = "lobby";
+  view.client_id = session_id;
+  view.lines.push_back(line(1, session_id, 1, "ada", "hello"));
+  view.outgoing.push_back(outgoing(1, "hello", false));
+  view.outgoing.back().delivered_us = 5;
+  chat.set_view(view);
+  const std::vector<ChatRow> rows = chat.visible_rows(60, 5);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, ChatRowKind::kOursDelivered);
+}
+
 TEST(ChatPanelRows, AMessageToAnotherChannelIsNotShownHere) {
   ChatView view;
   view.channel = "pong:friday";
