@@ -56,7 +56,9 @@ SessionSealer client_of(SessionIssuer& issuer, std::uint8_t seed, std::uint64_t 
   client.reset(seed_of(seed), index);
   auto grant = issuer.grant(client.request());
   EXPECT_TRUE(grant.has_value());
-  if (grant) EXPECT_TRUE(client.accept(*grant));
+  if (grant) {
+    EXPECT_TRUE(client.accept(*grant));
+  }
   return client;
 }
 
