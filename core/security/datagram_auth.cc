@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/common/assert.h"
+#include "core/common/big_endian.h"
 
 namespace dp {
 namespace {
@@ -12,18 +13,6 @@ namespace {
 constexpr std::size_t kHeaderBytes = 46;  // wire/header.h (kept free of a wire dependency).
 constexpr std::size_t kBodySizeOffset = 44;
 constexpr std::size_t kSignedTrailerBytes = kTrailerKeyedBytes - kAuthTagBytes;
-
-void put_u64(std::uint8_t* p, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i) {
-    p[i] = static_cast<std::uint8_t>(v & 0xffu);
-    v >>= 8;
-  }
-}
-std::uint64_t get_u64(const std::uint8_t* p) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return v;
-}
 
 void compute_tag(const ClusterKey& key, std::span<const std::uint8_t> message,
                  const std::uint8_t* trailer, std::uint8_t* tag) {
@@ -50,8 +39,8 @@ std::size_t DatagramAuth::seal(std::span<std::uint8_t> room, std::size_t size) {
   t[0] = mode_;
   t[1] = primary_slot_;
   if (!keyed()) return size + trailer;
-  put_u64(t + 2, boot_stamp_);
-  put_u64(t + 10, ++counter_);
+  put_be64(t + 2, boot_stamp_);
+  put_be64(t + 10, ++counter_);
   compute_tag(*keys_.primary, room.first(size), t, t + kSignedTrailerBytes);
   return size + trailer;
 }
@@ -89,8 +78,8 @@ std::optional<AuthError> DatagramAuth::verify(const NodeId& sender, const Sealed
   bool ok = key != nullptr && tag_checks(*key, parts);
   if (!ok && try_previous) ok = tag_checks(*keys_.previous, parts);
   if (!ok) return AuthError::kBadTag;
-  const std::uint64_t boot = get_u64(t.data() + 2);
-  const std::uint64_t counter = get_u64(t.data() + 10);
+  const std::uint64_t boot = get_be64(t.data() + 2);
+  const std::uint64_t counter = get_be64(t.data() + 10);
   auto it = windows_.find(sender);
   if (it == windows_.end()) {
     if (windows_.size() >= kMaxWindows) windows_.erase(windows_.begin());

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/common/assert.h"
+#include "core/common/big_endian.h"
 
 namespace dp {
 namespace {
@@ -20,18 +21,6 @@ static_assert(crypto_kx_SESSIONKEYBYTES == kSessionKeyBytes &&
               crypto_kx_PUBLICKEYBYTES == wire::kSessionPublicKeyBytes &&
               crypto_kx_SEEDBYTES == 32);
 
-void put_u64(std::uint8_t* p, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i) {
-    p[i] = static_cast<std::uint8_t>(v & 0xffu);
-    v >>= 8;
-  }
-}
-std::uint64_t get_u64(const std::uint8_t* p) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return v;
-}
-
 // BLAKE2b keyed with `key` over a label and up to two numbers: every derived secret.
 template <std::size_t N>
 std::array<std::uint8_t, N> derive(std::span<const std::uint8_t> key, const char* label,
@@ -42,8 +31,8 @@ std::array<std::uint8_t, N> derive(std::span<const std::uint8_t> key, const char
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(label),
                             std::strlen(label));
   std::uint8_t numbers[16];
-  put_u64(numbers, a);
-  put_u64(numbers + 8, b);
+  put_be64(numbers, a);
+  put_be64(numbers + 8, b);
   crypto_generichash_update(&state, numbers, sizeof numbers);
   crypto_generichash_final(&state, out.data(), N);
   return out;
@@ -64,7 +53,7 @@ std::uint64_t client_id_of(const wire::RawBytes<wire::kSessionPublicKeyBytes>& p
   std::uint8_t hash[8];
   crypto_generichash(hash, sizeof hash, public_key.bytes.data(), public_key.bytes.size(), nullptr,
                      0);
-  const std::uint64_t id = get_u64(hash);
+  const std::uint64_t id = get_be64(hash);
   return id == 0 ? 1 : id;
 }
 
@@ -96,7 +85,7 @@ std::optional<wire::SessionGrant> SessionIssuer::grant(const wire::SessionReques
   const auto nonce = derive<kNonceBytes>(seed_, "dp session nonce", boot_stamp_, ++issued_);
   std::memcpy(ticket, nonce.data(), kNonceBytes);
   std::uint8_t plain[kPlainBytes];
-  put_u64(plain, request.client_id);
+  put_be64(plain, request.client_id);
   std::memcpy(plain + 8, rx, kSessionKeyBytes);  // What the client sends with (its tx).
   crypto_secretbox_easy(ticket + kNonceBytes, plain, kPlainBytes, nonce.data(), primary_->data());
   sodium_memzero(plain, sizeof plain);
@@ -115,7 +104,7 @@ std::optional<SessionIssuer::Open> SessionIssuer::open_ticket(
     if (!key->has_value()) continue;
     if (crypto_secretbox_open_easy(plain, box, box_bytes, nonce, (*key)->data()) == 0) {
       Open open;
-      open.client_id = get_u64(plain);
+      open.client_id = get_be64(plain);
       std::memcpy(open.key.data(), plain + 8, kSessionKeyBytes);
       sodium_memzero(plain, sizeof plain);
       return open;
@@ -147,7 +136,7 @@ std::optional<SessionError> SessionIssuer::verify(std::span<const std::uint8_t> 
   if (sodium_memcmp(tag, trailer.data() + kTagOffset, kTagBytes) != 0) {
     return SessionError::kBadTag;
   }
-  const std::uint64_t counter = get_u64(trailer.data() + kCounterOffset);
+  const std::uint64_t counter = get_be64(trailer.data() + kCounterOffset);
   if (!open->window.fresh(1, counter)) return SessionError::kReplayed;
   open->window.accept(1, counter);
   if (open == &fresh) {
@@ -196,7 +185,7 @@ std::size_t SessionSealer::seal(std::span<std::uint8_t> room, std::size_t size) 
   DP_ASSERT(size + kSessionTrailerBytes <= room.size(), "no room to seal a datagram");
   std::uint8_t* t = room.data() + size;
   std::memcpy(t, ticket_.bytes.data(), wire::kSessionTicketBytes);
-  put_u64(t + kCounterOffset, ++counter_);
+  put_be64(t + kCounterOffset, ++counter_);
   compute_tag(key_, room.first(size), t, t + kTagOffset);
   return size + kSessionTrailerBytes;
 }
