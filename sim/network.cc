@@ -21,6 +21,15 @@ const LinkParams& Network::link(HostIndex from, HostIndex to) const {
   return it == overrides_.end() ? default_ : it->second;
 }
 
+bool Network::all_connected(HostIndex end) const {
+  for (HostIndex a = 0; a < end; ++a) {
+    for (HostIndex b = 0; b < end; ++b) {
+      if (a != b && !connected(a, b)) return false;
+    }
+  }
+  return true;
+}
+
 void Network::heal() { std::fill(cut_.begin(), cut_.end(), std::uint8_t{0}); }
 
 void Network::partition(const std::vector<std::vector<HostIndex>>& groups, std::size_t host_count) {

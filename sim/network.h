@@ -56,6 +56,10 @@ class Network {
   void set_link(HostIndex from, HostIndex to, const LinkParams& params);
   const LinkParams& link(HostIndex from, HostIndex to) const;
   const LinkParams& default_link() const { return default_; }
+  // Every link has the default parameters (no per-link override).
+  bool uniform() const { return overrides_.empty(); }
+  // No link between two of the hosts [0, end) is cut.
+  bool all_connected(HostIndex end) const;
 
   // Connectivity. A fresh network is fully connected.
   bool connected(HostIndex from, HostIndex to) const { return !cut_[index(from, to)]; }

@@ -15,10 +15,12 @@
 #include "sim/run/chat_checks.h"
 #include "sim/run/cluster_figures.h"
 #include "sim/run/digest_observer.h"
+#include "sim/run/election_checks.h"
 #include "sim/run/expectations.h"
 #include "sim/run/invariants.h"
 #include "sim/run/pong_matches.h"
 #include "sim/run/race_matches.h"
+#include "sim/run/replication_checks.h"
 #include "sim/run/run_context.h"
 #include "sim/run/spectator_watch.h"
 #include "sim/run/timeline_observer.h"
@@ -32,6 +34,8 @@ class Run {
   Run(const Scenario& scenario, const RunOptions& options)
       : run_(scenario, options),
         invariants_(run_),
+        replication_(run_, invariants_),
+        elections_(run_, invariants_),
         cluster_(run_),
         timeline_(run_),
         matches_(run_, invariants_),
@@ -44,9 +48,9 @@ class Run {
   RunResult run() {
     add_hosts();
     if (attacker_) run_.sim.add_observer(attacker_.get());
-    for (SimObserver* o :
-         std::initializer_list<SimObserver*>{&digest_, &invariants_, &cluster_, &timeline_,
-                                             &matches_, &races_, &spectators_, &chat_, &actions_}) {
+    for (SimObserver* o : std::initializer_list<SimObserver*>{
+             &digest_, &invariants_, &replication_, &elections_, &cluster_, &timeline_, &matches_,
+             &races_, &spectators_, &chat_, &actions_}) {
       run_.sim.add_observer(o);
     }
     schedule_sample(kSampleIntervalUs);
@@ -198,12 +202,14 @@ class Run {
 
   void finish(double wall_seconds) {
     invariants_.sample_replicas(run_.sim.now());
+    invariants_.check_no_spin();
     run_.result.figures.replica_positions_compared = invariants_.positions_compared();
     matches_.finish();
     races_.finish();
     spectators_.finish();
     chat_.finish();
     cluster_.finish(wall_seconds);
+    elections_.finish();
     if (attacker_) {
       AttackFigures a;
       for (const auto& [attack, tally] : attacker_->sent()) {
@@ -228,6 +234,8 @@ class Run {
   RunContext run_;
   DigestObserver digest_;
   InvariantObserver invariants_;
+  ReplicationChecks replication_;
+  ElectionChecks elections_;
   ClusterFigures cluster_;
   TimelineObserver timeline_;
   PongMatches matches_;

@@ -133,6 +133,12 @@ void Simulator::tick(HostIndex h, std::uint64_t generation) {
   host.tick_at = -1;
   host.node->on_tick(now_);
   drain(h);
+  if (host.up() && host.node->next_tick_at() <= now_) {
+    if (stats_.tick_spins++ == 0) {
+      stats_.first_spin_at = now_;
+      stats_.first_spin_host = h;
+    }
+  }
 }
 
 void Simulator::deliver(std::uint64_t slot) {
@@ -183,7 +189,7 @@ void Simulator::drain(HostIndex h) {
 void Simulator::schedule_tick(HostIndex h) {
   Host& host = hosts_[h];
   // A tick is never due before the next microsecond: a node that keeps asking for "now"
-  // would otherwise spin at one instant forever.
+  // would otherwise spin at one instant forever (tick() counts it: stats().tick_spins).
   const TimeUs at = std::max(host.node->next_tick_at(), now_ + 1);
   if (at == host.tick_at) return;
   ++host.tick_generation;

@@ -72,6 +72,12 @@ struct SimStats {
   std::uint64_t datagrams_sent = 0;  // Outbox entries (a broadcast counts once).
   std::uint64_t deliveries = 0;
   std::uint64_t drops_by_reason[4] = {};
+  // Ticks a node asked for at or before the instant of the tick it was just given: a node
+  // that keeps asking for "now" would spin at one instant. Each is pushed to the next
+  // microsecond (so the run still ends) and counted; the first is kept for the report.
+  std::uint64_t tick_spins = 0;
+  TimeUs first_spin_at = -1;
+  HostIndex first_spin_host = 0;
 };
 
 enum class RunStatus : std::uint8_t {

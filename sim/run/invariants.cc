@@ -26,6 +26,16 @@ const char* invariant_description(Invariant invariant) {
       return "every chat client sees its channel in one order, with no gap";
     case Invariant::kChatNoDuplicates:
       return "no chat message is ever shown or stored twice";
+    case Invariant::kNoSpin:
+      return "no node asks for a tick at or before the tick it was given";
+    case Invariant::kLeaderCountsApplied:
+      return "no leader counts a follower further than it applied";
+    case Invariant::kFirstLeaderHighest:
+      return "after a clean start the first leader has the highest id";
+    case Invariant::kFailoverBound:
+      return "a clean leader crash is repaired within the timing's bound";
+    case Invariant::kShownImpliesReplicated:
+      return "a score is shown only once its point is on a commit quorum";
   }
   return "?";
 }
@@ -33,9 +43,11 @@ const char* invariant_description(Invariant invariant) {
 InvariantObserver::InvariantObserver(RunContext& run) : run_(run) {
   bool racers = false;
   bool spectators = false;
+  bool pong_players = false;
   for (const ClientSpec& c : run.scenario.clients) {
     racers = racers || c.game == Game::kRacing;
     spectators = spectators || c.spectate;
+    pong_players = pong_players || (c.game == Game::kPong && !c.spectate);
   }
   const int checked = run.scenario.clients.empty() ? 4 : (spectators ? 8 : (racers ? 7 : 6));
   std::vector<Invariant> list;
@@ -44,6 +56,9 @@ InvariantObserver::InvariantObserver(RunContext& run) : run_(run) {
     list.insert(list.end(), {Invariant::kChatAckedEverywhere, Invariant::kChatSameOrder,
                              Invariant::kChatNoDuplicates});
   }
+  list.insert(list.end(), {Invariant::kNoSpin, Invariant::kLeaderCountsApplied,
+                           Invariant::kFirstLeaderHighest, Invariant::kFailoverBound});
+  if (pong_players) list.push_back(Invariant::kShownImpliesReplicated);
   for (const Invariant i : list) {
     index_[i] = run_.result.invariants.size();
     run_.result.invariants.push_back({invariant_description(i), true, ""});
@@ -107,6 +122,15 @@ void InvariantObserver::check_monotonic(HostIndex h, const NodeEvent& e) {
                 run_.epoch_name(e.epoch) + " at " + RunContext::seconds_str(e.at));
   }
   last = std::max(last, e.epoch);
+}
+
+void InvariantObserver::check_no_spin() {
+  const SimStats& st = run_.sim.stats();
+  if (st.tick_spins == 0) return;
+  violate(Invariant::kNoSpin, run_.name(st.first_spin_host) + " asked for a tick at or before " +
+                                  RunContext::seconds_str(st.first_spin_at) +
+                                  ", the instant of its tick (" + std::to_string(st.tick_spins) +
+                                  " such ticks in the run)");
 }
 
 void InvariantObserver::sample_replicas(TimeUs now) {

@@ -19,7 +19,17 @@
 //   kSpectatorsReadOnly  a spectator's request (Watch, a room list) never changes the state
 //                        of the replica that takes it: its digest is the same after;
 //   with a chat cluster (see chat_checks.h; the four above hold for its servers too):
-//   kChatAckedEverywhere, kChatSameOrder, kChatNoDuplicates.
+//   kChatAckedEverywhere, kChatSameOrder, kChatNoDuplicates;
+//   on every run:
+//   kNoSpin              no node asks for a tick at or before the instant of the tick it was
+//                        just given (the simulator counts it, see SimStats::tick_spins);
+//   kLeaderCountsApplied (replication_checks.h) no leader counts a follower further than it
+//                        applied;
+//   kFirstLeaderHighest, kFailoverBound (election_checks.h) who leads after a clean start,
+//                        and how fast a clean leader crash is repaired;
+//   with Pong players:
+//   kShownImpliesReplicated (replication_checks.h) a score reaches a client only once its
+//                        point is on as many servers as the commit rule asks.
 #pragma once
 
 #include <map>
@@ -43,6 +53,11 @@ enum class Invariant : std::uint8_t {
   kChatAckedEverywhere,
   kChatSameOrder,
   kChatNoDuplicates,
+  kNoSpin,
+  kLeaderCountsApplied,
+  kFirstLeaderHighest,
+  kFailoverBound,
+  kShownImpliesReplicated,
 };
 const char* invariant_description(Invariant invariant);
 
@@ -57,6 +72,8 @@ class InvariantObserver final : public SimObserver {
   // Samples every live replica's position and digest (see kReplicasAgree).
   void sample_replicas(TimeUs now);
   std::uint64_t positions_compared() const { return replicas_.positions_compared(); }
+  // Reads the simulator's tick-spin count (see kNoSpin); at the end of the run.
+  void check_no_spin();
 
   void on_node_event(HostIndex h, const NodeEvent& e) override;
   void on_host_crashing(TimeUs now, HostIndex) override { sample_replicas(now); }

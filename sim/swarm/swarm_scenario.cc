@@ -287,6 +287,14 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   // Bots playing through the faults must not forfeit a match they could still finish.
   s.forfeit_timeout_us = s.duration_us;
   add_liveness_expectations(s, stable_from, swarm_matches_can_finish(s) ? client_pairs : 0);
+  if (s.mode == ElectionMode::kClassic) {
+    // Classic Bully: once settled, the highest live id leads (the core's highest).
+    Expectation highest;
+    highest.kind = ExpectKind::kLeaderIs;
+    highest.at_us = s.duration_us;
+    highest.node = *std::max_element(order.begin(), order.begin() + static_cast<long>(core));
+    s.expectations.push_back(highest);
+  }
   add_swarm_chat(rng, s, safety_us);
   add_swarm_attacks(seed, s, safety_us);
   return s;

@@ -19,13 +19,15 @@ struct RoomOpened {
   std::uint32_t unused = 0;
 };
 
-// The leader ordered a point (not yet committed); score is the score after it.
+// The leader ordered a point (not yet committed); score is the score after it, seq the
+// entry's position (what the simulator's commit-gate check compares replicas against).
 struct PointScored {
   static constexpr std::uint8_t kService = wire::kPongService;
   static constexpr std::uint8_t kNoteKind = 2;
   std::uint32_t room = 0;
   Score score;
   std::uint16_t unused = 0;
+  std::uint64_t seq = 0;
 };
 
 // The leader ordered a match's end (not yet committed).
@@ -36,6 +38,7 @@ struct MatchOver {
   Score score;
   std::uint8_t winner_slot = 0;
   std::uint8_t unused = 0;
+  std::uint64_t seq = 0;  // The entry's position.
 };
 
 struct RoomClosed {

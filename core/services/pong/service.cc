@@ -221,10 +221,10 @@ void PongService::note_event(TimeUs now, const Event& event, std::uint64_t seq) 
       note(now, RoomOpened{seq, event.room, 0});
       break;
     case EventKind::kPoint:
-      note(now, PointScored{event.room, event.score, 0});
+      note(now, PointScored{event.room, event.score, 0, seq});
       break;
     case EventKind::kMatchOver:
-      note(now, MatchOver{event.room, event.score, event.slot, 0});
+      note(now, MatchOver{event.room, event.score, event.slot, 0, seq});
       break;
     case EventKind::kClose:
       note(now, RoomClosed{event.room});
