@@ -21,6 +21,7 @@
 #include "sim/run/pong_matches.h"
 #include "sim/run/race_matches.h"
 #include "sim/run/replication_checks.h"
+#include "sim/run/rules_checks.h"
 #include "sim/run/run_context.h"
 #include "sim/run/spectator_watch.h"
 #include "sim/run/timeline_observer.h"
@@ -36,6 +37,7 @@ class Run {
         invariants_(run_),
         replication_(run_, invariants_),
         elections_(run_, invariants_),
+        rules_(run_, invariants_),
         cluster_(run_),
         timeline_(run_),
         matches_(run_, invariants_),
@@ -49,8 +51,8 @@ class Run {
     add_hosts();
     if (attacker_) run_.sim.add_observer(attacker_.get());
     for (SimObserver* o : std::initializer_list<SimObserver*>{
-             &digest_, &invariants_, &replication_, &elections_, &cluster_, &timeline_, &matches_,
-             &races_, &spectators_, &chat_, &actions_}) {
+             &digest_, &invariants_, &replication_, &elections_, &rules_, &cluster_, &timeline_,
+             &matches_, &races_, &spectators_, &chat_, &actions_}) {
       run_.sim.add_observer(o);
     }
     schedule_sample(kSampleIntervalUs);
@@ -236,6 +238,7 @@ class Run {
   InvariantObserver invariants_;
   ReplicationChecks replication_;
   ElectionChecks elections_;
+  RulesChecks rules_;
   ClusterFigures cluster_;
   TimelineObserver timeline_;
   PongMatches matches_;

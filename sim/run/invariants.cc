@@ -36,6 +36,8 @@ const char* invariant_description(Invariant invariant) {
       return "a clean leader crash is repaired within the timing's bound";
     case Invariant::kShownImpliesReplicated:
       return "a score is shown only once its point is on a commit quorum";
+    case Invariant::kRulesSymmetric:
+      return "the rules favour neither side: every step mirrors exactly";
   }
   return "?";
 }
@@ -58,7 +60,9 @@ InvariantObserver::InvariantObserver(RunContext& run) : run_(run) {
   }
   list.insert(list.end(), {Invariant::kNoSpin, Invariant::kLeaderCountsApplied,
                            Invariant::kFirstLeaderHighest, Invariant::kFailoverBound});
-  if (pong_players) list.push_back(Invariant::kShownImpliesReplicated);
+  if (pong_players) {
+    list.insert(list.end(), {Invariant::kShownImpliesReplicated, Invariant::kRulesSymmetric});
+  }
   for (const Invariant i : list) {
     index_[i] = run_.result.invariants.size();
     run_.result.invariants.push_back({invariant_description(i), true, ""});

@@ -29,7 +29,8 @@
 //                        and how fast a clean leader crash is repaired;
 //   with Pong players:
 //   kShownImpliesReplicated (replication_checks.h) a score reaches a client only once its
-//                        point is on as many servers as the commit rule asks.
+//                        point is on as many servers as the commit rule asks;
+//   kRulesSymmetric      (rules_checks.h) each step of a match mirrors exactly.
 #pragma once
 
 #include <map>
@@ -58,6 +59,7 @@ enum class Invariant : std::uint8_t {
   kFirstLeaderHighest,
   kFailoverBound,
   kShownImpliesReplicated,
+  kRulesSymmetric,
 };
 const char* invariant_description(Invariant invariant);
 
