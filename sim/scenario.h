@@ -24,6 +24,10 @@
 //                            (scenario_cluster_key()), so every server-to-server datagram
 //                            is signed and checked (core/security/); the chat cluster gets
 //                            a key of its own the same way
+//     ring_capacity = 65536  entries the game leaders keep for retransmission (EntryRing): a
+//                            power of two, 16 .. 65536; a follower whose gap reaches further
+//                            back gets a snapshot. The flow-control windows shrink with it
+//                            (ring_sequencer_config(): half the ring, a quarter for probes)
 //   [clients]                optional; bot players (dp::ClientNode + game::bot_direction)
 //     count = 2              required, 0 .. kMaxScenarioClients
 //     skill_percent = 70     every bot's skill, 0 .. 100; or instead
@@ -208,6 +212,9 @@ constexpr TimeUs kMaxLatencyUs = 10 * kUsPerSecond;
 // Bots in one scenario; servers plus clients stay within the simulator's kMaxHosts.
 constexpr int kMaxScenarioClients = 220;
 constexpr TimeUs kMaxCrashAfterPointDelayUs = 16 * kUsPerMs;
+// [cluster] ring_capacity: the leaders' retransmission ring, in entries (a power of two).
+constexpr std::uint32_t kMinRingCapacity = 16;
+constexpr std::uint32_t kMaxRingCapacity = 65536;
 
 enum class ActionKind : std::uint8_t {
   kCrashLeader,
@@ -369,6 +376,9 @@ struct Scenario {
   bool inject_bug_skip_nack = false;
   // [cluster] key: the servers share a key derived from the seed (scenario_cluster_key()).
   bool cluster_key = false;
+  // [cluster] key: entries each game leader's ring holds (kMinRingCapacity .. kMaxRingCapacity,
+  // a power of two); the default is the EntryRing's own.
+  std::uint32_t ring_capacity = kMaxRingCapacity;
   // TEST ONLY, not a scenario key: the leader commits one entry too far (see ReplicaConfig).
   bool inject_bug_commit_ahead = false;
   // Bots, numbered 1.. in this order.

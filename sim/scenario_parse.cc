@@ -500,7 +500,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
                "heartbeat_timeout_ms", "answer_timeout_ms", "coordinator_timeout_ms",
                "discovery_interval_ms", "discovery_window_ms", "election_backoff_max_ms",
                "target_score", "min_replicas", "forfeit_timeout_ms", "race_seats",
-               "inject_bug_skip_nack", "key"});
+               "inject_bug_skip_nack", "key", "ring_capacity"});
   s.servers = static_cast<int>(*c.integer("servers", true, 1, kMaxScenarioServers));
   if (auto mode = c.string("mode", false)) {
     if (*mode == "sticky") {
@@ -542,6 +542,13 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   }
   if (auto v = c.boolean("inject_bug_skip_nack", false)) s.inject_bug_skip_nack = *v;
   if (auto v = c.boolean("key", false)) s.cluster_key = *v;
+  if (auto v = c.integer("ring_capacity", false, kMinRingCapacity, kMaxRingCapacity)) {
+    if ((*v & (*v - 1)) != 0) {
+      c.fail("ring_capacity", "key 'cluster.ring_capacity' = " + std::to_string(*v) +
+                                  " is not a power of two (16, 32, 64, ... 65536)");
+    }
+    s.ring_capacity = static_cast<std::uint32_t>(*v);
+  }
   if (s.timing.heartbeat_timeout_us <= s.timing.heartbeat_interval_us) {
     c.fail(c.has("heartbeat_timeout_ms") ? "heartbeat_timeout_ms" : "heartbeat_interval_ms",
            "cluster.heartbeat_timeout_ms must be longer than cluster.heartbeat_interval_ms");

@@ -291,6 +291,7 @@ std::string write(const Scenario& s) {
   out << "forfeit_timeout_ms = " << whole_ms(s.forfeit_timeout_us, "forfeit_timeout") << "\n";
   if (s.race_seats != 4) out << "race_seats = " << int{s.race_seats} << "\n";
   if (s.cluster_key) out << "key = true\n";
+  if (s.ring_capacity != kMaxRingCapacity) out << "ring_capacity = " << s.ring_capacity << "\n";
   write_bug_flags(out, s);
   write_clients(out, s.clients);
   write_chat(out, s.chat);

@@ -47,6 +47,26 @@ TEST(ScenarioWriter, SwarmScenariosRoundTripToTheSameDigest) {
   }
 }
 
+TEST(ScenarioWriter, ASmallRingRoundTrips) {
+  Scenario s = generate_swarm_scenario(6);
+  s.ring_capacity = 32;
+  const auto text = write_scenario_toml(s);
+  ASSERT_TRUE(text.ok()) << text.error();
+  EXPECT_NE(text.value().find("ring_capacity = 32\n"), std::string::npos);
+  auto parsed = parse_scenario_text(text.value(), "t.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().str();
+  EXPECT_EQ(parsed->ring_capacity, 32u);
+  expect_round_trip(s, "swarm seed 6 with a 32-entry ring");
+}
+
+TEST(ScenarioWriter, TheDefaultRingIsNotWritten) {
+  Scenario s = generate_swarm_scenario(1);
+  s.ring_capacity = kMaxRingCapacity;
+  const auto text = write_scenario_toml(s);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text.value().find("ring_capacity"), std::string::npos);
+}
+
 TEST(ScenarioWriter, QuotesAwkwardTitles) {
   Scenario s = generate_swarm_scenario(3);
   s.title = "quote \" backslash \\ tab \t newline \n unicode \xc3\xa9";
