@@ -75,23 +75,10 @@ void ScenarioActions::apply(const ScenarioAction& a) {
 }
 
 void ScenarioActions::crash_leader(TimeUs now) {
-  const LeaderView v = leader_now(run_);
-  std::optional<HostIndex> target;
-  if (v.ok) {
-    target = v.leader;
-  } else {
-    // Fall back to the live leader of the highest epoch, if any.
-    for (HostIndex h = 0; h < run_.servers(); ++h) {
-      if (run_.live(h) && run_.server(h).is_leader() &&
-          (!target || run_.server(h).epoch() > run_.server(*target).epoch())) {
-        target = h;
-      }
-    }
-  }
-  if (!target) {
-    run_.note(now, "crash-leader: no live leader to crash");
-  } else {
+  if (const auto target = live_leader(run_)) {
     run_.sim.crash(*target);
+  } else {
+    run_.note(now, "crash-leader: no live leader to crash");
   }
 }
 
