@@ -234,6 +234,25 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
     if (auto v = r.integer("delay_ms", false, 0, kMaxCrashAfterPointDelayUs / kUsPerMs)) {
       a.delay_us = *v * kUsPerMs;
     }
+  } else if (action == "crash-leader-after-shown") {
+    r.only_keys({"at_ms", "action", "delay_ms"});
+    a.kind = ActionKind::kCrashLeaderAfterShown;
+    a.delay_us =
+        r.integer("delay_ms", false, 0, kMaxCrashAfterShownDelayUs / kUsPerMs).value_or(100) *
+        kUsPerMs;
+  } else if (action == "isolate-leader-before-point") {
+    r.only_keys({"at_ms", "action", "for_ms"});
+    a.kind = ActionKind::kIsolateLeaderBeforePoint;
+    if (auto v = r.integer("for_ms", false, 1, kMaxIsolateUs / kUsPerMs)) a.for_us = *v * kUsPerMs;
+  } else if (action == "crash-leader-during-snapshot") {
+    r.only_keys({"at_ms", "action"});
+    a.kind = ActionKind::kCrashLeaderDuringSnapshot;
+  } else if (action == "crash-only-copy") {
+    r.only_keys({"at_ms", "action", "restart_after_ms"});
+    a.kind = ActionKind::kCrashOnlyCopy;
+    if (auto v = r.integer("restart_after_ms", false, 0, s.duration_us / kUsPerMs)) {
+      a.restart_after_us = *v * kUsPerMs;
+    }
   } else if (action == "crash" || action == "restart" || action == "cut-inbound") {
     r.only_keys({"at_ms", "action", "node", "cluster"});
     a.kind = action == "crash"     ? ActionKind::kCrash
@@ -297,10 +316,12 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
   } else {
     r.fail("action",
            "unknown action '" + action +
-               "' (expected crash-leader, crash-follower, crash-leader-after-point, crash, "
-               "restart, crash-all, restart-all, wipe-disk, partition, cut, connect, "
-               "cut-inbound, heal, set-network, forge-coordinator, replay, spoof-input, "
-               "spoof-leave or flood-discovery)");
+               "' (expected crash-leader, crash-follower, crash-leader-after-point, "
+               "crash-leader-after-shown, isolate-leader-before-point, "
+               "crash-leader-during-snapshot, crash-only-copy, crash, restart, crash-all, "
+               "restart-all, wipe-disk, partition, cut, connect, cut-inbound, heal, "
+               "set-network, forge-coordinator, replay, spoof-input, spoof-leave or "
+               "flood-discovery)");
   }
   return a;
 }

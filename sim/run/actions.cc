@@ -63,6 +63,12 @@ void ScenarioActions::apply(const ScenarioAction& a) {
     case ActionKind::kWipeDisk:
       wipe_disk(now, a.node);
       break;
+    case ActionKind::kCrashLeaderAfterShown:
+    case ActionKind::kIsolateLeaderBeforePoint:
+    case ActionKind::kCrashLeaderDuringSnapshot:
+    case ActionKind::kCrashOnlyCopy:
+      targeted_.arm(now, a);
+      break;
     case ActionKind::kForgeCoordinator:
     case ActionKind::kReplay:
     case ActionKind::kSpoofInput:
@@ -315,6 +321,7 @@ void ScenarioActions::heal(TimeUs now) {
   run_.sim.network().heal();
   run_.network_note(now, "heal: every link up");
   ++heals_;  // A trap's crash still to come is cancelled too.
+  targeted_.heal(now);
   if (armed_) {
     // Healing ends the faults: a crash trap still waiting for a point is disarmed.
     armed_.reset();

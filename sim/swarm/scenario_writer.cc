@@ -75,6 +75,19 @@ void write_action(std::ostream& out, const ScenarioAction& a) {
     case ActionKind::kCrashLeaderAfterPoint:
       out << "delay_ms = " << whole_ms(a.delay_us, "crash-leader-after-point delay") << "\n";
       break;
+    case ActionKind::kCrashLeaderAfterShown:
+      out << "delay_ms = " << whole_ms(a.delay_us, "crash-leader-after-shown delay") << "\n";
+      break;
+    case ActionKind::kIsolateLeaderBeforePoint:
+      out << "for_ms = " << whole_ms(a.for_us, "isolate-leader-before-point for") << "\n";
+      break;
+    case ActionKind::kCrashOnlyCopy:
+      if (a.restart_after_us >= 0) {
+        out << "restart_after_ms = " << whole_ms(a.restart_after_us, "crash-only-copy restart")
+            << "\n";
+      }
+      break;
+    case ActionKind::kCrashLeaderDuringSnapshot:
     case ActionKind::kCrashLeader:
     case ActionKind::kCrashFollower:
     case ActionKind::kHeal:
