@@ -7,6 +7,7 @@
 #include "core/common/rng.h"
 #include "sim/swarm/swarm_attack.h"
 #include "sim/swarm/swarm_chat.h"
+#include "sim/swarm/swarm_targeted.h"
 
 namespace dp::sim {
 namespace {
@@ -293,6 +294,7 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   // run in four the leaders keep 16, 32 or 256 entries, so followers that fall behind (lossy
   // links, cuts, restarts) cross the ring's boundary, by retransmission or by snapshot.
   if (rng.uniform(4) == 0) s.ring_capacity = pick(rng, std::array<std::uint32_t, 3>{16, 32, 256});
+  add_swarm_targeted(seed, s, safety_us);
   return s;
 }
 
