@@ -23,8 +23,9 @@ void add_swarm_targeted(std::uint64_t seed, Scenario& s, TimeUs safety_us) {
   const int count = static_cast<int>(rng.range(1, 2));
   for (int i = 0; i < count; ++i) {
     ScenarioAction a;
-    // After the bots had a chance to sit down, and before the heal.
-    a.at_us = ms(rng.range(1000, std::max<std::int64_t>(1000, safety_us / kUsPerMs - 1)));
+    // Once the bots have sat down, and early: a trap waits for its moment (a point is rare
+    // with the swarm's bots) and any heal before it comes disarms it.
+    a.at_us = ms(rng.range(1000, std::max<std::int64_t>(1000, safety_us / kUsPerMs / 3)));
     switch (rng.uniform(4)) {
       case 0:
         a.kind = ActionKind::kCrashLeaderAfterShown;
