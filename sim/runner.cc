@@ -95,6 +95,7 @@ class Run {
         s.min_replicas < 0 ? Quorum::kMajority : static_cast<std::size_t>(s.min_replicas);
     replica.inject_bug_skip_nack = s.inject_bug_skip_nack;
     replica.inject_bug_commit_ahead = s.inject_bug_commit_ahead;
+    replica.sequencer = ring_sequencer_config(s.ring_capacity);
     pong::PongConfig pong;
     pong.target_score = s.target_score;
     pong.forfeit_timeout_us = s.forfeit_timeout_us;

@@ -34,6 +34,14 @@ const char* action_name(ActionKind kind) {
       return "restart-all";
     case ActionKind::kWipeDisk:
       return "wipe-disk";
+    case ActionKind::kCrashLeaderAfterShown:
+      return "crash-leader-after-shown";
+    case ActionKind::kIsolateLeaderBeforePoint:
+      return "isolate-leader-before-point";
+    case ActionKind::kCrashLeaderDuringSnapshot:
+      return "crash-leader-during-snapshot";
+    case ActionKind::kCrashOnlyCopy:
+      return "crash-only-copy";
     case ActionKind::kForgeCoordinator:
       return "forge-coordinator";
     case ActionKind::kReplay:

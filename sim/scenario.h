@@ -24,6 +24,10 @@
 //                            (scenario_cluster_key()), so every server-to-server datagram
 //                            is signed and checked (core/security/); the chat cluster gets
 //                            a key of its own the same way
+//     ring_capacity = 65536  entries the game leaders keep for retransmission (EntryRing): a
+//                            power of two, 16 .. 65536; a follower whose gap reaches further
+//                            back gets a snapshot. The flow-control windows shrink with it
+//                            (ring_sequencer_config(): half the ring, a quarter for probes)
 //   [clients]                optional; bot players (dp::ClientNode + game::bot_direction)
 //     count = 2              required, 0 .. kMaxScenarioClients
 //     skill_percent = 70     every bot's skill, 0 .. 100; or instead
@@ -72,6 +76,37 @@
 //                                                 leader's own rooms score, crash that
 //                                                 leader delay_ms later (before or just
 //                                                 after the point reaches its followers)
+//            | "crash-leader-after-shown" delay_ms = 0 .. 5000 (default 100)
+//                                                 from at_ms on, at the first time a pong
+//                                                 client is shown a score higher than any
+//                                                 shown before in its room, crash whichever
+//                                                 live server leads delay_ms later (the
+//                                                 shown point must survive the crash)
+//            | "isolate-leader-before-point" for_ms = 1 .. 600000 (default 1000)
+//                                                 from at_ms on, when a leading game server
+//                                                 orders a point, cut every link of that
+//                                                 server both ways (servers and clients) in
+//                                                 the same step, before its datagrams leave,
+//                                                 so the point never reaches anyone; the
+//                                                 links that were up come back for_ms later
+//            | "crash-leader-during-snapshot"     from at_ms on, when a chunk of a snapshot
+//                                                 from the leader reaches a game server,
+//                                                 crash that leader at the same instant,
+//                                                 just after the chunk is taken in (the
+//                                                 rest of the transfer, and the follower's
+//                                                 ACK, are lost with it)
+//            | "crash-only-copy" restart_after_ms = 0 .. duration_ms (optional)
+//                                                 from at_ms on, when one follower synced to
+//                                                 the leader's epoch has applied strictly
+//                                                 more entries than every other live
+//                                                 follower (it holds the only follower copy
+//                                                 of the newest entries), crash it; restart
+//                                                 it restart_after_ms later if given
+//                                                 These four "armed" actions strike once; a
+//                                                 heal disarms those still waiting and
+//                                                 cancels what they scheduled (a crash, a
+//                                                 restart, the end of an isolation: the heal
+//                                                 already brought every link up)
 //            | "crash"        node = N
 //            | "restart"      node = N
 //            | "partition"    groups = [[1, 2], [3]]   links up only inside a group;
@@ -208,6 +243,11 @@ constexpr TimeUs kMaxLatencyUs = 10 * kUsPerSecond;
 // Bots in one scenario; servers plus clients stay within the simulator's kMaxHosts.
 constexpr int kMaxScenarioClients = 220;
 constexpr TimeUs kMaxCrashAfterPointDelayUs = 16 * kUsPerMs;
+constexpr TimeUs kMaxCrashAfterShownDelayUs = 5 * kUsPerSecond;
+constexpr TimeUs kMaxIsolateUs = 600 * kUsPerSecond;
+// [cluster] ring_capacity: the leaders' retransmission ring, in entries (a power of two).
+constexpr std::uint32_t kMinRingCapacity = 16;
+constexpr std::uint32_t kMaxRingCapacity = 65536;
 
 enum class ActionKind : std::uint8_t {
   kCrashLeader,
@@ -224,6 +264,11 @@ enum class ActionKind : std::uint8_t {
   kCrashAll,
   kRestartAll,
   kWipeDisk,
+  // Armed: they wait for a dangerous moment, then strike (sim/run/targeted_faults.h).
+  kCrashLeaderAfterShown,
+  kIsolateLeaderBeforePoint,
+  kCrashLeaderDuringSnapshot,
+  kCrashOnlyCopy,
   // The attacker's (sim/attacker.h).
   kForgeCoordinator,
   kReplay,
@@ -276,7 +321,9 @@ struct ScenarioAction {
   int to = 0;
   std::vector<std::vector<int>> groups;  // partition.
   NetworkSpec network;                   // set-network.
-  TimeUs delay_us = 5 * kUsPerMs;        // crash-leader-after-point.
+  TimeUs delay_us = 5 * kUsPerMs;        // crash-leader-after-point, -after-shown.
+  TimeUs for_us = kUsPerSecond;          // isolate-leader-before-point.
+  TimeUs restart_after_us = -1;          // crash-only-copy: -1, no restart.
   bool chat = false;                     // cluster = "chat": nodes are chat nodes.
   AttackSpec attack;                     // The attacker's actions.
   int line = 0;                          // Where it was declared, for messages.
@@ -369,6 +416,9 @@ struct Scenario {
   bool inject_bug_skip_nack = false;
   // [cluster] key: the servers share a key derived from the seed (scenario_cluster_key()).
   bool cluster_key = false;
+  // [cluster] key: entries each game leader's ring holds (kMinRingCapacity .. kMaxRingCapacity,
+  // a power of two); the default is the EntryRing's own.
+  std::uint32_t ring_capacity = kMaxRingCapacity;
   // TEST ONLY, not a scenario key: the leader commits one entry too far (see ReplicaConfig).
   bool inject_bug_commit_ahead = false;
   // Bots, numbered 1.. in this order.

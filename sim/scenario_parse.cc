@@ -234,6 +234,25 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
     if (auto v = r.integer("delay_ms", false, 0, kMaxCrashAfterPointDelayUs / kUsPerMs)) {
       a.delay_us = *v * kUsPerMs;
     }
+  } else if (action == "crash-leader-after-shown") {
+    r.only_keys({"at_ms", "action", "delay_ms"});
+    a.kind = ActionKind::kCrashLeaderAfterShown;
+    a.delay_us =
+        r.integer("delay_ms", false, 0, kMaxCrashAfterShownDelayUs / kUsPerMs).value_or(100) *
+        kUsPerMs;
+  } else if (action == "isolate-leader-before-point") {
+    r.only_keys({"at_ms", "action", "for_ms"});
+    a.kind = ActionKind::kIsolateLeaderBeforePoint;
+    if (auto v = r.integer("for_ms", false, 1, kMaxIsolateUs / kUsPerMs)) a.for_us = *v * kUsPerMs;
+  } else if (action == "crash-leader-during-snapshot") {
+    r.only_keys({"at_ms", "action"});
+    a.kind = ActionKind::kCrashLeaderDuringSnapshot;
+  } else if (action == "crash-only-copy") {
+    r.only_keys({"at_ms", "action", "restart_after_ms"});
+    a.kind = ActionKind::kCrashOnlyCopy;
+    if (auto v = r.integer("restart_after_ms", false, 0, s.duration_us / kUsPerMs)) {
+      a.restart_after_us = *v * kUsPerMs;
+    }
   } else if (action == "crash" || action == "restart" || action == "cut-inbound") {
     r.only_keys({"at_ms", "action", "node", "cluster"});
     a.kind = action == "crash"     ? ActionKind::kCrash
@@ -297,10 +316,12 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
   } else {
     r.fail("action",
            "unknown action '" + action +
-               "' (expected crash-leader, crash-follower, crash-leader-after-point, crash, "
-               "restart, crash-all, restart-all, wipe-disk, partition, cut, connect, "
-               "cut-inbound, heal, set-network, forge-coordinator, replay, spoof-input, "
-               "spoof-leave or flood-discovery)");
+               "' (expected crash-leader, crash-follower, crash-leader-after-point, "
+               "crash-leader-after-shown, isolate-leader-before-point, "
+               "crash-leader-during-snapshot, crash-only-copy, crash, restart, crash-all, "
+               "restart-all, wipe-disk, partition, cut, connect, cut-inbound, heal, "
+               "set-network, forge-coordinator, replay, spoof-input, spoof-leave or "
+               "flood-discovery)");
   }
   return a;
 }
@@ -500,7 +521,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
                "heartbeat_timeout_ms", "answer_timeout_ms", "coordinator_timeout_ms",
                "discovery_interval_ms", "discovery_window_ms", "election_backoff_max_ms",
                "target_score", "min_replicas", "forfeit_timeout_ms", "race_seats",
-               "inject_bug_skip_nack", "key"});
+               "inject_bug_skip_nack", "key", "ring_capacity"});
   s.servers = static_cast<int>(*c.integer("servers", true, 1, kMaxScenarioServers));
   if (auto mode = c.string("mode", false)) {
     if (*mode == "sticky") {
@@ -542,6 +563,13 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   }
   if (auto v = c.boolean("inject_bug_skip_nack", false)) s.inject_bug_skip_nack = *v;
   if (auto v = c.boolean("key", false)) s.cluster_key = *v;
+  if (auto v = c.integer("ring_capacity", false, kMinRingCapacity, kMaxRingCapacity)) {
+    if ((*v & (*v - 1)) != 0) {
+      c.fail("ring_capacity", "key 'cluster.ring_capacity' = " + std::to_string(*v) +
+                                  " is not a power of two (16, 32, 64, ... 65536)");
+    }
+    s.ring_capacity = static_cast<std::uint32_t>(*v);
+  }
   if (s.timing.heartbeat_timeout_us <= s.timing.heartbeat_interval_us) {
     c.fail(c.has("heartbeat_timeout_ms") ? "heartbeat_timeout_ms" : "heartbeat_interval_ms",
            "cluster.heartbeat_timeout_ms must be longer than cluster.heartbeat_interval_ms");

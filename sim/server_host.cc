@@ -1,8 +1,11 @@
 #include "sim/server_host.h"
 
+#include <algorithm>
+#include <bit>
 #include <memory>
 
 #include "core/cluster/server_node.h"
+#include "core/common/assert.h"
 #include "core/common/rng.h"
 #include "core/services/games.h"
 
@@ -28,6 +31,17 @@ NodeFactory server_factory(ElectionMode mode, const ClusterTiming& timing,
     config.keys = keys;
     return std::make_unique<ServerNode>(config, services());
   };
+}
+
+SequencerConfig ring_sequencer_config(std::uint32_t ring_capacity) {
+  DP_ASSERT(ring_capacity >= 16 && (ring_capacity & (ring_capacity - 1)) == 0,
+            "a ring of a power of two entries, at least 16");
+  SequencerConfig config;
+  config.ring_capacity_log2 = static_cast<unsigned>(std::countr_zero(ring_capacity));
+  config.window_entries = std::min<std::uint64_t>(config.window_entries, ring_capacity / 2);
+  config.probe_window_entries =
+      std::min<std::uint64_t>(config.probe_window_entries, ring_capacity / 4);
+  return config;
 }
 
 ClusterKey scenario_cluster_key(std::uint64_t seed, std::string_view cluster) {

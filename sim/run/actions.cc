@@ -63,6 +63,12 @@ void ScenarioActions::apply(const ScenarioAction& a) {
     case ActionKind::kWipeDisk:
       wipe_disk(now, a.node);
       break;
+    case ActionKind::kCrashLeaderAfterShown:
+    case ActionKind::kIsolateLeaderBeforePoint:
+    case ActionKind::kCrashLeaderDuringSnapshot:
+    case ActionKind::kCrashOnlyCopy:
+      targeted_.arm(now, a);
+      break;
     case ActionKind::kForgeCoordinator:
     case ActionKind::kReplay:
     case ActionKind::kSpoofInput:
@@ -75,23 +81,10 @@ void ScenarioActions::apply(const ScenarioAction& a) {
 }
 
 void ScenarioActions::crash_leader(TimeUs now) {
-  const LeaderView v = leader_now(run_);
-  std::optional<HostIndex> target;
-  if (v.ok) {
-    target = v.leader;
-  } else {
-    // Fall back to the live leader of the highest epoch, if any.
-    for (HostIndex h = 0; h < run_.servers(); ++h) {
-      if (run_.live(h) && run_.server(h).is_leader() &&
-          (!target || run_.server(h).epoch() > run_.server(*target).epoch())) {
-        target = h;
-      }
-    }
-  }
-  if (!target) {
-    run_.note(now, "crash-leader: no live leader to crash");
-  } else {
+  if (const auto target = live_leader(run_)) {
     run_.sim.crash(*target);
+  } else {
+    run_.note(now, "crash-leader: no live leader to crash");
   }
 }
 
@@ -328,6 +321,7 @@ void ScenarioActions::heal(TimeUs now) {
   run_.sim.network().heal();
   run_.network_note(now, "heal: every link up");
   ++heals_;  // A trap's crash still to come is cancelled too.
+  targeted_.heal(now);
   if (armed_) {
     // Healing ends the faults: a crash trap still waiting for a point is disarmed.
     armed_.reset();

@@ -1,6 +1,7 @@
 // The scenario's actions, one handler each, applied at their simulated times: crashes and
 // restarts (of a named node, the leader, a follower, or the leader just after its rooms score),
-// partitions and cuts, healing, network changes, and the attacker's attacks.
+// partitions and cuts, healing, network changes, the attacker's attacks, and the faults aimed
+// at dangerous moments (targeted_faults.h).
 #pragma once
 
 #include <map>
@@ -10,13 +11,14 @@
 #include "sim/run/cluster_figures.h"
 #include "sim/run/pong_matches.h"
 #include "sim/run/run_context.h"
+#include "sim/run/targeted_faults.h"
 
 namespace dp::sim {
 
 class ScenarioActions final : public SimObserver {
  public:
   ScenarioActions(RunContext& run, ClusterFigures& figures, PongMatches& matches)
-      : run_(run), figures_(figures), matches_(matches) {}
+      : run_(run), figures_(figures), matches_(matches), targeted_(run, figures, matches) {}
 
   void apply(const ScenarioAction& a);
   // The attacker that carries out the attacker's actions (none: the scenario has none).
@@ -24,6 +26,12 @@ class ScenarioActions final : public SimObserver {
   // crash-leader-after-point: the armed leader's rooms are watched after each of its steps.
   void after_step(TimeUs now, HostIndex h) override {
     if (armed_ && armed_->host == h) check_armed_point(now);
+    targeted_.after_step(now, h);
+  }
+  // The targeted faults watch what clients are shown, points ordered and snapshots sent.
+  void on_node_event(HostIndex h, const NodeEvent& e) override { targeted_.on_node_event(h, e); }
+  void on_deliver(TimeUs now, const Transit& t, std::span<const std::uint8_t>) override {
+    targeted_.on_deliver(now, t);
   }
 
  private:
@@ -56,6 +64,7 @@ class ScenarioActions final : public SimObserver {
   ClusterFigures& figures_;
   PongMatches& matches_;
   std::optional<Armed> armed_;
+  TargetedFaults targeted_;
   Attacker* attacker_ = nullptr;
   std::uint64_t heals_ = 0;  // Heals so far: a trap's crash scheduled before the last one is off.
 };

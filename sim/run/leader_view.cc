@@ -55,4 +55,17 @@ LeaderView leader_now(const RunContext& run) {
   return v;
 }
 
+std::optional<HostIndex> live_leader(const RunContext& run) {
+  const LeaderView v = leader_now(run);
+  if (v.ok) return v.leader;
+  std::optional<HostIndex> target;
+  for (HostIndex h = 0; h < run.servers(); ++h) {
+    if (run.live(h) && run.server(h).is_leader() &&
+        (!target || run.server(h).epoch() > run.server(*target).epoch())) {
+      target = h;
+    }
+  }
+  return target;
+}
+
 }  // namespace dp::sim

@@ -5,6 +5,7 @@
 // top epoch and every other live server the leader can reach follows it.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "sim/run/run_context.h"
@@ -20,5 +21,8 @@ struct LeaderView {
 
 Epoch top_epoch(const RunContext& run);
 LeaderView leader_now(const RunContext& run);
+// The game server a crash-leader strikes: the leader of leader_now() or, when there is no
+// single one, the live leader of the highest epoch; none when no live server leads.
+std::optional<HostIndex> live_leader(const RunContext& run);
 
 }  // namespace dp::sim

@@ -75,6 +75,19 @@ void write_action(std::ostream& out, const ScenarioAction& a) {
     case ActionKind::kCrashLeaderAfterPoint:
       out << "delay_ms = " << whole_ms(a.delay_us, "crash-leader-after-point delay") << "\n";
       break;
+    case ActionKind::kCrashLeaderAfterShown:
+      out << "delay_ms = " << whole_ms(a.delay_us, "crash-leader-after-shown delay") << "\n";
+      break;
+    case ActionKind::kIsolateLeaderBeforePoint:
+      out << "for_ms = " << whole_ms(a.for_us, "isolate-leader-before-point for") << "\n";
+      break;
+    case ActionKind::kCrashOnlyCopy:
+      if (a.restart_after_us >= 0) {
+        out << "restart_after_ms = " << whole_ms(a.restart_after_us, "crash-only-copy restart")
+            << "\n";
+      }
+      break;
+    case ActionKind::kCrashLeaderDuringSnapshot:
     case ActionKind::kCrashLeader:
     case ActionKind::kCrashFollower:
     case ActionKind::kHeal:
@@ -291,6 +304,7 @@ std::string write(const Scenario& s) {
   out << "forfeit_timeout_ms = " << whole_ms(s.forfeit_timeout_us, "forfeit_timeout") << "\n";
   if (s.race_seats != 4) out << "race_seats = " << int{s.race_seats} << "\n";
   if (s.cluster_key) out << "key = true\n";
+  if (s.ring_capacity != kMaxRingCapacity) out << "ring_capacity = " << s.ring_capacity << "\n";
   write_bug_flags(out, s);
   write_clients(out, s.clients);
   write_chat(out, s.chat);

@@ -7,6 +7,7 @@
 #include "core/common/rng.h"
 #include "sim/swarm/swarm_attack.h"
 #include "sim/swarm/swarm_chat.h"
+#include "sim/swarm/swarm_targeted.h"
 
 namespace dp::sim {
 namespace {
@@ -297,6 +298,11 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
   }
   add_swarm_chat(rng, s, safety_us);
   add_swarm_attacks(seed, s, safety_us);
+  // A small ring, drawn after every other draw so a seed keeps the rest of its scenario: in one
+  // run in four the leaders keep 16, 32 or 256 entries, so followers that fall behind (lossy
+  // links, cuts, restarts) cross the ring's boundary, by retransmission or by snapshot.
+  if (rng.uniform(4) == 0) s.ring_capacity = pick(rng, std::array<std::uint32_t, 3>{16, 32, 256});
+  add_swarm_targeted(seed, s, safety_us);
   return s;
 }
 

@@ -12,8 +12,11 @@
 // a disk (a replaced machine), for at most a minority of servers over the run: what the
 // durability guarantee covers.
 // With clients, bots play matches throughout and the crash kinds that aim at rooms
-// (crash-follower, crash-leader-after-point) join the fault menu. In one run in eight the
-// cluster has a key and an attacker strikes during the safety phase (swarm_attack.h).
+// (crash-follower, crash-leader-after-point) join the fault menu, and in one run in three
+// faults aimed at dangerous moments are armed too (swarm_targeted.h). In one run in eight the
+// cluster has a key and an attacker strikes during the safety phase (swarm_attack.h). In one
+// run in four the leaders' retransmission ring is small (16, 32 or 256 entries), so followers
+// cross its boundary.
 // Every time is a whole millisecond, so each scenario can be written as a TOML file.
 #pragma once
 

@@ -3,6 +3,7 @@
 // and two runs of one scenario agree record for record.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -45,6 +46,71 @@ TEST(ScenarioWriter, SwarmScenariosRoundTripToTheSameDigest) {
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     expect_round_trip(generate_swarm_scenario(seed), "swarm seed " + std::to_string(seed));
   }
+}
+
+TEST(ScenarioWriter, TargetedFaultsRoundTrip) {
+  Scenario s = generate_swarm_scenario(5);
+  const auto armed = [](ActionKind kind, TimeUs at_ms) {
+    ScenarioAction a;
+    a.kind = kind;
+    a.at_us = at_ms * kUsPerMs;
+    return a;
+  };
+  ScenarioAction shown = armed(ActionKind::kCrashLeaderAfterShown, 1000);
+  shown.delay_us = 4321 * kUsPerMs;
+  ScenarioAction isolate = armed(ActionKind::kIsolateLeaderBeforePoint, 1500);
+  isolate.for_us = 250 * kUsPerMs;
+  ScenarioAction copy = armed(ActionKind::kCrashOnlyCopy, 2500);
+  copy.restart_after_us = 0;
+  for (const ScenarioAction& a :
+       {shown, isolate, armed(ActionKind::kCrashLeaderDuringSnapshot, 2000), copy,
+        armed(ActionKind::kCrashOnlyCopy, 3000)}) {
+    s.actions.push_back(a);
+  }
+  std::stable_sort(
+      s.actions.begin(), s.actions.end(),
+      [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
+  const auto text = write_scenario_toml(s);
+  ASSERT_TRUE(text.ok()) << text.error();
+  for (const char* line : {"delay_ms = 4321\n", "for_ms = 250\n",
+                           "\"crash-leader-during-snapshot\"", "restart_after_ms = 0\n"}) {
+    EXPECT_NE(text.value().find(line), std::string::npos) << line;
+  }
+  auto parsed = parse_scenario_text(text.value(), "t.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().str();
+  std::vector<ScenarioAction> targeted;
+  for (const ScenarioAction& a : parsed->actions) {
+    if (a.kind >= ActionKind::kCrashLeaderAfterShown && a.kind <= ActionKind::kCrashOnlyCopy) {
+      targeted.push_back(a);
+    }
+  }
+  ASSERT_EQ(targeted.size(), 5u);
+  EXPECT_EQ(targeted[0].delay_us, shown.delay_us);
+  EXPECT_EQ(targeted[1].for_us, isolate.for_us);
+  EXPECT_EQ(targeted[2].kind, ActionKind::kCrashLeaderDuringSnapshot);
+  EXPECT_EQ(targeted[3].restart_after_us, 0);
+  EXPECT_LT(targeted[4].restart_after_us, 0) << "no restart written, none read";
+  expect_round_trip(s, "swarm seed 5 with targeted faults");
+}
+
+TEST(ScenarioWriter, ASmallRingRoundTrips) {
+  Scenario s = generate_swarm_scenario(6);
+  s.ring_capacity = 32;
+  const auto text = write_scenario_toml(s);
+  ASSERT_TRUE(text.ok()) << text.error();
+  EXPECT_NE(text.value().find("ring_capacity = 32\n"), std::string::npos);
+  auto parsed = parse_scenario_text(text.value(), "t.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().str();
+  EXPECT_EQ(parsed->ring_capacity, 32u);
+  expect_round_trip(s, "swarm seed 6 with a 32-entry ring");
+}
+
+TEST(ScenarioWriter, TheDefaultRingIsNotWritten) {
+  Scenario s = generate_swarm_scenario(1);
+  s.ring_capacity = kMaxRingCapacity;
+  const auto text = write_scenario_toml(s);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text.value().find("ring_capacity"), std::string::npos);
 }
 
 TEST(ScenarioWriter, QuotesAwkwardTitles) {
