@@ -2,7 +2,7 @@
 //
 //   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet] [--transcript]
 //                     [--check-determinism]
-//   pong-sim fuzz --runs N [--seed S] [--jobs J] [--out-dir DIR]
+//   pong-sim fuzz --runs N [--seed S] [--jobs J] [--out-dir DIR] [--no-shrink]
 //
 // Exit status: 0 when every expectation and invariant holds, 1 when one fails, 2 on bad
 // input (unreadable file, bad TOML, unknown key, wrong type, bad flag). All logic lives in
@@ -105,9 +105,16 @@ int main(int argc, char** argv) {
   fuzz->add_option("--out-dir", swarm.out_dir,
                    "Where shrunk reproductions are written (swarm-seed-<seed>.toml)")
       ->capture_default_str();
+  bool no_shrink = false;
+  fuzz->add_flag("--no-shrink", no_shrink,
+                 "Report each failing seed as it ran, without shrinking it (for counting how "
+                 "many runs fail, e.g. scripts/mutation-test.sh --swarm-rate)");
   static_assert(dp::kExitBadFlags == kExitBadInput, "a wrong flag is bad input");
   if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
   if (run->parsed()) return run_command(flags);
-  if (fuzz->parsed()) return dp::sim::run_swarm(swarm, std::cout);
+  if (fuzz->parsed()) {
+    swarm.shrink = !no_shrink;
+    return dp::sim::run_swarm(swarm, std::cout);
+  }
   return kExitBadInput;
 }
