@@ -30,7 +30,7 @@ options:
   --build-jobs B     parallel build jobs (default: nproc)
   --scenario-timeout SECONDS
                      a scenario still running after this long counts as a kill (a hang;
-                     default 600)
+                     default 600); a swarm gets 2 s per run more than this
   --list             list the catalogue (name, class, what) and exit
   --keep             keep the scratch directory (its path is printed)
   -h, --help         this text
@@ -183,21 +183,31 @@ run_scenarios() {
   return 0
 }
 
-# Runs a swarm of $1 runs; prints "FAILED_RUNS<TAB>FIRST_VIOLATION" (the violation most runs
-# showed). Returns 0 when the swarm ran (whatever it found), 1 when it did not report.
+# Runs a swarm of $1 runs; prints "FAILED_RUNS<TAB>VIOLATION" (the violation most runs
+# showed). Returns 0 when the swarm ran (whatever it found), 1 when it did not report (then
+# it prints why, e.g. a hang or a crash, in place of the violation, with FAILED_RUNS "?").
 run_swarm() {
   local runs=$1 out=$2 dir=$3 rc=0 failed violation
   mkdir -p "$dir"
-  "$sim" fuzz --runs "$runs" --seed "$seed" --jobs "$jobs" --out-dir "$dir" "${no_shrink[@]}" \
+  timeout $((scenario_timeout + 2 * runs)) \
+    "$sim" fuzz --runs "$runs" --seed "$seed" --jobs "$jobs" --out-dir "$dir" "${no_shrink[@]}" \
     >"$out" 2>"$out.err" || rc=$?
   failed=$(sed -n 's/^\(PASS\|FAIL\) swarm: \([0-9]*\) of .*/\2/p' "$out" | tail -n 1)
-  [ -n "$failed" ] || return 1
+  if [ -z "$failed" ] || [ "$rc" -gt 1 ]; then
+    if [ "$rc" -eq 124 ]; then
+      printf '?\ttimed out\n'
+    elif [ "$rc" -gt 128 ]; then
+      printf '?\tcrashed (signal %s)\n' $((rc - 128))
+    else
+      printf '?\texit %s\n' "$rc"
+    fi
+    return 1
+  fi
   violation=$(awk '/^  runs with a violation/ {on = 1; next}
                    on && /^    [^ ]/ {sub(/^ +/, ""); n = $NF; $NF = ""; sub(/ +$/, "");
                                       if (n + 0 > best) {best = n + 0; name = $0}; next}
                    on {exit} END {print name}' "$out")
   printf '%s\t%s\n' "$failed" "$violation"
-  [ "$rc" -le 1 ]
 }
 
 echo "== checking the unmutated pong-sim: ${#scenarios[@]} scenarios"
@@ -209,7 +219,7 @@ base_runs=$swarm_runs
 if [ "$base_runs" -gt 0 ]; then
   echo "== checking the unmutated pong-sim: a $base_runs-run swarm (seed $seed)"
   swarm=$(run_swarm "$base_runs" "$logs/base-swarm.log" "$scratch/swarm-base") ||
-    die "the unmutated swarm did not report (see $logs/base-swarm.log with --keep)"
+    die "the unmutated swarm did not report: ${swarm#*$'\t'} ($logs/base-swarm.log, kept with --keep)"
   [ "${swarm%%$'\t'*}" -eq 0 ] ||
     die "the unmutated swarm fails ${swarm%%$'\t'*} runs (${swarm#*$'\t'}); fix that first"
 fi
@@ -243,9 +253,9 @@ for p in "${patches[@]}"; do
   else
     if first=$(run_scenarios "$logs/$name.scenario.log"); then
       if [ "$swarm_runs" -gt 0 ]; then
-        swarm=$(run_swarm "$swarm_runs" "$logs/$name.swarm.log" "$scratch/swarm-$name") ||
-          swarm="0	"
-        if [ "${swarm%%$'\t'*}" -gt 0 ]; then
+        if ! swarm=$(run_swarm "$swarm_runs" "$logs/$name.swarm.log" "$scratch/swarm-$name"); then
+          verdict="swarm: ${swarm#*$'\t'}"  # A hang or a crash is a kill too.
+        elif [ "${swarm%%$'\t'*}" -gt 0 ]; then
           verdict="swarm: ${swarm#*$'\t'} (${swarm%%$'\t'*}/$swarm_runs runs)"
         fi
       fi
@@ -265,6 +275,7 @@ for p in "${patches[@]}"; do
         echo "   swarm kill rate: $rate (${swarm%%$'\t'*}/$swarm_rate runs${swarm#*$'\t':+, mostly ${swarm#*$'\t'}})"
       else
         rate="?"
+        echo "   swarm kill rate: unknown, the swarm did not report (${swarm#*$'\t'})"
       fi
     fi
   fi
