@@ -271,8 +271,10 @@ for p in "${patches[@]}"; do
     echo "   $verdict"
     if [ "$swarm_rate" -gt 0 ]; then
       if swarm=$(run_swarm "$swarm_rate" "$logs/$name.rate.log" "$scratch/rate-$name"); then
-        rate=$(awk -v f="${swarm%%$'\t'*}" -v n="$swarm_rate" 'BEGIN {printf "%.1f%%", 100 * f / n}')
-        echo "   swarm kill rate: $rate (${swarm%%$'\t'*}/$swarm_rate runs${swarm#*$'\t':+, mostly ${swarm#*$'\t'}})"
+        failed=${swarm%%$'\t'*}
+        violation=${swarm#*$'\t'}
+        rate=$(awk -v f="$failed" -v n="$swarm_rate" 'BEGIN {printf "%.1f%%", 100 * f / n}')
+        echo "   swarm kill rate: $rate ($failed/$swarm_rate runs${violation:+, mostly $violation})"
       else
         rate="?"
         echo "   swarm kill rate: unknown, the swarm did not report (${swarm#*$'\t'})"
