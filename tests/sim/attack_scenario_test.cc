@@ -8,6 +8,7 @@
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/swarm/scenario_writer.h"
+#include "tests/support/scenario_text.h"
 
 namespace dp::sim {
 namespace {
@@ -25,12 +26,7 @@ skill_percent = 70
 spectate = true
 )";
 
-ScenarioError error_of(const std::string& text) {
-  auto r = parse_scenario_text(text, "x.toml");
-  EXPECT_FALSE(r.ok()) << "expected a parse error";
-  if (r.ok()) return {};
-  return r.error();
-}
+using testing::error_of;
 
 TEST(AttackScenario, EveryAttackAndExpectationParses) {
   const std::string text = std::string(kKeyed) + R"([[event]]

@@ -4,6 +4,7 @@
 
 #include "sim/scenario.h"
 #include "sim/server_host.h"
+#include "tests/support/scenario_text.h"
 
 namespace dp::sim {
 namespace {
@@ -15,18 +16,8 @@ duration_ms = 10000
 servers = 3
 )";
 
-Scenario parsed(const std::string& text) {
-  auto r = parse_scenario_text(text, "x.toml");
-  EXPECT_TRUE(r.ok()) << r.error().str();
-  return r.ok() ? r.value() : Scenario{};
-}
-
-ScenarioError error_of(const std::string& text) {
-  auto r = parse_scenario_text(text, "x.toml");
-  EXPECT_FALSE(r.ok()) << "expected a parse error";
-  if (r.ok()) return {};
-  return r.error();
-}
+using testing::error_of;
+using testing::parsed;
 
 TEST(ScenarioParseRing, DefaultsToTheLargestRing) {
   EXPECT_EQ(parsed(kMinimal).ring_capacity, kMaxRingCapacity);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/scenario.h"
+#include "tests/support/scenario_text.h"
 
 namespace dp::sim {
 namespace {
@@ -14,18 +15,8 @@ duration_ms = 10000
 servers = 3
 )";
 
-Scenario parsed(const std::string& text) {
-  auto r = parse_scenario_text(text, "x.toml");
-  EXPECT_TRUE(r.ok()) << r.error().str();
-  return r.ok() ? r.value() : Scenario{};
-}
-
-ScenarioError error_of(const std::string& text) {
-  auto r = parse_scenario_text(text, "x.toml");
-  EXPECT_FALSE(r.ok()) << "expected a parse error";
-  if (r.ok()) return {};
-  return r.error();
-}
+using testing::error_of;
+using testing::parsed;
 
 std::string event(const std::string& body) {
   return std::string(kMinimal) + "[[event]]\nat_ms = 10\n" + body;  // The event is on line 6.

@@ -1,6 +1,7 @@
 // Scenario files: a good file parses into the expected plan; every kind of mistake is
 // reported with the key and the line, as pong-sim prints it.
 #include "sim/scenario.h"
+#include "tests/support/scenario_text.h"
 
 #include <gtest/gtest.h>
 
@@ -16,12 +17,7 @@ duration_ms = 1000
 servers = 3
 )";
 
-ScenarioError error_of(const std::string& text) {
-  auto r = parse_scenario_text(text, "x.toml");
-  EXPECT_FALSE(r.ok()) << "expected a parse error";
-  if (r.ok()) return {};
-  return r.error();
-}
+using testing::error_of;
 
 TEST(ScenarioParse, GoodFileParsesEveryPart) {
   const std::string text = std::string(kMinimal) + R"(mode = "classic"
