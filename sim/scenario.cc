@@ -1,6 +1,7 @@
-#include <cstdio>
-
 #include "sim/scenario.h"
+
+#include <algorithm>
+#include <cstdio>
 
 namespace dp::sim {
 
@@ -77,6 +78,12 @@ std::string seconds(TimeUs t) {
   return buf;
 }
 }  // namespace
+
+void sort_actions_by_time(std::vector<ScenarioAction>& actions) {
+  std::stable_sort(
+      actions.begin(), actions.end(),
+      [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
+}
 
 std::string Expectation::describe() const {
   switch (kind) {

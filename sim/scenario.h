@@ -443,6 +443,9 @@ struct Scenario {
 };
 
 // A problem with a scenario file: where it is and what is wrong.
+// Puts the actions in time order; actions at one time keep the order they were written in.
+void sort_actions_by_time(std::vector<ScenarioAction>& actions);
+
 struct ScenarioError {
   std::string file;
   int line = 0;     // 0 when unknown (e.g. unreadable file).

@@ -594,9 +594,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
 
   for_each_table(root, "event", kMaxScenarioEvents,
                  [&](const TableReader& r) { s.actions.push_back(read_action(r, s)); });
-  std::stable_sort(
-      s.actions.begin(), s.actions.end(),
-      [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
+  sort_actions_by_time(s.actions);
   for_each_table(root, "expect", kMaxScenarioExpectations,
                  [&](const TableReader& r) { s.expectations.push_back(read_expectation(r, s)); });
   return s;

@@ -84,9 +84,7 @@ void add_swarm_attacks(std::uint64_t seed, Scenario& s, TimeUs safety_us) {
     }
     s.actions.push_back(a);
   }
-  std::stable_sort(
-      s.actions.begin(), s.actions.end(),
-      [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
+  sort_actions_by_time(s.actions);
 }
 
 }  // namespace dp::sim

@@ -73,9 +73,7 @@ void add_swarm_chat(Rng& rng, Scenario& s, TimeUs safety_us) {
   mend.groups.resize(1);
   for (int n = 1; n <= c.servers; ++n) mend.groups[0].push_back(n);
   s.actions.push_back(mend);
-  std::stable_sort(
-      s.actions.begin(), s.actions.end(),
-      [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
+  sort_actions_by_time(s.actions);
   Expectation delivered;
   delivered.kind = ExpectKind::kChatDelivered;
   s.expectations.push_back(delivered);

@@ -244,9 +244,7 @@ Scenario generate_swarm_scenario(std::uint64_t seed, const SwarmShape& shape) {
     a.node = node;
     s.actions.push_back(a);
   }
-  std::stable_sort(
-      s.actions.begin(), s.actions.end(),
-      [](const ScenarioAction& a, const ScenarioAction& b) { return a.at_us < b.at_us; });
+  sort_actions_by_time(s.actions);
 
   // Racers and spectators, drawn after everything else so a seed's Pong part stays as it was:
   // in half the runs with clients, a race of two to four racing bots; in half, one to three
