@@ -14,6 +14,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/services/pong/mirror.h"
 #include "core/services/pong/rules.h"
 #include "tests/support/rc_cases.h"
 
@@ -33,26 +34,9 @@ namespace {
 
 constexpr std::uint64_t kSeed = 0x5eed'0016;
 
-std::uint8_t other_slot(std::uint8_t slot) {
-  return slot <= 1 ? static_cast<std::uint8_t>(1 - slot) : slot;
-}
-
-// Left/right: the ball's left edge x becomes the mirror of its right edge.
-MatchState mirror_left_right(MatchState m) {
-  m.ball_x = kFieldWidth - kBallSize - m.ball_x;
-  m.ball_vx = -m.ball_vx;
-  std::swap(m.paddle_y[0], m.paddle_y[1]);
-  std::swap(m.paddle_dir[0], m.paddle_dir[1]);
-  std::swap(m.score[0], m.score[1]);
-  m.winner = other_slot(m.winner);
-  m.serve_toward = other_slot(m.serve_toward);
-  return m;
-}
-
-StepResult mirror_left_right(StepResult r) {
-  r.point_scored_by = other_slot(r.point_scored_by);
-  return r;
-}
+// Left/right: the one the simulator checks too (core/services/pong/mirror.h).
+MatchState mirror_left_right(const MatchState& m) { return mirrored(m); }
+StepResult mirror_left_right(const StepResult& r) { return mirrored(r); }
 
 // Top/bottom: slots stay, y and the inputs flip.
 MatchState mirror_top_bottom(MatchState m) {
