@@ -24,7 +24,9 @@ options:
   --swarm-runs R     runs of the short swarm a mutation faces once it survived every
                      scenario (default 100; 0 skips it)
   --swarm-rate N     measure mode: also run an N-run swarm (e.g. 400) on every mutation,
-                     killed or not, and report the fraction of runs with a violation
+                     killed or not, and report the fraction of runs with a violation (the
+                     swarm kill rate); a violation it finds kills a mutation the scenarios
+                     and the short swarm missed
   --seed S           first swarm seed (default 1)
   --jobs J           swarm worker threads (default 2)
   --build-jobs B     parallel build jobs (default: nproc)
@@ -262,6 +264,22 @@ for p in "${patches[@]}"; do
     else
       verdict="${first%%$'\t'*}: ${first#*$'\t'}"
     fi
+    if [ "$swarm_rate" -gt 0 ]; then
+      if swarm=$(run_swarm "$swarm_rate" "$logs/$name.rate.log" "$scratch/rate-$name"); then
+        failed=${swarm%%$'\t'*}
+        violation=${swarm#*$'\t'}
+        rate=$(awk -v f="$failed" -v n="$swarm_rate" 'BEGIN {printf "%.1f%%", 100 * f / n}')
+        echo "   swarm kill rate: $rate ($failed/$swarm_rate runs${violation:+, mostly $violation})"
+        # The measuring swarm is a check like the short one: what it finds is a kill.
+        if [ -z "$verdict" ] && [ "$failed" -gt 0 ]; then
+          verdict="swarm: $violation ($failed/$swarm_rate runs)"
+        fi
+      else
+        rate="?"
+        echo "   swarm kill rate: unknown, the swarm did not report (${swarm#*$'\t'})"
+        [ -n "$verdict" ] || verdict="swarm: ${swarm#*$'\t'}"
+      fi
+    fi
     if [ -n "$verdict" ]; then
       killed=$((killed + 1))
     else
@@ -269,17 +287,6 @@ for p in "${patches[@]}"; do
       survived=$((survived + 1))
     fi
     echo "   $verdict"
-    if [ "$swarm_rate" -gt 0 ]; then
-      if swarm=$(run_swarm "$swarm_rate" "$logs/$name.rate.log" "$scratch/rate-$name"); then
-        failed=${swarm%%$'\t'*}
-        violation=${swarm#*$'\t'}
-        rate=$(awk -v f="$failed" -v n="$swarm_rate" 'BEGIN {printf "%.1f%%", 100 * f / n}')
-        echo "   swarm kill rate: $rate ($failed/$swarm_rate runs${violation:+, mostly $violation})"
-      else
-        rate="?"
-        echo "   swarm kill rate: unknown, the swarm did not report (${swarm#*$'\t'})"
-      fi
-    fi
   fi
   git -C "$src" apply -R "$p"
   applied=""
