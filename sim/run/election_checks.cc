@@ -11,7 +11,7 @@ TimeUs ElectionChecks::worst_delay_us(const LinkParams& link) {
 }
 
 TimeUs ElectionChecks::failover_bound_us(const ClusterTiming& t, TimeUs worst_delay_us) {
-  return t.heartbeat_timeout_us + t.heartbeat_interval_us + 2 * t.answer_timeout_us +
+  return t.heartbeat_timeout_us + t.heartbeat_interval_us + t.answer_timeout_us +
          8 * worst_delay_us + kFailoverMarginUs;
 }
 
@@ -114,7 +114,7 @@ void ElectionChecks::finish() {
             (f.completed ? "the new leadership took " + RunContext::ms_str(f.duration_us())
                          : std::string("no new leadership settled")) +
             "; the bound is " + RunContext::ms_str(bound) +
-            " (heartbeat timeout + interval + 2 answer timeouts + 8 delays + margin)");
+            " (heartbeat timeout + interval + answer timeout + 8 delays + margin)");
   }
 }
 

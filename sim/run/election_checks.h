@@ -8,8 +8,10 @@
 //                        action, no crash) happened before that first leader.
 //   kFailoverBound       after a clean leader crash, a new leadership settles (as the
 //                        max-failover figure measures it) within failover_bound_us(): the
-//                        detection timeout, one heartbeat, two answer timeouts (the election
-//                        and its retry back-off), eight one-way delays and kFailoverMarginUs.
+//                        detection timeout, one heartbeat (the last one heard may be that
+//                        old), one answer timeout (the highest survivor waits that long for
+//                        the dead leader's answer), eight one-way delays (pre-vote, election,
+//                        coordinator, reports) and kFailoverMarginUs.
 //                        A crash is clean when the network at the crash loses nothing and is
 //                        cut nowhere, every other server is up (and they are a majority), and no
 //                        scenario action, crash or restart falls within quiet_us() before it or the
