@@ -36,6 +36,8 @@ const char* invariant_description(Invariant invariant) {
       return "a clean leader crash is repaired within the timing's bound";
     case Invariant::kShownImpliesReplicated:
       return "a score is shown only once its point is on a commit quorum";
+    case Invariant::kRingBounds:
+      return "a leader's entry ring keeps its bounds at the wrap";
     case Invariant::kRulesSymmetric:
       return "the rules favour neither side: every step mirrors exactly";
   }
@@ -58,8 +60,9 @@ InvariantObserver::InvariantObserver(RunContext& run) : run_(run) {
     list.insert(list.end(), {Invariant::kChatAckedEverywhere, Invariant::kChatSameOrder,
                              Invariant::kChatNoDuplicates});
   }
-  list.insert(list.end(), {Invariant::kNoSpin, Invariant::kLeaderCountsApplied,
-                           Invariant::kFirstLeaderHighest, Invariant::kFailoverBound});
+  list.insert(list.end(),
+              {Invariant::kNoSpin, Invariant::kLeaderCountsApplied, Invariant::kRingBounds,
+               Invariant::kFirstLeaderHighest, Invariant::kFailoverBound});
   if (pong_players) {
     list.insert(list.end(), {Invariant::kShownImpliesReplicated, Invariant::kRulesSymmetric});
   }

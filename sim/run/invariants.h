@@ -24,7 +24,7 @@
 //   kNoSpin              no node asks for a tick at or before the instant of the tick it was
 //                        just given (the simulator counts it, see SimStats::tick_spins);
 //   kLeaderCountsApplied (replication_checks.h) no leader counts a follower further than it
-//                        applied;
+//                        applied; kRingBounds (same file) its entry ring keeps its bounds;
 //   kFirstLeaderHighest, kFailoverBound (election_checks.h) who leads after a clean start,
 //                        and how fast a clean leader crash is repaired;
 //   with Pong players:
@@ -60,6 +60,7 @@ enum class Invariant : std::uint8_t {
   kFailoverBound,
   kShownImpliesReplicated,
   kRulesSymmetric,
+  kRingBounds,
 };
 const char* invariant_description(Invariant invariant);
 

@@ -69,7 +69,28 @@ void ReplicationChecks::after_step(TimeUs now, HostIndex h) {
     most = std::max(most, replica.applied_seq());
   }
   if (run_.is_game_server(h)) mark_applied(now, h);
-  if (replica.hosting()) check_leader_counts(h);
+  if (replica.hosting()) {
+    check_leader_counts(h);
+    check_ring(h);
+  }
+}
+
+void ReplicationChecks::check_ring(HostIndex h) {
+  const EntryRing& ring = run_.server(h).replica().sequencer().ring();
+  const std::uint64_t first = ring.first_seq();
+  const std::uint64_t held = ring.next_seq() - first;
+  std::string wrong;
+  if (held > ring.capacity()) {
+    wrong = "holds " + std::to_string(held) + " entries in " + std::to_string(ring.capacity()) +
+            " slots";
+  } else if (first > 1 && ring.holds(first - 1)) {
+    wrong = "claims seq " + std::to_string(first - 1) + ", before its first entry " +
+            std::to_string(first);
+  } else {
+    return;
+  }
+  invariants_.violate(Invariant::kRingBounds, run_.name(h) + "'s entry ring " + wrong + " at " +
+                                                  RunContext::seconds_str(run_.sim.now()));
 }
 
 void ReplicationChecks::mark_applied(TimeUs now, HostIndex h) {

@@ -8,6 +8,9 @@
 //                            A server counts with what it applied, even if it crashed since.
 //   kLeaderCountsApplied     no leader ever counts a follower (FollowerLink::acked) further
 //                            than that follower really applied in the leader's epoch.
+//   kRingBounds              after every leader step its entry ring holds at most its capacity
+//                            and claims nothing older than its first entry (an off-by-one at
+//                            the wrap would resend an overwritten slot as that seq).
 //
 // Both compare a node's beliefs with the simulator's view of every replica, which no single
 // node has; so only the simulator can check them.
@@ -52,6 +55,7 @@ class ReplicationChecks final : public SimObserver {
   void on_shown(HostIndex client, const NodeEvent& e, std::uint32_t room, const pong::Score& score);
   void mark_applied(TimeUs now, HostIndex h);
   void check_leader_counts(HostIndex h);
+  void check_ring(HostIndex h);
 
   RunContext& run_;
   InvariantObserver& invariants_;
