@@ -25,6 +25,7 @@
 //                        just given (the simulator counts it, see SimStats::tick_spins);
 //   kLeaderCountsApplied (replication_checks.h) no leader counts a follower further than it
 //                        applied; kRingBounds (same file) its entry ring keeps its bounds;
+//                        kAppliedMonotonic (same file) no server undoes what it applied;
 //   kFirstLeaderHighest, kFailoverBound (election_checks.h) who leads after a clean start,
 //                        and how fast a clean leader crash is repaired;
 //   with Pong players:
@@ -61,6 +62,7 @@ enum class Invariant : std::uint8_t {
   kShownImpliesReplicated,
   kRulesSymmetric,
   kRingBounds,
+  kAppliedMonotonic,
 };
 const char* invariant_description(Invariant invariant);
 

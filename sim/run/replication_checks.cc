@@ -67,6 +67,17 @@ void ReplicationChecks::after_step(TimeUs now, HostIndex h) {
   if (!epoch.is_none()) {
     std::uint64_t& most = max_applied_[{run_.sim.host(h).spec.id, epoch}];
     most = std::max(most, replica.applied_seq());
+    auto [it, fresh] = running_.try_emplace(h, epoch, replica.applied_seq());
+    if (!fresh && it->second.first == epoch && replica.applied_seq() < it->second.second) {
+      invariants_.violate(Invariant::kAppliedMonotonic,
+                          run_.name(h) + " went back from seq " +
+                              std::to_string(it->second.second) + " to " +
+                              std::to_string(replica.applied_seq()) + " in epoch " +
+                              run_.epoch_name(epoch) + " at " + RunContext::seconds_str(now));
+    }
+    if (fresh || it->second.first != epoch || replica.applied_seq() > it->second.second) {
+      it->second = {epoch, replica.applied_seq()};
+    }
   }
   if (run_.is_game_server(h)) mark_applied(now, h);
   if (replica.hosting()) {

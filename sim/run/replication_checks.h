@@ -8,6 +8,9 @@
 //                            A server counts with what it applied, even if it crashed since.
 //   kLeaderCountsApplied     no leader ever counts a follower (FollowerLink::acked) further
 //                            than that follower really applied in the leader's epoch.
+//   kAppliedMonotonic        a server never goes back on what it applied within one synced
+//                            epoch while it runs (a late, older snapshot must not undo what it
+//                            acknowledged); a restart may, from its disk.
 //   kRingBounds              after every leader step its entry ring holds at most its capacity
 //                            and claims nothing older than its first entry (an off-by-one at
 //                            the wrap would resend an overwritten slot as that seq).
@@ -37,6 +40,7 @@ class ReplicationChecks final : public SimObserver {
   void on_deliver(TimeUs now, const Transit& t, std::span<const std::uint8_t> bytes) override;
   void on_node_event(HostIndex h, const NodeEvent& e) override;
   void after_step(TimeUs now, HostIndex h) override;
+  void on_host_started(TimeUs, HostIndex h, bool) override { running_.erase(h); }
 
   std::uint64_t points_checked() const { return points_checked_; }
 
@@ -65,6 +69,8 @@ class ReplicationChecks final : public SimObserver {
   std::vector<TimeUs> last_sent_at_;  // By client: when the last datagram it got was sent.
   // The most each server (by id) ever applied while synced to an epoch.
   std::map<std::pair<NodeId, Epoch>, std::uint64_t> max_applied_;
+  // Since each server's last start: its synced epoch and the most it applied in it.
+  std::map<HostIndex, std::pair<Epoch, std::uint64_t>> running_;
   std::uint64_t points_checked_ = 0;
 };
 
