@@ -9,12 +9,7 @@
 namespace dp::sim {
 namespace {
 
-constexpr const char* kMinimal = R"(title = "t"
-seed = 5
-duration_ms = 10000
-[cluster]
-servers = 3
-)";
+using testing::kMinimal;
 
 using testing::error_of;
 using testing::parsed;

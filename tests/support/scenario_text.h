@@ -10,6 +10,14 @@
 
 namespace dp::sim::testing {
 
+// A valid file of three servers running for 10 s, the start that keys are appended to.
+inline constexpr const char* kMinimal = R"(title = "t"
+seed = 5
+duration_ms = 10000
+[cluster]
+servers = 3
+)";
+
 inline Scenario parsed(const std::string& text) {
   auto r = parse_scenario_text(text, "x.toml");
   EXPECT_TRUE(r.ok()) << r.error().str();
