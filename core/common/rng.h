@@ -57,14 +57,17 @@ class Rng {
   // A child generator with an independent stream, for handing to a sub-component.
   Rng fork() { return Rng(next_u64() ^ 0x9e3779b97f4a7c15ull); }
 
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  // One step of splitmix64: a generator whose whole state is one word (what seeds this one,
+  // and what a replicated state can carry as is).
   static std::uint64_t splitmix64(std::uint64_t& x) {
     std::uint64_t z = (x += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
   }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
   std::uint64_t state_[4] = {};
 };

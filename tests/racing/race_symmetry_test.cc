@@ -22,6 +22,7 @@
 #include <numeric>
 #include <ostream>
 
+#include "core/common/rng.h"
 #include "core/services/racing/race.h"
 #include "tests/support/rc_cases.h"
 
@@ -73,13 +74,7 @@ bool same(const StepResult& a, const StepResult& b) {
 
 // splitmix64, for the inputs of the warm-up (drawn from one generated seed, so a
 // counterexample is one number rather than thousands of inputs).
-std::uint64_t next_random(std::uint64_t& state) {
-  state += 0x9e3779b97f4a7c15ull;
-  std::uint64_t z = state;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+std::uint64_t next_random(std::uint64_t& state) { return Rng::splitmix64(state); }
 
 // Random steering for every racer: mostly keep going, sometimes turn or straighten.
 void steer_randomly(RaceState& race, std::uint64_t& inputs) {

@@ -1,4 +1,5 @@
 #include "core/services/racing/race.h"
+#include "core/common/rng.h"
 
 #include <algorithm>
 
@@ -6,13 +7,7 @@ namespace dp::racing {
 namespace {
 
 // splitmix64: one word of state, so the generator travels in the replicated state as is.
-std::uint64_t next_random(std::uint64_t& state) {
-  state += 0x9e3779b97f4a7c15ull;
-  std::uint64_t z = state;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+std::uint64_t next_random(std::uint64_t& state) { return Rng::splitmix64(state); }
 
 std::uint64_t fold(std::uint64_t digest, std::uint64_t value) {
   for (int i = 0; i < 8; ++i) {
