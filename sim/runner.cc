@@ -14,6 +14,7 @@
 #include "sim/run/actions.h"
 #include "sim/run/chat_checks.h"
 #include "sim/run/cluster_figures.h"
+#include "sim/run/completeness_checks.h"
 #include "sim/run/digest_observer.h"
 #include "sim/run/election_checks.h"
 #include "sim/run/expectations.h"
@@ -36,6 +37,7 @@ class Run {
       : run_(scenario, options),
         invariants_(run_),
         replication_(run_, invariants_),
+        completeness_(run_, invariants_),
         elections_(run_, invariants_),
         rules_(run_, invariants_),
         cluster_(run_),
@@ -51,8 +53,8 @@ class Run {
     add_hosts();
     if (attacker_) run_.sim.add_observer(attacker_.get());
     for (SimObserver* o : std::initializer_list<SimObserver*>{
-             &digest_, &invariants_, &replication_, &elections_, &rules_, &cluster_, &timeline_,
-             &matches_, &races_, &spectators_, &chat_, &actions_}) {
+             &digest_, &invariants_, &replication_, &completeness_, &elections_, &rules_, &cluster_,
+             &timeline_, &matches_, &races_, &spectators_, &chat_, &actions_}) {
       run_.sim.add_observer(o);
     }
     schedule_sample(kSampleIntervalUs);
@@ -238,6 +240,7 @@ class Run {
   DigestObserver digest_;
   InvariantObserver invariants_;
   ReplicationChecks replication_;
+  CompletenessChecks completeness_;
   ElectionChecks elections_;
   RulesChecks rules_;
   ClusterFigures cluster_;

@@ -38,6 +38,8 @@ const char* invariant_description(Invariant invariant) {
       return "a score is shown only once its point is on a commit quorum";
     case Invariant::kAppliedMonotonic:
       return "no server goes back on what it applied within an epoch while it runs";
+    case Invariant::kLeaderComplete:
+      return "a new leader resumes from everything committed before it";
     case Invariant::kRingBounds:
       return "a leader's entry ring keeps its bounds at the wrap";
     case Invariant::kRulesSymmetric:
@@ -62,9 +64,10 @@ InvariantObserver::InvariantObserver(RunContext& run) : run_(run) {
     list.insert(list.end(), {Invariant::kChatAckedEverywhere, Invariant::kChatSameOrder,
                              Invariant::kChatNoDuplicates});
   }
-  list.insert(list.end(), {Invariant::kNoSpin, Invariant::kLeaderCountsApplied,
-                           Invariant::kRingBounds, Invariant::kAppliedMonotonic,
-                           Invariant::kFirstLeaderHighest, Invariant::kFailoverBound});
+  list.insert(list.end(),
+              {Invariant::kNoSpin, Invariant::kLeaderCountsApplied, Invariant::kRingBounds,
+               Invariant::kAppliedMonotonic, Invariant::kLeaderComplete,
+               Invariant::kFirstLeaderHighest, Invariant::kFailoverBound});
   if (pong_players) {
     list.insert(list.end(), {Invariant::kShownImpliesReplicated, Invariant::kRulesSymmetric});
   }

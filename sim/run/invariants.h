@@ -26,6 +26,8 @@
 //   kLeaderCountsApplied (replication_checks.h) no leader counts a follower further than it
 //                        applied; kRingBounds (same file) its entry ring keeps its bounds;
 //                        kAppliedMonotonic (same file) no server undoes what it applied;
+//   kLeaderComplete      (completeness_checks.h) a new leader resumes from a state holding
+//                        every entry an earlier leader committed;
 //   kFirstLeaderHighest, kFailoverBound (election_checks.h) who leads after a clean start,
 //                        and how fast a clean leader crash is repaired;
 //   with Pong players:
@@ -63,6 +65,7 @@ enum class Invariant : std::uint8_t {
   kRulesSymmetric,
   kRingBounds,
   kAppliedMonotonic,
+  kLeaderComplete,
 };
 const char* invariant_description(Invariant invariant);
 
