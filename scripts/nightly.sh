@@ -20,7 +20,7 @@ build/bin/pong-sim fuzz --runs 10000 --seed "$(date +%Y%m%d)" --jobs 2
 
 stage "libFuzzer: 1,000,000 runs per target"
 cmake --preset fuzz > /dev/null
-cmake --build --preset fuzz -j2
+cmake --build --preset fuzz -j2 --target fuzzers
 for target in build-fuzz/tests/fuzz/fuzz_*; do
   [ -x "$target" ] || continue
   name=${target##*/fuzz_}
