@@ -2,7 +2,8 @@
 //
 //   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet] [--transcript]
 //                     [--check-determinism]
-//   pong-sim fuzz --runs N [--seed S] [--jobs J] [--out-dir DIR] [--no-shrink]
+//   pong-sim fuzz --runs N [--seed S] [--jobs J] [--out-dir DIR] [--no-shrink] [--shard K/N]
+//   pong-sim fuzz-merge FILE...      (the shards' JSON lines; - reads standard input)
 //
 // Exit status: 0 when every expectation and invariant holds, 1 when one fails, 2 on bad
 // input (unreadable file, bad TOML, unknown key, wrong type, bad flag). All logic lives in
@@ -13,12 +14,14 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "apps/app_flags.h"
 #include "sim/report.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/swarm/determinism.h"
+#include "sim/swarm/shard.h"
 #include "sim/swarm/swarm.h"
 
 namespace {
@@ -72,6 +75,45 @@ int run_command(const RunFlags& flags) {
   return result.passed ? kExitPass : kExitFail;
 }
 
+int fuzz_command(dp::sim::SwarmOptions swarm, const std::string& shard_text) {
+  if (shard_text.empty()) return dp::sim::run_swarm(swarm, std::cout);
+  const auto shard = dp::sim::parse_swarm_shard(shard_text);
+  if (!shard) {
+    std::cerr << "error: " << shard.error() << "\n";
+    return kExitBadInput;
+  }
+  swarm.shard = *shard;
+  swarm.keep_runs = true;
+  const dp::sim::SwarmReport report = dp::sim::run_swarm_report(swarm);
+  dp::sim::write_swarm_jsonl(report, *shard, std::cout);
+  return report.ok() ? kExitPass : kExitFail;
+}
+
+int merge_command(const std::vector<std::string>& files) {
+  std::vector<std::ifstream> streams;
+  streams.reserve(files.size());
+  std::vector<dp::sim::ShardInput> inputs;
+  for (const std::string& f : files) {
+    if (f == "-") {
+      inputs.push_back({"standard input", &std::cin});
+      continue;
+    }
+    streams.emplace_back(f, std::ios::binary);
+    if (!streams.back()) {
+      std::cerr << "error: cannot read " << f << "\n";
+      return kExitBadInput;
+    }
+    inputs.push_back({f, &streams.back()});
+  }
+  const auto report = dp::sim::merge_swarm_jsonl(inputs);
+  if (!report) {
+    std::cerr << "error: " << report.error() << "\n";
+    return kExitBadInput;
+  }
+  dp::sim::write_swarm_table(*report, std::cout);
+  return report->ok() ? kExitPass : kExitFail;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,12 +151,22 @@ int main(int argc, char** argv) {
   fuzz->add_flag("--no-shrink", no_shrink,
                  "Do not shrink a violating run (its reproduction is the whole run): "
                  "mutation testing measures kill rates this way");
+  std::string shard;
+  fuzz->add_option("--shard", shard,
+                   "Run only share K of N of the seed range (i % N == K - 1) and print JSON "
+                   "lines for fuzz-merge instead of the table");
+  std::vector<std::string> merge_files;
+  CLI::App* merge = app.add_subcommand(
+      "fuzz-merge", "Combine the JSON lines of every fuzz --shard K/N of one range into its table");
+  merge->add_option("files", merge_files, "The shards' output files (- for standard input)")
+      ->required();
   static_assert(dp::kExitBadFlags == kExitBadInput, "a wrong flag is bad input");
   if (const auto status = dp::parse_flags(app, argc, argv)) return *status;
   if (run->parsed()) return run_command(flags);
   if (fuzz->parsed()) {
     swarm.shrink = !no_shrink;
-    return dp::sim::run_swarm(swarm, std::cout);
+    return fuzz_command(swarm, shard);
   }
+  if (merge->parsed()) return merge_command(merge_files);
   return kExitBadInput;
 }

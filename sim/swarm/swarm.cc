@@ -89,6 +89,8 @@ RunOutcome run_one(const SwarmOptions& options, std::uint64_t seed) {
   } else {
     f.shrunk = s;
   }
+  f.shrunk_events = f.shrunk.actions.size();
+  f.shrunk_servers = f.shrunk.servers;
   write_reproduction(options, f);
   return out;
 }
@@ -145,7 +147,11 @@ std::string fmt_seconds(double s) {
 }  // namespace
 
 SwarmReport run_swarm_report(const SwarmOptions& options) {
-  const std::uint64_t runs = std::min(options.runs, kMaxSwarmRuns);
+  const std::uint64_t range_runs = std::min(options.runs, kMaxSwarmRuns);
+  const SwarmShard shard = options.shard;
+  std::vector<std::uint64_t> indices;  // This shard's runs of the range.
+  for (std::uint64_t i = shard.index - 1; i < range_runs; i += shard.count) indices.push_back(i);
+  const std::uint64_t runs = indices.size();
   const int jobs = std::clamp(options.jobs, 1, kMaxSwarmJobs);
   std::vector<RunOutcome> outcomes(runs);
   std::atomic<std::uint64_t> next{0};
@@ -157,7 +163,7 @@ SwarmReport run_swarm_report(const SwarmOptions& options) {
     for (;;) {
       const std::uint64_t i = next.fetch_add(1);
       if (i >= runs) return;
-      outcomes[i] = run_one(options, options.seed + i);
+      outcomes[i] = run_one(options, options.seed + indices[i]);
       if (outcomes[i].failed) failed.fetch_add(1);
       done.fetch_add(1);
     }
@@ -175,30 +181,44 @@ SwarmReport run_swarm_report(const SwarmOptions& options) {
   const auto wall_end = std::chrono::steady_clock::now();
 
   SwarmReport report;
-  report.runs = runs;
   report.first_seed = options.seed;
+  report.range_runs = range_runs;
+  report.shard = shard;
   report.jobs = jobs;
   report.wall_seconds = std::chrono::duration<double>(wall_end - wall_start).count();
-  for (RunOutcome& o : outcomes) {
-    report.simulated_seconds += o.simulated_seconds;
-    report.events_processed += o.events_processed;
-    if (!o.failed) continue;
-    ++report.failed_runs;
-    std::vector<std::string> names;
-    for (const Violation& v : o.failure.violations) names.push_back(v.name);
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    for (const std::string& n : names) ++report.violations_by_name[n];
-    report.failures.push_back(std::move(o.failure));
+  for (std::uint64_t i = 0; i < runs; ++i) {
+    RunOutcome& o = outcomes[i];
+    const SwarmRunRecord record{options.seed + indices[i], o.simulated_seconds, o.events_processed,
+                                o.failed};
+    add_swarm_run(report, record, o.failed ? &o.failure : nullptr);
+    if (options.keep_runs) report.records.push_back(record);
   }
   return report;
+}
+
+void add_swarm_run(SwarmReport& report, const SwarmRunRecord& run, SwarmFailure* failure) {
+  ++report.runs;
+  report.simulated_seconds += run.simulated_seconds;
+  report.events_processed += run.events;
+  if (!run.failed || failure == nullptr) return;
+  ++report.failed_runs;
+  std::vector<std::string> names;
+  for (const Violation& v : failure->violations) names.push_back(v.name);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (const std::string& n : names) ++report.violations_by_name[n];
+  report.failures.push_back(std::move(*failure));
 }
 
 void write_swarm_table(const SwarmReport& r, std::ostream& out) {
   char line[256];
   out << "swarm: " << r.runs << " runs, seeds " << r.first_seed << ".."
-      << (r.runs == 0 ? r.first_seed : r.first_seed + r.runs - 1) << ", " << r.jobs
-      << (r.jobs == 1 ? " job\n" : " jobs\n");
+      << (r.range_runs == 0 ? r.first_seed : r.first_seed + r.range_runs - 1);
+  if (r.shard.count > 1) out << " (shard " << r.shard.index << "/" << r.shard.count << ")";
+  if (r.shards_merged > 0) {
+    out << ", " << r.shards_merged << (r.shards_merged == 1 ? " shard" : " shards");
+  }
+  out << ", " << r.jobs << (r.jobs == 1 ? " job\n" : " jobs\n");
   std::snprintf(line, sizeof line, "  %-44s %llu\n", "runs",
                 static_cast<unsigned long long>(r.runs));
   out << line;
@@ -227,8 +247,8 @@ void write_swarm_table(const SwarmReport& r, std::ostream& out) {
   for (const SwarmFailure& f : r.failures) {
     out << "FAIL seed " << f.seed << ":";
     for (const Violation& v : f.violations) out << "\n  " << v.name << ": " << v.detail;
-    out << "\n  shrunk (" << f.shrink_runs << " runs) to " << f.shrunk.actions.size() << " events, "
-        << f.shrunk.servers << " servers";
+    out << "\n  shrunk (" << f.shrink_runs << " runs) to " << f.shrunk_events << " events, "
+        << f.shrunk_servers << " servers";
     if (!f.file.empty()) out << ": pong-sim run " << f.file;
     if (!f.replay_error.empty()) out << "\n  reproduction problem: " << f.replay_error;
     out << "\n";

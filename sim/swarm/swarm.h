@@ -24,10 +24,22 @@ namespace dp::sim {
 // Upper bounds on what one swarm may be asked for.
 constexpr std::uint64_t kMaxSwarmRuns = 10'000'000;
 constexpr int kMaxSwarmJobs = 64;
+constexpr std::uint64_t kMaxSwarmShards = 100'000;
+
+// A deterministic share of a seed range (see shard.h): shard `index` of `count`.
+struct SwarmShard {
+  std::uint64_t index = 1;  // K, 1-based.
+  std::uint64_t count = 1;  // N.
+
+  // Run i of the range (0-based) belongs to this shard.
+  bool holds(std::uint64_t i) const { return i % count == index - 1; }
+};
 
 struct SwarmOptions {
   std::uint64_t runs = 100;
   std::uint64_t seed = 1;  // Run i (0-based) uses seed + i, so one failing seed replays alone.
+  SwarmShard shard;        // Only this share of the range runs (all of it by default).
+  bool keep_runs = false;  // Keep every run's figures in SwarmReport::records.
   int jobs = 1;            // Worker threads, 1 .. kMaxSwarmJobs.
   // Where shrunk reproductions are written (swarm-seed-<seed>.toml); empty: not written.
   std::string out_dir = ".";
@@ -46,24 +58,41 @@ struct SwarmFailure {
   std::string shrunk_for;             // The violation the shrinking preserved.
   Scenario shrunk;                    // The reproduction (the original when not shrunk).
   std::size_t shrink_runs = 0;
-  std::string file;          // The written reproduction; empty when none was written.
-  bool replayed = false;     // The written TOML, parsed and run again, shows `shrunk_for`.
-  std::string replay_error;  // Why writing or replaying failed, if it did.
+  std::size_t shrunk_events = 0;  // The reproduction's scenario actions.
+  int shrunk_servers = 0;         // And its servers.
+  std::string file;               // The written reproduction; empty when none was written.
+  bool replayed = false;          // The written TOML, parsed and run again, shows `shrunk_for`.
+  std::string replay_error;       // Why writing or replaying failed, if it did.
+};
+
+// One run's figures (SwarmOptions::keep_runs).
+struct SwarmRunRecord {
+  std::uint64_t seed = 0;
+  double simulated_seconds = 0;
+  std::uint64_t events = 0;
+  bool failed = false;
 };
 
 struct SwarmReport {
-  std::uint64_t runs = 0;
-  std::uint64_t first_seed = 0;
-  int jobs = 1;
+  std::uint64_t runs = 0;        // Runs made (this shard's share of the range).
+  std::uint64_t first_seed = 0;  // The range: first_seed .. first_seed + range_runs - 1.
+  std::uint64_t range_runs = 0;
+  SwarmShard shard;
+  std::uint64_t shards_merged = 0;  // Set by fuzz-merge: how many shards it combined.
+  int jobs = 1;                     // Merged: the shards' jobs summed.
   std::uint64_t failed_runs = 0;
   std::map<std::string, std::uint64_t> violations_by_name;  // Runs showing each violation.
   double simulated_seconds = 0;  // Summed over the runs (not counting shrinking).
   double wall_seconds = 0;
   std::uint64_t events_processed = 0;
-  std::vector<SwarmFailure> failures;  // In seed order.
+  std::vector<SwarmFailure> failures;   // In seed order.
+  std::vector<SwarmRunRecord> records;  // In seed order, with keep_runs.
 
   bool ok() const { return failed_runs == 0; }
 };
+
+// Counts one run into a report's totals; a failing run's `failure` is moved to its failures.
+void add_swarm_run(SwarmReport& report, const SwarmRunRecord& run, SwarmFailure* failure);
 
 // Runs the swarm and returns what it found; progress (if enabled) goes to stderr.
 SwarmReport run_swarm_report(const SwarmOptions& options);
