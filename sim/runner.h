@@ -31,7 +31,8 @@
 //                        the faulty leader's within M ms (a client whose match ended first is
 //                        not waited for).
 //   max-stall M:         no client's longest_stall_us() (gap between accepted states while
-//                        its match ran) exceeds M ms.
+//                        its match ran), nor a freeze still going at the end of the run
+//                        (ClientNode::ongoing_stall_us), exceeds M ms.
 //   snapshot-installed N after T: server N installed a snapshot (kReplicaSnapshot) at or
 //                        after T.
 //   max-leader-changes K F..T: at most K times in [F, T] did a game server lead or follow

@@ -41,6 +41,14 @@ const char* client_phase_name(ClientPhase phase) {
 ClientNode::ClientNode(const ClientConfig& config)
     : config_(config), rng_(config.seed), policy_rng_(rng_.fork()) {}
 
+TimeUs ClientNode::ongoing_stall_us(TimeUs now) const {
+  if (!shown_ ||
+      (shown_->phase != room_phase::kCountdown && shown_->phase != room_phase::kPlaying)) {
+    return 0;
+  }
+  return now > last_state_at_us_ ? now - last_state_at_us_ : 0;
+}
+
 void ClientNode::start(TimeUs now) {
   now_ = now;
   client_id_ = config_.client_id;

@@ -152,6 +152,9 @@ class ClientNode final : public Node {
   // Longest gap between two consecutive accepted states while the match ran (the earlier
   // state in countdown or playing): the worst freeze the player saw, failovers included.
   TimeUs longest_stall_us() const { return longest_stall_us_; }
+  // The freeze still going at `now`: the time since the newest state, if that state was of a
+  // running match (countdown or playing); 0 otherwise. A run that ends mid-freeze counts it.
+  TimeUs ongoing_stall_us(TimeUs now) const;
   // When the newest state was accepted; 0 before the first.
   TimeUs last_state_at_us() const { return last_state_at_us_; }
   const std::optional<FinalResult>& result() const { return result_; }

@@ -258,8 +258,12 @@ void PongMatches::finish() {
       f.client_rx_bytes_per_s_max = std::max(f.client_rx_bytes_per_s_max, rate);
     }
     if (c == nullptr) continue;
-    if (c->longest_stall_us() > f.longest_stall_us) {
-      f.longest_stall_us = c->longest_stall_us();
+    // A freeze still going at the end counts (a client frozen for the run's last minutes
+    // must not pass a max-stall of a second); not a crashed client's.
+    const TimeUs stall = std::max(c->longest_stall_us(),
+                                  run_.live(h) ? c->ongoing_stall_us(run_.sim.now()) : TimeUs{0});
+    if (stall > f.longest_stall_us) {
+      f.longest_stall_us = stall;
       f.longest_stall_client = run_.client_number(h);
     }
     f.client_states_accepted += c->states_accepted();
