@@ -49,10 +49,12 @@ int run_command(const RunFlags& flags) {
   dp::sim::RunOptions options;
   options.seed = flags.seed;
   if (flags.check_determinism) {
-    // Runs the scenario twice and names the first trace record where the runs differ.
+    // Runs the scenario twice and names the first trace record where the runs differ; then
+    // the scenario's own verdict. Exits 0 only when the runs agree and the scenario passes.
     const dp::sim::DeterminismResult r = dp::sim::first_divergence(*scenario, options);
     dp::sim::write_determinism_report(r, std::cout);
-    return r.deterministic ? kExitPass : kExitFail;
+    std::cout << r.verdict << "\n";
+    return r.deterministic && r.scenario_passed ? kExitPass : kExitFail;
   }
   options.record_trace = !flags.trace_path.empty();
   const dp::sim::RunResult result = dp::sim::run_scenario(*scenario, options);
@@ -130,7 +132,8 @@ int main(int argc, char** argv) {
   run->add_flag("--transcript", flags.transcript,
                 "Print the report without wall-clock figures (what the golden files hold)");
   run->add_flag("--check-determinism", flags.check_determinism,
-                "Run twice and name the first event where the two runs differ");
+                "Run twice, name the first event where the two runs differ, then print the "
+                "scenario's verdict (exit 0 only if the runs agree and it passes)");
 
   dp::sim::SwarmOptions swarm;
   CLI::App* fuzz = app.add_subcommand(

@@ -103,7 +103,10 @@ DeterminismResult first_divergence(const Scenario& scenario, const RunOptions& o
   traced.record_trace = true;
   const RunResult a = run_scenario(scenario, traced);
   const RunResult b = run_scenario(scenario, traced);
-  return first_divergence(a, b);
+  DeterminismResult d = first_divergence(a, b);
+  d.scenario_passed = a.passed;
+  d.verdict = format_verdict(a);
+  return d;
 }
 
 void write_determinism_report(const DeterminismResult& r, std::ostream& out) {

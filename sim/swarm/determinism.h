@@ -25,9 +25,14 @@ struct DeterminismResult {
   std::string where;  // "trace record 1234" or "timeline entry 56" or "digest only".
   std::string first;
   std::string second;
+  // The scenario's own verdict, from the first run (first_divergence(scenario) only): its
+  // expectations and invariants, as `pong-sim run --quiet` prints them.
+  bool scenario_passed = true;
+  std::string verdict;
 };
 
-// Runs `scenario` twice with a full trace (options.record_trace is forced on).
+// Runs `scenario` twice with a full trace (options.record_trace is forced on), and keeps the
+// first run's verdict.
 DeterminismResult first_divergence(const Scenario& scenario, const RunOptions& options = {});
 
 // Compares two finished runs (both recorded with a trace).

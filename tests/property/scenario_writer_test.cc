@@ -138,6 +138,23 @@ TEST(Determinism, TwoRunsOfOneScenarioAgree) {
   EXPECT_EQ(r.digest_first, r.digest_second);
 }
 
+TEST(Determinism, KeepsTheScenariosOwnVerdict) {
+  // --check-determinism exits with the scenario's verdict too: a deterministic run that
+  // fails its expectations must not pass.
+  Scenario s = generate_swarm_scenario(21);
+  DeterminismResult r = first_divergence(s);
+  EXPECT_TRUE(r.scenario_passed) << r.verdict;
+  EXPECT_EQ(r.verdict.rfind("PASS", 0), 0u) << r.verdict;
+  Expectation never;
+  never.kind = ExpectKind::kMaxElections;
+  never.count = 0;  // Every run elects at least once.
+  s.expectations.push_back(never);
+  r = first_divergence(s);
+  EXPECT_TRUE(r.deterministic);
+  EXPECT_FALSE(r.scenario_passed);
+  EXPECT_EQ(r.verdict.rfind("FAIL", 0), 0u) << r.verdict;
+}
+
 TEST(Determinism, NamesTheFirstDifferingRecord) {
   // Two different seeds stand in for a nondeterministic run: the report must point at a
   // record and describe both sides.
