@@ -39,7 +39,7 @@ struct MetricsHttpServer::Connection : std::enable_shared_from_this<Connection> 
     }
     const auto data = request.data();
     const std::string head(asio::buffers_begin(data), asio::buffers_end(data));
-    ++owner.scrapes_;
+    ++owner.requests_;
     response = respond(ec ? std::string() : head, owner.render_);
     asio::async_write(socket, asio::buffer(response),
                       [self = shared_from_this()](const asio::error_code&, std::size_t) {

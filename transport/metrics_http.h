@@ -40,7 +40,8 @@ class MetricsHttpServer {
   ~MetricsHttpServer();
 
   std::uint16_t port() const { return port_; }
-  std::uint64_t scrapes() const { return scrapes_; }
+  // Requests answered, whatever their path or status.
+  std::uint64_t requests() const { return requests_; }
   // Stops accepting; connections in progress finish. Idempotent.
   void close();
 
@@ -57,7 +58,7 @@ class MetricsHttpServer {
   asio::ip::tcp::acceptor acceptor_;
   Render render_;
   std::uint16_t port_ = 0;
-  std::uint64_t scrapes_ = 0;
+  std::uint64_t requests_ = 0;
   int connections_ = 0;
   // Expires with the server, so completions still queued on the io_context do nothing.
   std::shared_ptr<bool> alive_;
