@@ -73,7 +73,8 @@ def main():
         def leader():
             for i, p in enumerate(ports):
                 s = m.scrape(p)
-                if s and m.value(s, "dp_is_leader") == 1 and m.value(s, "dp_players", game="pong") == 2:
+                if (s and m.value(s, "dp_is_leader") == 1
+                        and m.value(s, "dp_players", game="pong") == 2):
                     return i + 1
             return None
 

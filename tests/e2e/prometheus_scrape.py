@@ -97,12 +97,14 @@ def main():
 
         up = e2e.wait_for(all_up, TIMEOUT_S, step_s=0.5)
         if not up:
-            problems.append(f"Prometheus never saw every target up: {by_instance(query(prom_port, 'up'))}")
+            seen = by_instance(query(prom_port, "up"))
+            problems.append(f"Prometheus never saw every target up: {seen}")
             raise RuntimeError("no scrapes")
         e2e.log(f"prometheus sees up=1 for {sorted(up)}")
 
         def one_leader():
-            leaders = [k for k, v in by_instance(query(prom_port, "dp_is_leader")).items() if v == 1]
+            is_leader = by_instance(query(prom_port, "dp_is_leader"))
+            leaders = [k for k, v in is_leader.items() if v == 1]
             return leaders if len(leaders) == 1 else None
 
         leaders = e2e.wait_for(one_leader, TIMEOUT_S, step_s=0.5)
@@ -124,10 +126,12 @@ def main():
 
         after = e2e.wait_for(changed, TIMEOUT_S, step_s=0.5)
         if not after:
+            now = by_instance(query(prom_port, "dp_leader_changes_total"))
             problems.append(f"dp_leader_changes_total did not rise on both survivors: before "
-                            f"{before}, now {by_instance(query(prom_port, 'dp_leader_changes_total'))}")
+                            f"{before}, now {now}")
         else:
-            e2e.log(f"leader changes after the kill ({time.monotonic() - killed_at:.1f} s): {after}")
+            took_s = time.monotonic() - killed_at
+            e2e.log(f"leader changes after the kill ({took_s:.1f} s): {after}")
         down = e2e.wait_for(lambda: by_instance(query(prom_port, "up")).get(leader) == 0, TIMEOUT_S,
                             step_s=0.5)
         if not down:
