@@ -56,6 +56,13 @@ inline void add_cluster_flags(CLI::App& app, ServerOptions& options) {
                "This server replaces one whose data directory was lost: it vouches for nothing "
                "until it has caught up from the cluster (has no effect once it has)");
   app.add_option("--run-for-s", options.run_for_s, "Exit cleanly after this many seconds");
+  app.add_option("--metrics-port", options.metrics_port,
+                 "Serve Prometheus metrics over HTTP at /metrics on this TCP port (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--metrics-address", options.metrics_address,
+                 "Address the metrics port listens on (0.0.0.0 for a Prometheus elsewhere)")
+      ->capture_default_str();
 
   const std::string program = program_name(options.kind);
   app.add_option("--key-file", options.key_file,

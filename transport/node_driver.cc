@@ -1,6 +1,7 @@
 #include "transport/node_driver.h"
 
 #include "core/common/assert.h"
+#include "core/wire/header.h"
 
 #include <algorithm>
 #include <exception>
@@ -74,6 +75,8 @@ void NodeDriver::apply(const std::function<void(TimeUs now)>& input) {
 void NodeDriver::on_datagram(Channel channel, Endpoint from, std::span<const std::uint8_t> bytes) {
   if (!running_) return;
   ++stats_.datagrams_in;
+  const bool has_type = bytes.size() > 3 && bytes[0] == wire::kMagic0 && bytes[1] == wire::kMagic1;
+  ++stats_.in_by_type[has_type ? bytes[3] : 0];
   try {
     node_.on_datagram(now(), channel, from, bytes);
   } catch (const AssertionFailure&) {
@@ -117,6 +120,7 @@ void NodeDriver::flush() {
   const std::size_t failed = send_outbox(transport_, outbox);
   stats_.send_errors += failed;
   stats_.datagrams_out += outbox.datagrams().size() - failed;
+  for (const OutDatagram& d : outbox.datagrams()) ++stats_.out_by_type[d.kind];
   if (callbacks_.on_event) {
     for (const NodeEvent& event : outbox.events()) callbacks_.on_event(event);
   }

@@ -16,6 +16,7 @@
 // io_context's thread.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -47,6 +48,10 @@ struct DriverStats {
   std::uint64_t send_errors = 0;      // Outbox datagrams the transport failed to send.
   std::uint64_t ticks = 0;            // node.on_tick() calls.
   std::uint64_t node_exceptions = 0;  // Exceptions caught from the node (bugs, not input).
+  // By message type: in, the type byte of a datagram's header (index 0 for one too short to
+  // have one or without the magic); out, every datagram handed to the transport, sent or not.
+  std::array<std::uint64_t, 256> in_by_type{};
+  std::array<std::uint64_t, 256> out_by_type{};
 };
 
 class NodeDriver {

@@ -194,6 +194,11 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
     }
   }
   setup.leaderboard_url = options.leaderboard_url;
+  if (const auto ip = parse_ipv4(options.metrics_address); !ip) {
+    return R::failure("--metrics-address: " + ip.error().message);
+  }
+  setup.metrics_port = options.metrics_port;
+  setup.metrics_address = options.metrics_address;
 
   // Written as !(a >= b) so that NaN is rejected too.
   if (!(options.run_for_s >= 0) || options.run_for_s > kRunForSecondsMax) {

@@ -55,6 +55,9 @@ struct ServerOptions {
   std::string previous_key_file;  // Also accepted during a key rotation; needs a key.
   std::string passphrase_file;
   bool require_key = false;  // Refuse to start without a key.
+  // Prometheus metrics over HTTP (transport/metrics_http.h): 0 serves none.
+  std::uint16_t metrics_port = 0;
+  std::string metrics_address = "127.0.0.1";
 };
 
 // pong-chat's options: the chat cluster's own default ports.
@@ -84,6 +87,8 @@ struct ServerSetup {
   std::optional<TimeUs> run_for_us;
   // Where node.keys came from, for the start-up log ("--key-file cluster.key"); empty: no key.
   std::string key_source;
+  std::uint16_t metrics_port = 0;  // 0: no metrics endpoint.
+  std::string metrics_address;     // An IPv4 address (checked).
 };
 
 // Parses 1 to 32 hex digits (no prefix) into a non-nil id; shorter text is zero-extended on

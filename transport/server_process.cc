@@ -17,9 +17,11 @@
 #include "core/services/games.h"
 #include "transport/asio_udp_transport.h"
 #include "transport/logger.h"
+#include "transport/metrics_http.h"
 #include "transport/node_driver.h"
 #include "transport/process_entropy.h"
 #include "transport/server_log.h"
+#include "transport/server_metrics.h"
 #include "transport/state_file.h"
 #include "transport/storage/data_dir.h"
 #include "transport/storage/postgres_export.h"
@@ -164,17 +166,41 @@ int run_server_process(const ServerSetup& setup) {
         });
   }
 
+  ServerMetrics metrics;
   DriverCallbacks callbacks;
-  callbacks.on_event = [&log](const NodeEvent& event) { log.event(event); };
-  callbacks.on_durable = [&store, &exporter](const Outbox& outbox) {
+  callbacks.on_event = [&log, &metrics](const NodeEvent& event) {
+    log.event(event);
+    metrics.on_event(event);
+  };
+  callbacks.on_durable = [&store, &exporter, &metrics](const Outbox& outbox) {
+    const auto began = std::chrono::steady_clock::now();
     if (const std::string error = store.write(outbox); !error.empty()) {
       // Nothing may be acknowledged that is not on disk: stop (the cluster tolerates it).
       throw std::runtime_error("cannot write to the database: " + error);
     }
+    metrics.on_durable_write(std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::steady_clock::now() - began)
+                                 .count());
     if (exporter && outbox.has_durable_writes()) exporter->nudge();
   };
   NodeDriver driver(io, node, transport, callbacks);
   log.startup(node, config.endpoints, transport.discovery_ip(), log_file, store.path());
+
+  std::unique_ptr<MetricsHttpServer> metrics_http;
+  if (setup.metrics_port != 0) {
+    auto opened_http =
+        MetricsHttpServer::open(io, setup.metrics_address, setup.metrics_port, [&]() {
+          return metrics.render({node, node.outbox(), driver.stats(), transport.stats()},
+                                driver.now());
+        });
+    if (!opened_http) {
+      logger.error(opened_http.error());
+      return 1;
+    }
+    metrics_http = std::move(*opened_http);
+    logger.info("metrics at http://" + setup.metrics_address + ":" +
+                std::to_string(metrics_http->port()) + "/metrics");
+  }
 
   asio::steady_timer status_timer(io);
   asio::steady_timer run_timer(io);
@@ -196,6 +222,7 @@ int run_server_process(const ServerSetup& setup) {
     run_timer.cancel();
     asio::error_code ignored;
     signals.cancel(ignored);
+    if (metrics_http) metrics_http->close();
     transport.close();
     log.final_stats(node, driver.stats(), transport.stats());
     if (exporter) {

@@ -134,6 +134,22 @@ TEST(ServerSetup, BadValuesNameTheirFlag) {
   EXPECT_EQ(setup_of(o)->leaderboard_url, o.leaderboard_url);
 }
 
+TEST(ServerSetup, MetricsAreOffUnlessAPortIsGivenOnLoopbackByDefault) {
+  ServerOptions o;
+  ASSERT_TRUE(setup_of(o).ok());
+  EXPECT_EQ(setup_of(o)->metrics_port, 0);
+  EXPECT_EQ(setup_of(o)->metrics_address, "127.0.0.1");
+  o.metrics_port = 9464;
+  o.metrics_address = "0.0.0.0";
+  ASSERT_TRUE(setup_of(o).ok());
+  EXPECT_EQ(setup_of(o)->metrics_port, 9464);
+  EXPECT_EQ(setup_of(o)->metrics_address, "0.0.0.0");
+  o.metrics_address = "localhost";
+  const auto bad = setup_of(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("--metrics-address"), std::string::npos) << bad.error();
+}
+
 class StateFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
