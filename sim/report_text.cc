@@ -265,6 +265,14 @@ void write_text_report(const RunResult& r, std::ostream& out, bool transcript) {
     out << "  ... " << r.timeline_dropped << " more entries not shown\n";
   }
 
+  if (!r.status.empty()) {
+    out << "\nStatus (a line per change of a server's role or epoch: role, epoch, applied seq, "
+           "commit seq and ring use of a leader; L leads, R recovers, F follows, C candidate, "
+           "B backs off, - no leader, X down; * the server that changed)\n";
+    for (const std::string& line : r.status) out << line << "\n";
+    if (r.status_dropped > 0) out << "  ... " << r.status_dropped << " more lines not shown\n";
+  }
+
   out << "\nExpectations\n";
   if (r.expectations.empty()) out << "  (none)\n";
   for (const ExpectationResult& e : r.expectations) {

@@ -25,6 +25,7 @@
 #include "sim/run/rules_checks.h"
 #include "sim/run/run_context.h"
 #include "sim/run/spectator_watch.h"
+#include "sim/run/status_view.h"
 #include "sim/run/timeline_observer.h"
 #include "sim/server_host.h"
 
@@ -52,6 +53,10 @@ class Run {
   RunResult run() {
     add_hosts();
     if (attacker_) run_.sim.add_observer(attacker_.get());
+    if (run_.options.status) {
+      status_ = std::make_unique<StatusView>(run_);
+      run_.sim.add_observer(status_.get());
+    }
     for (SimObserver* o : std::initializer_list<SimObserver*>{
              &digest_, &invariants_, &replication_, &completeness_, &elections_, &rules_, &cluster_,
              &timeline_, &matches_, &races_, &spectators_, &chat_, &actions_}) {
@@ -252,6 +257,7 @@ class Run {
   ScenarioActions actions_;
   Expectations expectations_;
   std::unique_ptr<Attacker> attacker_;  // Only when the scenario has an attacker.
+  std::unique_ptr<StatusView> status_;  // Only with RunOptions::status.
 };
 
 }  // namespace

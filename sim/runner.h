@@ -75,6 +75,7 @@ namespace dp::sim {
 struct RunOptions {
   std::optional<std::uint64_t> seed;  // Overrides the scenario's seed.
   bool record_trace = false;          // Keep per-message records for a Chrome trace.
+  bool status = false;                // Keep the status view (sim/run/status_view.h).
 };
 
 struct ExpectationResult {
@@ -283,7 +284,9 @@ struct RunResult {
   std::vector<TimelineEntry> timeline;
   std::uint64_t timeline_dropped = 0;  // Entries beyond kMaxTimelineEntries.
   std::vector<TraceRecord> trace;
-  std::uint64_t trace_dropped = 0;  // Records beyond kMaxTraceRecords.
+  std::uint64_t trace_dropped = 0;   // Records beyond kMaxTraceRecords.
+  std::vector<std::string> status;   // With RunOptions::status: the status view's lines.
+  std::uint64_t status_dropped = 0;  // Lines beyond kMaxStatusLines.
 };
 
 // Bounds on what one run keeps in memory.

@@ -1,7 +1,7 @@
 // pong-sim: run a scenario file through the deterministic network emulator.
 //
 //   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet] [--transcript]
-//                     [--check-determinism]
+//                     [--status] [--check-determinism]
 //   pong-sim fuzz --runs N [--seed S] [--jobs J] [--out-dir DIR] [--no-shrink] [--shard K/N]
 //   pong-sim fuzz-merge FILE...      (the shards' JSON lines; - reads standard input)
 //
@@ -38,6 +38,7 @@ struct RunFlags {
   bool quiet = false;
   bool check_determinism = false;
   bool transcript = false;
+  bool status = false;
 };
 
 int run_command(const RunFlags& flags) {
@@ -57,6 +58,7 @@ int run_command(const RunFlags& flags) {
     return r.deterministic && r.scenario_passed ? kExitPass : kExitFail;
   }
   options.record_trace = !flags.trace_path.empty();
+  options.status = flags.status;
   const dp::sim::RunResult result = dp::sim::run_scenario(*scenario, options);
 
   if (!flags.trace_path.empty()) {
@@ -131,6 +133,9 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", flags.quiet, "Print only the verdict line");
   run->add_flag("--transcript", flags.transcript,
                 "Print the report without wall-clock figures (what the golden files hold)");
+  run->add_flag("--status", flags.status,
+                "Also print the status view: a line per change of a server's role or epoch, "
+                "with every server's role, epoch, applied and commit seq and ring use");
   run->add_flag("--check-determinism", flags.check_determinism,
                 "Run twice, name the first event where the two runs differ, then print the "
                 "scenario's verdict (exit 0 only if the runs agree and it passes)");

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "sim/json_writer.h"
@@ -62,6 +63,31 @@ TEST(Runner, TraceRecordingDoesNotChangeTheRun) {
   RunOptions traced;
   traced.record_trace = true;
   EXPECT_EQ(run_scenario(s).digest, run_scenario(s, traced).digest);
+}
+
+TEST(Runner, TheStatusViewShowsEveryServerAtEachChangeAndChangesNothing) {
+  const Scenario s = load("election-leader-crash.toml");
+  const RunResult plain = run_scenario(s);
+  RunOptions with_status;
+  with_status.status = true;
+  const RunResult r = run_scenario(s, with_status);
+  EXPECT_EQ(r.digest, plain.digest);
+  EXPECT_TRUE(plain.status.empty());
+  ASSERT_GT(r.status.size(), 5u);
+  bool leader_seen = false;
+  bool crash_seen = false;
+  for (const std::string& line : r.status) {
+    // One column per server, exactly one of them starred.
+    EXPECT_EQ(std::count(line.begin(), line.end(), '|'), s.servers - 1) << line;
+    EXPECT_EQ(std::count(line.begin(), line.end(), '*'), 1) << line;
+    leader_seen = leader_seen || line.find(" L 1/n") != std::string::npos;
+    crash_seen = crash_seen || (leader_seen && line.find(" X") != std::string::npos);
+  }
+  EXPECT_TRUE(leader_seen) << "no line shows a serving leader";
+  EXPECT_TRUE(crash_seen) << "no line shows the crashed leader down";
+  std::ostringstream text;
+  write_text_report(r, text, true);
+  EXPECT_NE(text.str().find("\nStatus ("), std::string::npos);
 }
 
 TEST(Runner, WrongExpectationFailsTheRun) {
