@@ -59,7 +59,7 @@ class Run {
     }
     for (SimObserver* o : std::initializer_list<SimObserver*>{
              &digest_, &invariants_, &replication_, &completeness_, &elections_, &rules_, &cluster_,
-             &timeline_, &matches_, &races_, &spectators_, &chat_, &actions_}) {
+             &timeline_, &matches_, &races_, &spectators_, &chat_, &actions_, &expectations_}) {
       run_.sim.add_observer(o);
     }
     schedule_sample(kSampleIntervalUs);

@@ -1,5 +1,7 @@
 #include "sim/scenario.h"
 
+#include "core/wire/message_types.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -112,7 +114,22 @@ std::string Expectation::describe() const {
       return "every client sees the new leader within " + std::to_string(max_us / kUsPerMs) +
              " ms of a leader fault";
     case ExpectKind::kMaxStall:
-      return "no client stalls longer than " + std::to_string(max_us / kUsPerMs) + " ms";
+      return (client == 0 ? std::string("no client")
+                          : "client " + std::to_string(client) + " never") +
+             " stalls longer than " + std::to_string(max_us / kUsPerMs) + " ms";
+    case ExpectKind::kMessageCount: {
+      std::string bounds;
+      if (count > 0) bounds = "at least " + std::to_string(count);
+      if (max_count >= 0) {
+        bounds += (bounds.empty() ? "at most " : " and at most ") + std::to_string(max_count);
+      }
+      return bounds + " " + wire::msg_type_label(msg_type) + " datagrams sent from " +
+             seconds(from_us) + " to " + seconds(to_us);
+    }
+    case ExpectKind::kMatchResult:
+      return "client " + std::to_string(client) + "'s match ends " + std::to_string(score_left) +
+             "-" + std::to_string(score_right) +
+             (winner > 0 ? ", won by client " + std::to_string(winner) : std::string());
     case ExpectKind::kSnapshotInstalled:
       return "node " + std::to_string(node) + " installs a snapshot after " + seconds(from_us);
     case ExpectKind::kResultsOnDisk:

@@ -184,7 +184,17 @@
 //          | "max-client-failover"  max_ms   every leader fault (crash or cut-inbound of the
 //                                    leader) is followed, within max_ms, by a state from a
 //                                    newer leader at every client seated at the fault
-//          | "max-stall"         max_ms      no client's longest stall exceeds max_ms
+//          | "max-stall"         max_ms, client (default: every client)
+//                                    no player's longest freeze during a running match
+//                                    (one still going at the end included) exceeds max_ms
+//          | "message-count"     type, from_ms (default 0), to_ms (default: the end),
+//                                    min (default 0), max (default: none; min or max given)
+//                                    datagrams of that type (its wire name: "election",
+//                                    "answer", "coordinator", "heartbeat", "replicate", ...)
+//                                    sent by any host in [from_ms, to_ms]
+//          | "match-result"      client, score = "5-3", winner (optional client number)
+//                                    the match client N played ends, seen by both players,
+//                                    with that final score (left-right) and winner
 //          | "snapshot-installed" node, after_ms (default 0)
 //                                    node installed a leader snapshot at or after after_ms
 //          | "every-race-finishes"  min_races = 1 (default)
@@ -350,6 +360,8 @@ enum class ExpectKind : std::uint8_t {
   kMaxLeaderChanges,
   kAuthRefusedMin,
   kMaxAmplification,
+  kMessageCount,
+  kMatchResult,
 };
 
 struct Expectation {
@@ -362,6 +374,14 @@ struct Expectation {
   std::int64_t count = 0;
   TimeUs max_us = 0;  // max-failover, max-client-failover, max-stall.
   double ratio = 0;   // max-amplification.
+  int client = 0;     // max-stall (0: every client); match-result (a player of the room).
+  // message-count: the message type counted, and its bounds (max -1: none).
+  std::uint8_t msg_type = 0;
+  std::int64_t max_count = -1;
+  // match-result: the final score (left-right) and, optionally, the winner's client number.
+  int score_left = 0;
+  int score_right = 0;
+  int winner = 0;
   int line = 0;
   // Human description, e.g. "leader is node 2 at 6.000 s".
   std::string describe() const;

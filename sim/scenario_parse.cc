@@ -16,6 +16,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/wire/message_types.h"
 #include "sim/scenario.h"
 #include "sim/scenario_chat.h"
 #include "sim/scenario_reader.h"
@@ -107,6 +108,44 @@ void for_each_table(const toml::table& root, std::string_view key, std::size_t m
 
 int read_node(const TableReader& r, std::string_view key, int servers) {
   return static_cast<int>(*r.integer(key, true, 1, servers));
+}
+
+// A client by its number (1 .. the scenario's clients).
+int read_client(const TableReader& r, std::string_view key, const Scenario& s) {
+  if (s.clients.empty())
+    r.fail(key, "key '" + std::string(key) + "' names a client, and there are none");
+  return static_cast<int>(*r.integer(key, true, 1, static_cast<std::int64_t>(s.clients.size())));
+}
+
+// A message type by its wire name ("election", "heartbeat", ...).
+std::uint8_t read_msg_type(const TableReader& r, std::string_view key) {
+  const std::string name = *r.string(key, true);
+  std::string known;
+  for (int t = 1; t < 256; ++t) {
+    const auto type = static_cast<std::uint8_t>(t);
+    if (!wire::is_known_msg_type(type)) continue;
+    if (name == wire::msg_type_name(type)) return type;
+    known += (known.empty() ? "" : ", ") + std::string(wire::msg_type_name(type));
+  }
+  r.fail(key, "unknown message type \"" + name + "\" (expected one of " + known + ")");
+}
+
+// A Pong score "L-R", each 0 .. 99.
+void read_score(const TableReader& r, std::string_view key, int& left, int& right) {
+  const std::string text = *r.string(key, true);
+  const auto dash = text.find('-');
+  const auto number = [](const std::string& t, int& out) {
+    if (t.empty() || t.size() > 2 || t.find_first_not_of("0123456789") != std::string::npos) {
+      return false;
+    }
+    out = std::stoi(t);
+    return true;
+  };
+  if (dash == std::string::npos || !number(text.substr(0, dash), left) ||
+      !number(text.substr(dash + 1), right)) {
+    r.fail(key, "key '" + std::string(key) + "' must be a score \"L-R\" (e.g. \"5-3\"), not \"" +
+                    text + "\"");
+  }
 }
 
 // cluster = "game" (the default) or "chat": which cluster an action's nodes belong to.
@@ -373,10 +412,32 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
     r.only_keys({"kind", "max_gap_ms"});
     e.kind = ExpectKind::kSpectatorsWatch;
     e.max_us = *r.integer("max_gap_ms", true, 0, duration_ms) * kUsPerMs;
-  } else if (kind == "max-client-failover" || kind == "max-stall") {
+  } else if (kind == "max-client-failover") {
     r.only_keys({"kind", "max_ms"});
-    e.kind = kind == "max-stall" ? ExpectKind::kMaxStall : ExpectKind::kMaxClientFailover;
+    e.kind = ExpectKind::kMaxClientFailover;
     e.max_us = *r.integer("max_ms", true, 0, duration_ms) * kUsPerMs;
+  } else if (kind == "max-stall") {
+    r.only_keys({"kind", "max_ms", "client"});
+    e.kind = ExpectKind::kMaxStall;
+    e.max_us = *r.integer("max_ms", true, 0, duration_ms) * kUsPerMs;
+    if (r.has("client")) e.client = read_client(r, "client", s);
+  } else if (kind == "message-count") {
+    r.only_keys({"kind", "type", "from_ms", "to_ms", "min", "max"});
+    e.kind = ExpectKind::kMessageCount;
+    e.msg_type = read_msg_type(r, "type");
+    e.from_us = r.integer("from_ms", false, 0, duration_ms).value_or(0) * kUsPerMs;
+    e.to_us = r.integer("to_ms", false, 0, duration_ms).value_or(duration_ms) * kUsPerMs;
+    if (e.to_us < e.from_us) r.fail("to_ms", "'to_ms' is before 'from_ms'");
+    if (!r.has("min") && !r.has("max")) r.fail("kind", "message-count needs 'min', 'max' or both");
+    e.count = r.integer("min", false, 0, 1'000'000'000'000).value_or(0);
+    e.max_count = r.integer("max", false, 0, 1'000'000'000'000).value_or(-1);
+    if (e.max_count >= 0 && e.max_count < e.count) r.fail("max", "'max' is below 'min'");
+  } else if (kind == "match-result") {
+    r.only_keys({"kind", "client", "score", "winner"});
+    e.kind = ExpectKind::kMatchResult;
+    e.client = read_client(r, "client", s);
+    read_score(r, "score", e.score_left, e.score_right);
+    if (r.has("winner")) e.winner = read_client(r, "winner", s);
   } else if (kind == "snapshot-installed") {
     r.only_keys({"kind", "node", "after_ms"});
     e.kind = ExpectKind::kSnapshotInstalled;
@@ -420,8 +481,8 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
                        "max-failover, epochs-monotonic, every-match-finishes, every-race-finishes, "
                        "spectators-watch, max-client-failover, max-stall, snapshot-installed, "
                        "results-on-disk, chat-delivered, chat-max-latency, "
-                       "chat-rate-limited, max-leader-changes, auth-refused-min or "
-                       "max-amplification)");
+                       "chat-rate-limited, max-leader-changes, auth-refused-min, "
+                       "max-amplification, message-count or match-result)");
   }
   return e;
 }

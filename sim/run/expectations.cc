@@ -17,6 +17,7 @@ void Expectations::schedule() {
   for (std::size_t i = 0; i < expectations.size(); ++i) {
     const Expectation& e = expectations[i];
     run_.result.expectations[i].description = e.describe();
+    if (e.kind == ExpectKind::kMessageCount) counted_.push_back(i);
     switch (e.kind) {
       case ExpectKind::kOneLeader:
       case ExpectKind::kLeaderIs:
@@ -112,11 +113,13 @@ void Expectations::finish() {
         check_client_failover(e, r);
         break;
       case ExpectKind::kMaxStall:
-        r.passed = f.longest_stall_us <= e.max_us && f.clients > 0;
-        r.detail = f.clients == 0
-                       ? "no clients"
-                       : "longest stall " + std::to_string(f.longest_stall_us / kUsPerMs) +
-                             " ms (client " + std::to_string(f.longest_stall_client) + ")";
+        check_stall(e, r);
+        break;
+      case ExpectKind::kMessageCount:
+        check_message_count(i, e, r);
+        break;
+      case ExpectKind::kMatchResult:
+        check_match_result(e, r);
         break;
       case ExpectKind::kSnapshotInstalled:
         check_snapshot_installed(e, r);
@@ -300,6 +303,60 @@ void Expectations::check_snapshot_installed(const Expectation& e, ExpectationRes
   r.detail = count == 0 ? "node " + std::to_string(e.node) + " installed none"
                         : std::to_string(count) + " installed, the first at " +
                               RunContext::seconds_str(first);
+}
+
+void Expectations::on_send(TimeUs now, HostIndex, const OutDatagram& d) {
+  for (const std::size_t i : counted_) {
+    const Expectation& e = run_.scenario.expectations[i];
+    if (d.kind == e.msg_type && now >= e.from_us && now <= e.to_us) ++messages_[i];
+  }
+}
+
+void Expectations::check_stall(const Expectation& e, ExpectationResult& r) const {
+  const Figures& f = run_.result.figures;
+  if (e.client == 0) {
+    r.passed = f.longest_stall_us <= e.max_us && f.clients > 0;
+    r.detail = f.clients == 0 ? "no clients"
+                              : "longest stall " + std::to_string(f.longest_stall_us / kUsPerMs) +
+                                    " ms (client " + std::to_string(f.longest_stall_client) + ")";
+    return;
+  }
+  const HostIndex h = run_.servers() + static_cast<HostIndex>(e.client - 1);
+  const ClientNode* c = run_.client(h);
+  if (c == nullptr) {
+    r.passed = false;
+    r.detail = "client " + std::to_string(e.client) + " is not a Pong player";
+    return;
+  }
+  // As the run's figure counts it: a freeze still going at the end included.
+  const TimeUs stall = std::max(c->longest_stall_us(),
+                                run_.live(h) ? c->ongoing_stall_us(run_.sim.now()) : TimeUs{0});
+  r.passed = stall <= e.max_us;
+  r.detail = "longest stall " + std::to_string(stall / kUsPerMs) + " ms";
+}
+
+void Expectations::check_message_count(std::size_t i, const Expectation& e,
+                                       ExpectationResult& r) const {
+  const auto it = messages_.find(i);
+  const std::int64_t n = it != messages_.end() ? it->second : 0;
+  r.passed = n >= e.count && (e.max_count < 0 || n <= e.max_count);
+  r.detail = std::to_string(n) + " sent";
+}
+
+void Expectations::check_match_result(const Expectation& e, ExpectationResult& r) const {
+  for (const MatchSummary& m : run_.result.figures.matches) {
+    if (m.players[0] != e.client && m.players[1] != e.client) continue;
+    const std::string score = std::to_string(m.score.left) + "-" + std::to_string(m.score.right);
+    const int winner = m.winner_slot >= 0 && m.winner_slot < 2 ? m.players[m.winner_slot] : 0;
+    r.passed = m.finished && m.score.left == e.score_left && m.score.right == e.score_right &&
+               (e.winner == 0 || winner == e.winner);
+    r.detail = std::string(m.finished ? "ended " : "not finished, last shown ") + score +
+               (winner > 0 ? ", won by client " + std::to_string(winner) : std::string()) +
+               " (room " + std::to_string(m.room) + ")";
+    return;
+  }
+  r.passed = false;
+  r.detail = "client " + std::to_string(e.client) + " played no match";
 }
 
 }  // namespace dp::sim

@@ -13,7 +13,7 @@
 
 namespace dp::sim {
 
-class Expectations {
+class Expectations final : public SimObserver {
  public:
   Expectations(RunContext& run, const ClusterFigures& cluster, const InvariantObserver& invariants,
                const ChatChecks& chat);
@@ -22,6 +22,8 @@ class Expectations {
   void schedule();
   // Evaluates the rest (after every figure is final).
   void finish();
+  // Counts datagrams for message-count.
+  void on_send(TimeUs now, HostIndex from, const OutDatagram& d) override;
 
  private:
   void check_leader(std::size_t i, const Expectation& e);
@@ -33,6 +35,9 @@ class Expectations {
   void check_snapshot_installed(const Expectation& e, ExpectationResult& r) const;
   void check_leader_changes(const Expectation& e, ExpectationResult& r) const;
   void check_results_on_disk(std::size_t i, const Expectation& e);
+  void check_stall(const Expectation& e, ExpectationResult& r) const;
+  void check_message_count(std::size_t i, const Expectation& e, ExpectationResult& r) const;
+  void check_match_result(const Expectation& e, ExpectationResult& r) const;
 
   RunContext& run_;
   const ClusterFigures& cluster_;
@@ -40,6 +45,8 @@ class Expectations {
   const ChatChecks& chat_;
   std::map<std::size_t, Epoch> no_change_start_;
   std::set<std::size_t> evaluated_;
+  std::vector<std::size_t> counted_;              // The message-count expectations.
+  std::map<std::size_t, std::int64_t> messages_;  // Their counts so far.
 };
 
 }  // namespace dp::sim

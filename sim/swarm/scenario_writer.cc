@@ -1,5 +1,7 @@
 #include "sim/swarm/scenario_writer.h"
 
+#include "core/wire/message_types.h"
+
 #include <cstdio>
 #include <sstream>
 
@@ -159,6 +161,18 @@ void write_expectation(std::ostream& out, const Expectation& e) {
       break;
     case ExpectKind::kMaxStall:
       out << "kind = \"max-stall\"\nmax_ms = " << whole_ms(e.max_us, "expect max") << "\n";
+      if (e.client != 0) out << "client = " << e.client << "\n";
+      break;
+    case ExpectKind::kMessageCount:
+      out << "kind = \"message-count\"\ntype = \"" << wire::msg_type_name(e.msg_type)
+          << "\"\nfrom_ms = " << whole_ms(e.from_us, "expect from")
+          << "\nto_ms = " << whole_ms(e.to_us, "expect to") << "\nmin = " << e.count << "\n";
+      if (e.max_count >= 0) out << "max = " << e.max_count << "\n";
+      break;
+    case ExpectKind::kMatchResult:
+      out << "kind = \"match-result\"\nclient = " << e.client << "\nscore = \"" << e.score_left
+          << "-" << e.score_right << "\"\n";
+      if (e.winner != 0) out << "winner = " << e.winner << "\n";
       break;
     case ExpectKind::kSnapshotInstalled:
       out << "kind = \"snapshot-installed\"\nnode = " << e.node

@@ -42,6 +42,10 @@ const char* expect_kind_name(ExpectKind kind) {
       return "auth-refused-min";
     case ExpectKind::kMaxAmplification:
       return "max-amplification";
+    case ExpectKind::kMessageCount:
+      return "message-count";
+    case ExpectKind::kMatchResult:
+      return "match-result";
   }
   return "?";
 }

@@ -90,6 +90,24 @@ TEST(Runner, TheStatusViewShowsEveryServerAtEachChangeAndChangesNothing) {
   EXPECT_NE(text.str().find("\nStatus ("), std::string::npos);
 }
 
+TEST(Runner, CountsResultsAndOnePlayersStallAreJudged) {
+  Scenario s = load("match-leader-crash-counted.toml");
+  const RunResult good = run_scenario(s);
+  EXPECT_TRUE(good.passed);
+  for (Expectation& e : s.expectations) {
+    if (e.kind == ExpectKind::kMessageCount) e.max_count = 0;  // The failover sends some.
+    if (e.kind == ExpectKind::kMatchResult) e.score_right = 4;
+    if (e.kind == ExpectKind::kMaxStall) e.max_us = 100 * kUsPerMs;  // Failover is ~300 ms.
+  }
+  const RunResult bad = run_scenario(s);
+  EXPECT_FALSE(bad.passed);
+  int failed = 0;
+  for (const ExpectationResult& r : bad.expectations) failed += r.passed ? 0 : 1;
+  // Every count but "no coordinator after 21 s" (0 sent), both stalls and the result.
+  EXPECT_EQ(failed, 3 + 2 + 1);
+  EXPECT_EQ(bad.expectations.back().detail, "ended 5-3, won by client 1 (room 1)");
+}
+
 TEST(Runner, WrongExpectationFailsTheRun) {
   auto parsed = parse_scenario_text(R"(title = "wrong"
 seed = 1
