@@ -126,6 +126,8 @@ std::string Expectation::describe() const {
       return bounds + " " + wire::msg_type_label(msg_type) + " datagrams sent from " +
              seconds(from_us) + " to " + seconds(to_us);
     }
+    case ExpectKind::kServingLeaderIs:
+      return "node " + std::to_string(node) + " serves the players at " + seconds(at_us);
     case ExpectKind::kMatchResult:
       return "client " + std::to_string(client) + "'s match ends " + std::to_string(score_left) +
              "-" + std::to_string(score_right) +

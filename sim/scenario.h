@@ -192,6 +192,11 @@
 //                                    datagrams of that type (its wire name: "election",
 //                                    "answer", "coordinator", "heartbeat", "replicate", ...)
 //                                    sent by any host in [from_ms, to_ms]
+//          | "serving-leader-is" node, at_ms
+//                                    node is the leader the players are served by: every
+//                                    live seated player took its newest state from node, in
+//                                    the second before at_ms (a frozen minority leader
+//                                    elsewhere does not count)
 //          | "match-result"      client, score = "5-3", winner (optional client number)
 //                                    the match client N played ends, seen by both players,
 //                                    with that final score (left-right) and winner
@@ -362,6 +367,7 @@ enum class ExpectKind : std::uint8_t {
   kMaxAmplification,
   kMessageCount,
   kMatchResult,
+  kServingLeaderIs,
 };
 
 struct Expectation {

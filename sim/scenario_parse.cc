@@ -373,7 +373,12 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
   if (kind.rfind("chat-", 0) == 0 && s.chat.servers == 0) {
     r.fail("kind", "expectation '" + kind + "' needs a [chat] section");
   }
-  if (kind == "one-leader" || kind == "leader-is") {
+  if (kind == "serving-leader-is") {
+    r.only_keys({"kind", "at_ms", "node"});
+    e.kind = ExpectKind::kServingLeaderIs;
+    e.node = read_node(r, "node", s.servers);
+    e.at_us = *r.integer("at_ms", true, 0, duration_ms) * kUsPerMs;
+  } else if (kind == "one-leader" || kind == "leader-is") {
     if (kind == "one-leader") {
       r.only_keys({"kind", "at_ms"});
       e.kind = ExpectKind::kOneLeader;
@@ -482,7 +487,8 @@ Expectation read_expectation(const TableReader& r, const Scenario& s) {
                        "spectators-watch, max-client-failover, max-stall, snapshot-installed, "
                        "results-on-disk, chat-delivered, chat-max-latency, "
                        "chat-rate-limited, max-leader-changes, auth-refused-min, "
-                       "max-amplification, message-count or match-result)");
+                       "max-amplification, message-count, match-result or "
+                       "serving-leader-is)");
   }
   return e;
 }

@@ -23,6 +23,9 @@ void Expectations::schedule() {
       case ExpectKind::kLeaderIs:
         run_.sim.schedule_call(e.at_us, [this, i, &e] { check_leader(i, e); });
         break;
+      case ExpectKind::kServingLeaderIs:
+        run_.sim.schedule_call(e.at_us, [this, i, &e] { check_serving_leader(i, e); });
+        break;
       case ExpectKind::kNoLeaderChange:
         run_.sim.schedule_call(e.from_us, [this, i] { no_change_start_[i] = top_epoch(run_); });
         run_.sim.schedule_call(e.to_us, [this, i, &e] { check_no_change(i, e); });
@@ -341,6 +344,32 @@ void Expectations::check_message_count(std::size_t i, const Expectation& e,
   const std::int64_t n = it != messages_.end() ? it->second : 0;
   r.passed = n >= e.count && (e.max_count < 0 || n <= e.max_count);
   r.detail = std::to_string(n) + " sent";
+}
+
+void Expectations::check_serving_leader(std::size_t i, const Expectation& e) {
+  ExpectationResult& r = run_.result.expectations[i];
+  evaluated_.insert(i);
+  const HostIndex want = static_cast<HostIndex>(e.node - 1);
+  const NodeId& id = run_.sim.host(want).spec.id;
+  const TimeUs now = run_.sim.now();
+  int served = 0;
+  for (HostIndex h = run_.servers(); h < run_.clients_end(); ++h) {
+    const ClientNode* c = run_.client(h);
+    if (c == nullptr || !run_.live(h) || c->config().spectate || !c->seated_as_player()) continue;
+    const Epoch& from = c->shown_position().epoch;
+    const bool fresh = now - c->last_state_at_us() <= kServingWindowUs;
+    if (from.leader != id || !fresh) {
+      r.passed = false;
+      r.detail = run_.client_name(h) + "'s newest state came from " +
+                 run_.server_name(from.leader) + " (epoch " + run_.epoch_name(from) + ") at " +
+                 RunContext::seconds_str(c->last_state_at_us());
+      return;
+    }
+    ++served;
+  }
+  r.passed = served > 0;
+  r.detail = served > 0 ? std::to_string(served) + " players served by " + run_.name(want)
+                        : "no seated player to be served";
 }
 
 void Expectations::check_match_result(const Expectation& e, ExpectationResult& r) const {

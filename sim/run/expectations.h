@@ -15,6 +15,9 @@ namespace dp::sim {
 
 class Expectations final : public SimObserver {
  public:
+  // serving-leader-is: how recent a player's newest state must be to count as served.
+  static constexpr TimeUs kServingWindowUs = 1000 * kUsPerMs;
+
   Expectations(RunContext& run, const ClusterFigures& cluster, const InvariantObserver& invariants,
                const ChatChecks& chat);
 
@@ -38,6 +41,7 @@ class Expectations final : public SimObserver {
   void check_stall(const Expectation& e, ExpectationResult& r) const;
   void check_message_count(std::size_t i, const Expectation& e, ExpectationResult& r) const;
   void check_match_result(const Expectation& e, ExpectationResult& r) const;
+  void check_serving_leader(std::size_t i, const Expectation& e);
 
   RunContext& run_;
   const ClusterFigures& cluster_;

@@ -169,6 +169,10 @@ void write_expectation(std::ostream& out, const Expectation& e) {
           << "\nto_ms = " << whole_ms(e.to_us, "expect to") << "\nmin = " << e.count << "\n";
       if (e.max_count >= 0) out << "max = " << e.max_count << "\n";
       break;
+    case ExpectKind::kServingLeaderIs:
+      out << "kind = \"serving-leader-is\"\nnode = " << e.node
+          << "\nat_ms = " << whole_ms(e.at_us, "expect at") << "\n";
+      break;
     case ExpectKind::kMatchResult:
       out << "kind = \"match-result\"\nclient = " << e.client << "\nscore = \"" << e.score_left
           << "-" << e.score_right << "\"\n";

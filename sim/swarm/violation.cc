@@ -46,6 +46,8 @@ const char* expect_kind_name(ExpectKind kind) {
       return "message-count";
     case ExpectKind::kMatchResult:
       return "match-result";
+    case ExpectKind::kServingLeaderIs:
+      return "serving-leader-is";
   }
   return "?";
 }

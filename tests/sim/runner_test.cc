@@ -108,6 +108,19 @@ TEST(Runner, CountsResultsAndOnePlayersStallAreJudged) {
   EXPECT_EQ(bad.expectations.back().detail, "ended 5-3, won by client 1 (room 1)");
 }
 
+TEST(Runner, TheServingLeaderIsTheOneThePlayersFollowNotAFrozenOne) {
+  Scenario s = load("partition-serving-leader.toml");
+  EXPECT_TRUE(run_scenario(s).passed);
+  // During the partition node 5 still leads its side, frozen: it serves nobody.
+  for (Expectation& e : s.expectations) {
+    if (e.kind == ExpectKind::kServingLeaderIs && e.at_us == 17000 * kUsPerMs) e.node = 5;
+  }
+  const RunResult r = run_scenario(s);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.expectations[1].detail.find("newest state came from node 3"), std::string::npos)
+      << r.expectations[1].detail;
+}
+
 TEST(Runner, WrongExpectationFailsTheRun) {
   auto parsed = parse_scenario_text(R"(title = "wrong"
 seed = 1

@@ -102,5 +102,16 @@ TEST(ScenarioParseExpect, MatchResultReadsScoreAndWinner) {
   EXPECT_NE(none.message.find("there are none"), std::string::npos) << none.str();
 }
 
+TEST(ScenarioParseExpect, ServingLeaderNamesANodeAndATime) {
+  const Scenario s =
+      parsed(kTwoPlayers + "[[expect]]\nkind = \"serving-leader-is\"\nnode = 2\nat_ms = 3000\n");
+  EXPECT_EQ(s.expectations[0].kind, ExpectKind::kServingLeaderIs);
+  EXPECT_EQ(s.expectations[0].describe(), "node 2 serves the players at 3.000 s");
+  EXPECT_EQ(error_of(kTwoPlayers + "[[expect]]\nkind = \"serving-leader-is\"\nnode = 4\n"
+                                   "at_ms = 3000\n")
+                .key,
+            "expect[1].node");
+}
+
 }  // namespace
 }  // namespace dp::sim
