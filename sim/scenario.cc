@@ -43,6 +43,8 @@ const char* action_name(ActionKind kind) {
       return "isolate-leader-before-point";
     case ActionKind::kCrashLeaderDuringSnapshot:
       return "crash-leader-during-snapshot";
+    case ActionKind::kFlap:
+      return "flap";
     case ActionKind::kCrashOnlyCopy:
       return "crash-only-copy";
     case ActionKind::kForgeCoordinator:

@@ -284,6 +284,8 @@ enum class ActionKind : std::uint8_t {
   kIsolateLeaderBeforePoint,
   kCrashLeaderDuringSnapshot,
   kCrashOnlyCopy,
+  // A link or server down for down_ms every every_ms (sim/run/flaps.h).
+  kFlap,
   // The attacker's (sim/attacker.h).
   kForgeCoordinator,
   kReplay,
@@ -339,9 +341,16 @@ struct ScenarioAction {
   TimeUs delay_us = 5 * kUsPerMs;        // crash-leader-after-point, -after-shown.
   TimeUs for_us = kUsPerSecond;          // isolate-leader-before-point.
   TimeUs restart_after_us = -1;          // crash-only-copy: -1, no restart.
-  bool chat = false;                     // cluster = "chat": nodes are chat nodes.
-  AttackSpec attack;                     // The attacker's actions.
-  int line = 0;                          // Where it was declared, for messages.
+  // flap: down for down_us every every_us until until_us, each time with probability; a
+  // link flaps both ways with both.
+  TimeUs down_us = 0;
+  TimeUs every_us = 0;
+  TimeUs until_us = 0;
+  double probability = 1;
+  bool both = false;
+  bool chat = false;  // cluster = "chat": nodes are chat nodes.
+  AttackSpec attack;  // The attacker's actions.
+  int line = 0;       // Where it was declared, for messages.
   bool is_attack() const { return kind >= ActionKind::kForgeCoordinator; }
 };
 

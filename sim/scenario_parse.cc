@@ -292,6 +292,31 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
     if (auto v = r.integer("restart_after_ms", false, 0, s.duration_us / kUsPerMs)) {
       a.restart_after_us = *v * kUsPerMs;
     }
+  } else if (action == "flap") {
+    r.only_keys({"at_ms", "action", "node", "from", "to", "both", "down_ms", "every_ms", "until_ms",
+                 "probability", "cluster"});
+    a.kind = ActionKind::kFlap;
+    if (r.has("node")) {
+      if (r.has("from") || r.has("to") || r.has("both")) {
+        r.fail("node", "a flap names a server (node) or a link (from, to), not both");
+      }
+      a.node = read_node(r, "node", servers);
+    } else {
+      if (!r.has("from") || !r.has("to")) {
+        r.fail("action", "'flap' needs node (a server) or from and to (a link)");
+      }
+      a.from = read_node(r, "from", servers);
+      a.to = read_node(r, "to", servers);
+      if (a.from == a.to) r.fail("to", "'from' and 'to' must name different servers");
+      a.both = r.boolean("both", false).value_or(false);
+    }
+    const std::int64_t duration_ms = s.duration_us / kUsPerMs;
+    a.every_us = *r.integer("every_ms", true, 1, duration_ms) * kUsPerMs;
+    a.down_us = *r.integer("down_ms", true, 1, duration_ms) * kUsPerMs;
+    if (a.down_us >= a.every_us) r.fail("down_ms", "'down_ms' must be shorter than 'every_ms'");
+    a.until_us = r.integer("until_ms", false, 0, duration_ms).value_or(duration_ms) * kUsPerMs;
+    if (a.until_us <= a.at_us) r.fail("until_ms", "'until_ms' must be after 'at_ms'");
+    a.probability = r.number("probability", false, 0, 1).value_or(1.0);
   } else if (action == "crash" || action == "restart" || action == "cut-inbound") {
     r.only_keys({"at_ms", "action", "node", "cluster"});
     a.kind = action == "crash"     ? ActionKind::kCrash
@@ -358,7 +383,7 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
                "' (expected crash-leader, crash-follower, crash-leader-after-point, "
                "crash-leader-after-shown, isolate-leader-before-point, "
                "crash-leader-during-snapshot, crash-only-copy, crash, restart, crash-all, "
-               "restart-all, wipe-disk, partition, cut, connect, cut-inbound, heal, "
+               "restart-all, wipe-disk, partition, cut, connect, cut-inbound, flap, heal, "
                "set-network, forge-coordinator, replay, spoof-input, spoof-leave or "
                "flood-discovery)");
   }

@@ -69,6 +69,9 @@ void ScenarioActions::apply(const ScenarioAction& a) {
     case ActionKind::kCrashOnlyCopy:
       targeted_.arm(now, a);
       break;
+    case ActionKind::kFlap:
+      flaps_.start(now, a);
+      break;
     case ActionKind::kForgeCoordinator:
     case ActionKind::kReplay:
     case ActionKind::kSpoofInput:

@@ -9,6 +9,7 @@
 
 #include "sim/attacker.h"
 #include "sim/run/cluster_figures.h"
+#include "sim/run/flaps.h"
 #include "sim/run/pong_matches.h"
 #include "sim/run/run_context.h"
 #include "sim/run/targeted_faults.h"
@@ -18,7 +19,11 @@ namespace dp::sim {
 class ScenarioActions final : public SimObserver {
  public:
   ScenarioActions(RunContext& run, ClusterFigures& figures, PongMatches& matches)
-      : run_(run), figures_(figures), matches_(matches), targeted_(run, figures, matches) {}
+      : run_(run),
+        figures_(figures),
+        matches_(matches),
+        targeted_(run, figures, matches),
+        flaps_(run) {}
 
   void apply(const ScenarioAction& a);
   // The attacker that carries out the attacker's actions (none: the scenario has none).
@@ -65,6 +70,7 @@ class ScenarioActions final : public SimObserver {
   PongMatches& matches_;
   std::optional<Armed> armed_;
   TargetedFaults targeted_;
+  Flaps flaps_;
   Attacker* attacker_ = nullptr;
   std::uint64_t heals_ = 0;  // Heals so far: a trap's crash scheduled before the last one is off.
 };

@@ -83,6 +83,21 @@ void write_action(std::ostream& out, const ScenarioAction& a) {
     case ActionKind::kIsolateLeaderBeforePoint:
       out << "for_ms = " << whole_ms(a.for_us, "isolate-leader-before-point for") << "\n";
       break;
+    case ActionKind::kFlap: {
+      if (a.node != 0) {
+        out << "node = " << a.node << "\n";
+      } else {
+        out << "from = " << a.from << "\nto = " << a.to << "\n";
+        if (a.both) out << "both = true\n";
+      }
+      char p[40];
+      std::snprintf(p, sizeof p, "%.17g", a.probability);
+      out << "down_ms = " << whole_ms(a.down_us, "flap down")
+          << "\nevery_ms = " << whole_ms(a.every_us, "flap every")
+          << "\nuntil_ms = " << whole_ms(a.until_us, "flap until") << "\nprobability = " << p
+          << (std::string(p).find_first_of(".eEn") == std::string::npos ? ".0" : "") << "\n";
+      break;
+    }
     case ActionKind::kCrashOnlyCopy:
       if (a.restart_after_us >= 0) {
         out << "restart_after_ms = " << whole_ms(a.restart_after_us, "crash-only-copy restart")

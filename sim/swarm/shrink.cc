@@ -72,6 +72,8 @@ bool names_server_above(const ScenarioAction& a, int servers) {
     case ActionKind::kCut:
     case ActionKind::kConnect:
       return a.from > servers || a.to > servers;
+    case ActionKind::kFlap:
+      return a.node > servers || a.from > servers || a.to > servers;
     default:
       return false;
   }
@@ -90,7 +92,7 @@ Scenario without_servers_above(const Scenario& scenario, int servers) {
   }
   std::erase_if(s.expectations, [&](const Expectation& e) {
     return (e.kind == ExpectKind::kLeaderIs || e.kind == ExpectKind::kSnapshotInstalled ||
-            e.kind == ExpectKind::kResultsOnDisk) &&
+            e.kind == ExpectKind::kResultsOnDisk || e.kind == ExpectKind::kServingLeaderIs) &&
            e.node > servers;
   });
   return s;
