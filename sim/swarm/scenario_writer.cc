@@ -21,6 +21,15 @@ std::int64_t whole_ms(TimeUs t, const char* what) {
   return t / kUsPerMs;
 }
 
+// A TOML float that reads back exactly (always with a '.' or an exponent, so TOML sees a float).
+std::string toml_float(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::string text = buf;
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+  return text;
+}
+
 // Percent with enough digits that the parser's llround(percent * 10000) gives back the ppm.
 std::string percent(std::uint32_t ppm) {
   char buf[32];
@@ -90,12 +99,10 @@ void write_action(std::ostream& out, const ScenarioAction& a) {
         out << "from = " << a.from << "\nto = " << a.to << "\n";
         if (a.both) out << "both = true\n";
       }
-      char p[40];
-      std::snprintf(p, sizeof p, "%.17g", a.probability);
       out << "down_ms = " << whole_ms(a.down_us, "flap down")
           << "\nevery_ms = " << whole_ms(a.every_us, "flap every")
-          << "\nuntil_ms = " << whole_ms(a.until_us, "flap until") << "\nprobability = " << p
-          << (std::string(p).find_first_of(".eEn") == std::string::npos ? ".0" : "") << "\n";
+          << "\nuntil_ms = " << whole_ms(a.until_us, "flap until")
+          << "\nprobability = " << toml_float(a.probability) << "\n";
       break;
     }
     case ActionKind::kCrashOnlyCopy:
@@ -221,13 +228,9 @@ void write_expectation(std::ostream& out, const Expectation& e) {
     case ExpectKind::kAuthRefusedMin:
       out << "kind = \"auth-refused-min\"\ncount = " << e.count << "\n";
       break;
-    case ExpectKind::kMaxAmplification: {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.17g", e.ratio);
-      out << "kind = \"max-amplification\"\nratio = " << buf
-          << (std::string(buf).find_first_of(".eEn") == std::string::npos ? ".0" : "") << "\n";
+    case ExpectKind::kMaxAmplification:
+      out << "kind = \"max-amplification\"\nratio = " << toml_float(e.ratio) << "\n";
       break;
-    }
   }
 }
 
