@@ -98,17 +98,20 @@ RunOutcome run_one(const SwarmOptions& options, std::uint64_t seed) {
 class Progress {
  public:
   Progress(bool enabled, std::uint64_t total)
-      : enabled_(enabled), total_(total), tty_(isatty(fileno(stderr)) != 0) {}
+      : enabled_(enabled),
+        total_(total),
+        tty_(isatty(fileno(stderr)) != 0),
+        start_(std::chrono::steady_clock::now()) {}
 
   void show(std::uint64_t done, std::uint64_t failed, bool final_update) {
     if (!enabled_ || total_ == 0) return;
     if (tty_) {
       constexpr int kWidth = 40;
       const int filled = static_cast<int>(done * kWidth / total_);
-      std::fprintf(stderr, "\r[%s%s] %llu/%llu runs, %llu failed", std::string(filled, '#').c_str(),
-                   std::string(kWidth - filled, ' ').c_str(), static_cast<unsigned long long>(done),
-                   static_cast<unsigned long long>(total_),
-                   static_cast<unsigned long long>(failed));
+      std::fprintf(stderr, "\r[%s%s] %llu/%llu runs, %llu failed, %s ",
+                   std::string(filled, '#').c_str(), std::string(kWidth - filled, ' ').c_str(),
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
+                   static_cast<unsigned long long>(failed), eta(done, final_update).c_str());
       if (final_update) std::fprintf(stderr, "\n");
       std::fflush(stderr);
       return;
@@ -125,9 +128,25 @@ class Progress {
   }
 
  private:
+  // "ETA 3m12s" from the pace so far; "done in 4m02s" at the end.
+  std::string eta(std::uint64_t done, bool final_update) const {
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (!final_update && done == 0) return "ETA --";
+    const double left =
+        final_update ? elapsed
+                     : elapsed * static_cast<double>(total_ - done) / static_cast<double>(done);
+    const auto s = static_cast<long long>(left + 0.5);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%s %lldm%02llds", final_update ? "done in" : "ETA", s / 60,
+                  s % 60);
+    return buf;
+  }
+
   bool enabled_;
   std::uint64_t total_;
   bool tty_;
+  std::chrono::steady_clock::time_point start_;
   std::uint64_t last_tenth_ = 0;
   bool printed_final_ = false;
 };

@@ -45,7 +45,8 @@ struct SwarmOptions {
   std::string out_dir = ".";
   bool shrink = true;
   ShrinkOptions shrink_options;
-  // A progress bar on stderr when it is a terminal, else a line every 10% of the runs.
+  // A progress bar on stderr when it is a terminal (runs, failures, ETA), else a line every
+  // 10% of the runs.
   bool progress = true;
   SwarmShape shape;
   // Applied to every generated scenario before it runs (tests use it, e.g. to inject a bug).
