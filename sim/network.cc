@@ -32,6 +32,30 @@ bool Network::all_connected(HostIndex end) const {
 
 void Network::heal() { std::fill(cut_.begin(), cut_.end(), std::uint8_t{0}); }
 
+std::vector<Network::Link> Network::links_of(HostIndex host, HostIndex host_count) {
+  std::vector<Link> links;
+  for (HostIndex h = 0; h < host_count; ++h) {
+    if (h == host) continue;
+    links.emplace_back(host, h);
+    links.emplace_back(h, host);
+  }
+  return links;
+}
+
+std::vector<Network::Link> Network::cut_up_links(const std::vector<Link>& links) {
+  std::vector<Link> cut_now;
+  for (const auto& [from, to] : links) {
+    if (!connected(from, to)) continue;
+    cut(from, to);
+    cut_now.emplace_back(from, to);
+  }
+  return cut_now;
+}
+
+void Network::connect(const std::vector<Link>& links) {
+  for (const auto& [from, to] : links) connect(from, to);
+}
+
 void Network::partition(const std::vector<std::vector<HostIndex>>& groups, std::size_t host_count) {
   DP_ASSERT(host_count <= kMaxHosts, "more hosts than the network holds");
   // Group number per host; -1 means "in no group", i.e. isolated.

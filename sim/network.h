@@ -66,6 +66,13 @@ class Network {
   void cut(HostIndex from, HostIndex to) { cut_[index(from, to)] = 1; }
   void connect(HostIndex from, HostIndex to) { cut_[index(from, to)] = 0; }
   void heal();
+  using Link = std::pair<HostIndex, HostIndex>;  // from -> to.
+  // Every link of `host`, both ways, to and from each other host below `host_count`.
+  static std::vector<Link> links_of(HostIndex host, HostIndex host_count);
+  // Cuts those of `links` that are up, and returns them: connecting just those later takes
+  // back this cut and no other (a link already down stays down).
+  std::vector<Link> cut_up_links(const std::vector<Link>& links);
+  void connect(const std::vector<Link>& links);
   // Links are up exactly between members of the same group; hosts in no group (below
   // `host_count`) are isolated from everyone.
   void partition(const std::vector<std::vector<HostIndex>>& groups, std::size_t host_count);

@@ -28,38 +28,24 @@ void Flaps::period(Flap& f, TimeUs at) {
   run_.sim.schedule_call(at + a.every_us, [this, &f, next = at + a.every_us] { period(f, next); });
   const auto ppm = static_cast<std::uint32_t>(a.probability * 1e6);
   if (a.probability < 1 && !f.rng.chance_ppm(ppm)) return;
-  Network& net = run_.sim.network();
-  std::vector<std::pair<HostIndex, HostIndex>> cut;
-  for (const auto& [from, to] : links_of(a)) {
-    if (!net.connected(from, to)) continue;
-    net.cut(from, to);
-    cut.emplace_back(from, to);
-  }
+  std::vector<Network::Link> cut = run_.sim.network().cut_up_links(links_of(a));
   if (++f.periods <= kNotedPeriods) {
     run_.network_note(at, "flap: " + what(a) + " down for " + std::to_string(a.down_us / kUsPerMs) +
                               " ms" +
                               (f.periods == kNotedPeriods ? " (further flaps not noted)" : ""));
   }
   const TimeUs up = std::min(at + a.down_us, a.until_us);
-  run_.sim.schedule_call(up, [this, cut = std::move(cut)] {
-    for (const auto& [from, to] : cut) run_.sim.network().connect(from, to);
-  });
+  run_.sim.schedule_call(up, [this, cut = std::move(cut)] { run_.sim.network().connect(cut); });
 }
 
-std::vector<std::pair<HostIndex, HostIndex>> Flaps::links_of(const ScenarioAction& a) const {
-  std::vector<std::pair<HostIndex, HostIndex>> links;
+std::vector<Network::Link> Flaps::links_of(const ScenarioAction& a) const {
   if (a.node != 0) {
-    const HostIndex target = run_.host_of(a.node, a.chat);
-    for (HostIndex h = 0; h < run_.sim.host_count(); ++h) {
-      if (h == target) continue;
-      links.emplace_back(target, h);
-      links.emplace_back(h, target);
-    }
-    return links;
+    return Network::links_of(run_.host_of(a.node, a.chat),
+                             static_cast<HostIndex>(run_.sim.host_count()));
   }
   const HostIndex from = run_.host_of(a.from, a.chat);
   const HostIndex to = run_.host_of(a.to, a.chat);
-  links.emplace_back(from, to);
+  std::vector<Network::Link> links{{from, to}};
   if (a.both) links.emplace_back(to, from);
   return links;
 }

@@ -36,7 +36,7 @@ class Flaps {
     std::uint64_t periods = 0;  // Down periods so far.
   };
   void period(Flap& f, TimeUs at);
-  std::vector<std::pair<HostIndex, HostIndex>> links_of(const ScenarioAction& a) const;
+  std::vector<Network::Link> links_of(const ScenarioAction& a) const;
   std::string what(const ScenarioAction& a) const;
 
   RunContext& run_;

@@ -95,22 +95,14 @@ void TargetedFaults::isolate(TimeUs now, HostIndex leader) {
   before_point_.reset();
   // In the step that ordered the point, before its datagrams are routed: nothing it sends
   // from now on leaves. Only the links that are up now come back later.
-  Network& net = run_.sim.network();
-  std::vector<std::pair<HostIndex, HostIndex>> cut;
-  for (HostIndex j = 0; j < run_.sim.host_count(); ++j) {
-    if (j == leader) continue;
-    for (const auto& link : {std::pair{leader, j}, std::pair{j, leader}}) {
-      if (!net.connected(link.first, link.second)) continue;
-      net.cut(link.first, link.second);
-      cut.push_back(link);
-    }
-  }
+  std::vector<Network::Link> cut = run_.sim.network().cut_up_links(
+      Network::links_of(leader, static_cast<HostIndex>(run_.sim.host_count())));
   run_.network_note(now, "isolate-leader-before-point: " + run_.name(leader) +
                              " orders a point; every link of it is cut both ways for " +
                              std::to_string(for_us / kUsPerMs) + " ms");
   matches_.client_fault(now, leader, "isolate-leader-before-point");
   unless_healed(now + for_us, [this, leader, cut = std::move(cut)] {
-    for (const auto& [from, to] : cut) run_.sim.network().connect(from, to);
+    run_.sim.network().connect(cut);
     run_.network_note(run_.sim.now(),
                       "isolate-leader-before-point: " + run_.name(leader) + "'s links are back");
   });
