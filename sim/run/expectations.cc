@@ -331,9 +331,7 @@ void Expectations::check_stall(const Expectation& e, ExpectationResult& r) const
     r.detail = "client " + std::to_string(e.client) + " is not a Pong player";
     return;
   }
-  // As the run's figure counts it: a freeze still going at the end included.
-  const TimeUs stall = std::max(c->longest_stall_us(),
-                                run_.live(h) ? c->ongoing_stall_us(run_.sim.now()) : TimeUs{0});
+  const TimeUs stall = run_.stall_of(*c, h);  // As the run's figure counts it.
   r.passed = stall <= e.max_us;
   r.detail = "longest stall " + std::to_string(stall / kUsPerMs) + " ms";
 }

@@ -260,8 +260,7 @@ void PongMatches::finish() {
     if (c == nullptr) continue;
     // A freeze still going at the end counts (a client frozen for the run's last minutes
     // must not pass a max-stall of a second); not a crashed client's.
-    const TimeUs stall = std::max(c->longest_stall_us(),
-                                  run_.live(h) ? c->ongoing_stall_us(run_.sim.now()) : TimeUs{0});
+    const TimeUs stall = run_.stall_of(*c, h);
     if (stall > f.longest_stall_us) {
       f.longest_stall_us = stall;
       f.longest_stall_client = run_.client_number(h);

@@ -4,6 +4,7 @@
 // the rest through this.
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -79,6 +80,11 @@ class RunContext {
   }
   const ClientNode* client(HostIndex h) const {
     return static_cast<const ClientNode*>(sim.node(h));
+  }
+  // The longest freeze client h's player saw during a running match, one still going now
+  // included (ClientNode::ongoing_stall_us); a crashed client's ongoing one is not counted.
+  TimeUs stall_of(const ClientNode& c, HostIndex h) const {
+    return std::max(c.longest_stall_us(), live(h) ? c.ongoing_stall_us(sim.now()) : TimeUs{0});
   }
   const ChatClient* chat_client(HostIndex h) const {
     return static_cast<const ChatClient*>(sim.node(h));
