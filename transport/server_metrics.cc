@@ -95,10 +95,7 @@ void replication(PrometheusText& out, const LogReplica& replica) {
     }
   }
   const EntryRing& ring = sequencer.ring();
-  std::uint64_t held = 0;
-  if (replica.leading() && ring.last_seq() >= ring.first_seq()) {
-    held = ring.last_seq() - ring.first_seq() + 1;
-  }
+  const std::uint64_t held = replica.leading() ? ring.size() : 0;
   out.family("dp_ring_entries", Type::kGauge,
              "On the leader: log entries held for retransmission.");
   out.sample("dp_ring_entries", held);

@@ -49,6 +49,8 @@ class EntryRing {
   // fit it; returns how many.
   std::size_t append_to(std::uint64_t from, wire::EntryBlock& block) const;
   std::size_t capacity() const { return static_cast<std::size_t>(mask_ + 1); }
+  // Entries held now: next_seq() - first_seq() (so a binary search, as first_seq()).
+  std::uint64_t size() const { return next_seq_ - first_seq(); }
   std::size_t arena_bytes() const { return static_cast<std::size_t>(arena_mask_ + 1); }
 
  private:

@@ -90,8 +90,7 @@ std::string StatusView::column(HostIndex h, bool changed) const {
   std::string ring = "";
   if (replica.hosting()) {
     const EntryRing& r = replica.sequencer().ring();
-    const std::uint64_t held = r.next_seq() - r.first_seq();
-    ring = std::to_string(held * 100 / std::max<std::uint64_t>(r.capacity(), 1)) + "%";
+    ring = std::to_string(r.size() * 100 / std::max<std::uint64_t>(r.capacity(), 1)) + "%";
   }
   std::snprintf(buf, sizeof buf, "%-4s %c %-6s %7llu %-7s %4s", name.c_str(), role,
                 short_epoch(node.epoch()).c_str(),
