@@ -25,7 +25,8 @@ class Expectations final : public SimObserver {
   void schedule();
   // Evaluates the rest (after every figure is final).
   void finish();
-  // Counts datagrams for message-count.
+  // Counts datagrams for message-count (observing only when counts_messages()).
+  bool counts_messages() const { return !counted_.empty(); }
   void on_send(TimeUs now, HostIndex from, const OutDatagram& d) override;
 
  private:
