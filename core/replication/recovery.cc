@@ -39,7 +39,12 @@ Recovery::Decision Recovery::step(TimeUs now, const Position& own, Standing own_
   // state; its followers will notice and elect another.
   const std::size_t needed = quorum.reports_needed + (vouches(own_standing) ? 0 : 1);
   if (vouching < needed && reported < quorum.known_servers) return Decision::kWait;
-  if (now < deadline_us_) return Decision::kWait;
+  // The window ends early once every live follower has reported (on_report checks it when a
+  // report arrives; a follower that reported before it counted as live is seen here).
+  const bool all_live_reported =
+      !live.empty() && std::all_of(live.begin(), live.end(),
+                                   [&](const auto& f) { return reports_.count(f.first) != 0; });
+  if (now < deadline_us_ && !all_live_reported) return Decision::kWait;
   NodeId best;
   Position best_position = own;
   for (const auto& [id, report] : reports_) {
