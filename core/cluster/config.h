@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "core/common/node.h"
 #include "core/common/outbox.h"
@@ -62,6 +63,8 @@ struct ServerConfig {
   // real driver draws them from libsodium at every start; all zero, the node derives them
   // from `seed` (the simulator and tests, deterministic).
   SessionSeed session_seed{};
+  // Reported to an operator (pong-ctl status); empty in the simulator.
+  std::string version;
 };
 
 }  // namespace dp

@@ -87,6 +87,7 @@ void ServerNode::step_down_to(TimeUs now, const Epoch& newer) {
 }
 
 void ServerNode::start_election(TimeUs now, bool pre_vote) {
+  if (draining_) return;  // A drained server never leads again (until it restarts).
   if (now < next_election_allowed_us_) return;  // Backing off; on_tick retries later.
   // No term past the end of the range, ever (terms cannot get there: see kMaxTermJump).
   if (highest_term_ >= wire::kMaxTerm) return;

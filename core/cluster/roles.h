@@ -20,6 +20,7 @@
 
 #include "core/common/types.h"
 #include "core/wire/cluster_messages.h"
+#include "core/wire/control_messages.h"
 
 namespace dp {
 
@@ -32,6 +33,7 @@ enum class ServerRole : std::uint8_t {
   kStopped,
 };
 const char* server_role_name(ServerRole role);
+static_assert(static_cast<std::uint8_t>(ServerRole::kStopped) == wire::kMaxServerRoleValue);
 wire::Role wire_role(ServerRole role);
 
 namespace role {

@@ -72,6 +72,8 @@ void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire:
 }
 
 void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Election&) {
+  // A drained follower stays out of elections: the candidate wins when no answer comes.
+  if (draining_ && !is_leader()) return;
   const auto it = peers_.find(h.sender);
   const bool sticky = config_.mode == ElectionMode::kSticky;
   const bool healthy = is_leader() || (has_leader() && leader_healthy(now));
@@ -152,6 +154,7 @@ void ServerNode::handle(TimeUs now, Endpoint from, const wire::Header& h, const 
 void ServerNode::handle(TimeUs now, Endpoint, const wire::Header& h, const wire::Ack& m) {
   heard_from(now, h.sender);
   replica_.on_ack(now, h.sender, m);
+  hand_over_tick(now);
 }
 
 void ServerNode::update_followers(TimeUs now) {

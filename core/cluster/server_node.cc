@@ -78,6 +78,10 @@ void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
     on_client_request(now, channel, from, parts);
     return;
   }
+  if (wire::family_of(static_cast<std::uint8_t>(h.type)) == wire::Family::kControl) {
+    on_control_request(now, channel, from, parts);  // An operator: no peer, no epoch.
+    return;
+  }
   bool client_discovery = false;
   if (!admit_signed(now, channel, parts, client_discovery)) return;
   if (!wire::decode_counted(now, channel, h, parts.message, message_, stats_, outbox_)) return;
@@ -109,6 +113,20 @@ void ServerNode::on_datagram(TimeUs now, Channel channel, Endpoint from,
   std::visit([&](const auto& msg) { handle(now, from, h, msg); }, message_);
 }
 
+wire::DecodeError ServerNode::decode_error_of(AuthError error) {
+  switch (error) {
+    case AuthError::kUnsigned:
+      return wire::DecodeError::kUnsigned;
+    case AuthError::kForeignMode:
+      return wire::DecodeError::kForeignMode;
+    case AuthError::kBadTag:
+      return wire::DecodeError::kBadTag;
+    case AuthError::kReplayed:
+      return wire::DecodeError::kReplayed;
+  }
+  return wire::DecodeError::kBadTag;
+}
+
 bool ServerNode::refuse(TimeUs now, Channel channel, wire::DecodeError error) {
   ++stats_.auth_refused;
   wire::count_rejection(now, channel, error, stats_, outbox_);
@@ -125,18 +143,8 @@ bool ServerNode::admit_signed(TimeUs now, Channel channel, const SealedParts& pa
     client_discovery = true;
     return true;
   }
-  if (auto error = auth_.verify(h.sender, parts)) {
-    switch (*error) {
-      case AuthError::kUnsigned:
-        return refuse(now, channel, wire::DecodeError::kUnsigned);
-      case AuthError::kForeignMode:
-        return refuse(now, channel, wire::DecodeError::kForeignMode);
-      case AuthError::kBadTag:
-        return refuse(now, channel, wire::DecodeError::kBadTag);
-      case AuthError::kReplayed:
-        return refuse(now, channel, wire::DecodeError::kReplayed);
-    }
-  }
+  if (auto error = auth_.verify(h.sender, parts))
+    return refuse(now, channel, decode_error_of(*error));
   // Terms move by one per election: a datagram far ahead of everything we have seen is refused.
   if (h.epoch.term > highest_term_ + kMaxTermJump) {
     return refuse(now, channel, wire::DecodeError::kTermJump);
@@ -316,7 +324,7 @@ bool ServerNode::admit_epoch(TimeUs now, const wire::Header& h, const wire::Serv
     if (h.epoch > epoch_ || !has_leader()) follow(now, h.epoch);
     return true;
   }
-  if (std::holds_alternative<wire::Resign>(body)) {
+  if (std::holds_alternative<wire::Resign>(body) || std::holds_alternative<wire::HandOver>(body)) {
     return has_leader() && !is_leader() && h.epoch == epoch_ && h.sender == epoch_.leader;
   }
   if (std::holds_alternative<wire::Replicate>(body)) return admit_leader_claim(now, h);
@@ -357,7 +365,7 @@ void ServerNode::on_tick(TimeUs now) {
     lose_leader(now, epoch_.leader);
   }
   election_timeouts(now);
-  if (!has_leader() && !election_in_progress() && now >= next_election_allowed_us_) {
+  if (!has_leader() && !election_in_progress() && !draining_ && now >= next_election_allowed_us_) {
     start_election(now);
   }
   // Classic Bully: a node that sees a lower id leading takes over.
@@ -371,6 +379,7 @@ void ServerNode::on_tick(TimeUs now) {
   }
   if (now >= next_discovery_us_) send_discovery(now);
   if (is_leader()) update_followers(now);
+  hand_over_tick(now);
   replica_.on_tick(now);
 }
 

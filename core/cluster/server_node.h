@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/cluster/config.h"
@@ -47,6 +49,7 @@ struct ServerStats {
   std::uint64_t sessions_refused = 0;  // Requests for an id that is not their key's, or unkeyed.
   std::uint64_t elections_started = 0;
   std::uint64_t times_leader = 0;
+  std::uint64_t control_requests = 0;  // An operator's (pong-ctl), admitted.
 };
 
 struct PeerInfo {
@@ -95,7 +98,25 @@ class ServerNode final : public Node {
   const ServerConfig& config() const { return config_; }
   const LogReplica& replica() const { return replica_; }
 
+  // An operator's requests (operator_control.cc), also reachable over the control family.
+  wire::CtlStatus status(TimeUs now) const;
+  // The leader hands over to `successor`, a live follower, once it holds every committed
+  // entry; `detail` says what happened in words.
+  wire::CtlOutcome move_leader(TimeUs now, const NodeId& successor, std::string& detail);
+  // Hand over to the follower furthest along if leading, then never lead (nor answer an
+  // election) until restarted: ready to stop.
+  wire::CtlOutcome drain(TimeUs now, std::string& detail);
+  bool draining() const { return draining_; }
+  // A hand-over is given up after kHandOverTimeoutUs, or once the leader held back its
+  // entries for kHandOverHoldUs without the successor taking over (the players' longest
+  // pause a hand-over can cost).
+  static constexpr TimeUs kHandOverTimeoutUs = kUsPerSecond;
+  static constexpr TimeUs kHandOverHoldUs = 100 * kUsPerMs;
+
  private:
+  void on_control_request(TimeUs now, Channel channel, Endpoint from, const SealedParts& parts);
+  void hand_over_tick(TimeUs now);
+  static wire::DecodeError decode_error_of(AuthError error);
   // Entry: the epoch checked once (server_node.cc).
   bool admit_epoch(TimeUs now, const wire::Header& h, const wire::ServerMessage& body);
   bool admit_leader_claim(TimeUs now, const wire::Header& h);
@@ -124,6 +145,7 @@ class ServerNode final : public Node {
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Ack& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Nack& m);
   void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::Snapshot& m);
+  void handle(TimeUs now, Endpoint from, const wire::Header& h, const wire::HandOver& m);
   void update_followers(TimeUs now);
 
   // Membership (membership.cc).
@@ -185,6 +207,16 @@ class ServerNode final : public Node {
       ++stats_.replies_rate_limited;
     }
   }
+  // To an operator: a keyed request proved it holds the key, so no limit on the answer; an
+  // unkeyed one is answered like a client.
+  template <class Msg>
+  void answer_operator(TimeUs now, Endpoint to, const Msg& msg) {
+    if (auth_.keyed()) {
+      wire::send_message(outbox_, config_.id, epoch_, Channel::kControl, to, msg);
+    } else {
+      answer_client(now, to, msg);
+    }
+  }
   template <class Msg>
   void broadcast(const Msg& msg) {
     if (wire::broadcast_message(outbox_, config_.id, epoch_, Channel::kControl,
@@ -223,6 +255,15 @@ class ServerNode final : public Node {
   TimeUs next_heartbeat_us_ = 0;
   TimeUs next_discovery_us_ = 0;
   TimeUs last_discovery_us_ = 0;
+  // A hand-over under way (operator_control.cc): to whom, until when, next HAND-OVER sent.
+  struct HandOverState {
+    NodeId successor;
+    TimeUs deadline_us = 0;
+    TimeUs next_send_us = 0;
+    TimeUs held_since_us = -1;  // Since when the leader orders nothing new; -1: not yet.
+  };
+  std::optional<HandOverState> hand_over_;
+  bool draining_ = false;
   // Election back-off, across attempts and roles.
   int election_attempt_ = 0;
   TimeUs next_election_allowed_us_ = 0;

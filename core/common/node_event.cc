@@ -36,6 +36,12 @@ const char* node_event_name(NodeEventKind kind) {
       return "state-loaded";
     case NodeEventKind::kStateRefused:
       return "state-refused";
+    case NodeEventKind::kHandOverStarted:
+      return "hand-over-started";
+    case NodeEventKind::kHandOverAbandoned:
+      return "hand-over-abandoned";
+    case NodeEventKind::kTookOver:
+      return "took-over";
   }
   return "?";
 }
@@ -49,6 +55,9 @@ bool is_cluster_milestone(NodeEventKind kind) {
     case NodeEventKind::kBecameLeader:
     case NodeEventKind::kFollowing:
     case NodeEventKind::kSteppedDown:
+    case NodeEventKind::kHandOverStarted:
+    case NodeEventKind::kHandOverAbandoned:
+    case NodeEventKind::kTookOver:
       return true;
     default:
       return false;

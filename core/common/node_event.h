@@ -29,6 +29,11 @@ enum class NodeEventKind : std::uint8_t {
   kStateLoaded,        // epoch, seq = the last durable entry of the state loaded from disk.
   kStateRefused,       // the durable state on disk did not decode; the server starts empty.
   kServiceNote,        // note = a service's own observation.
+  // An operator's hand-over (pong-ctl move-leader, drain): the leader began it (peer = the
+  // successor), gave it up unfinished, and the successor took over (peer = the old leader).
+  kHandOverStarted,
+  kHandOverAbandoned,
+  kTookOver,
 };
 
 const char* node_event_name(NodeEventKind kind);

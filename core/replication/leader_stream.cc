@@ -75,7 +75,9 @@ void LogReplica::leader_tick(TimeUs now) {
     publish(now);
     return;
   }
-  for (const auto& [id, service] : services_.all()) service->plan(now, *this);
+  if (!ordering_held_) {
+    for (const auto& [id, service] : services_.all()) service->plan(now, *this);
+  }
   replicate(now);
   advance_commit();
   publish(now);

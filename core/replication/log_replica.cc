@@ -52,6 +52,7 @@ void LogReplica::become_recovering(TimeUs now, const Epoch& epoch) {
   epoch_ = epoch;
   state_.emplace<Recovering>(Recovering{Recovery(now, config_.recovery)});
   followers_.clear();
+  ordering_held_ = false;
   // Clients are served again only once recovery has chosen the state to serve.
   for (const auto& [id, service] : services_.all()) service->end_hosting();
   next_tick_us_ = now;

@@ -114,6 +114,10 @@ class LogReplica final : private LogWriter {
   bool leading() const { return role() == ReplicaRole::kLeading || recovering(); }
   bool recovering() const { return role() == ReplicaRole::kRecovering; }
   bool hosting() const { return role() == ReplicaRole::kLeading; }
+  // While a leader hands over (pong-ctl move-leader), its services order nothing new, so its
+  // successor can hold every entry; it still replicates and publishes.
+  void hold_ordering(bool held) { ordering_held_ = held; }
+  bool ordering_held() const { return ordering_held_; }
   std::uint64_t applied_seq() const { return applied_seq_; }
   std::uint64_t commit_seq() const { return commit_seq_; }
   // The epoch whose stream this replica follows (its snapshot base); none until synced.
@@ -215,6 +219,7 @@ class LogReplica final : private LogWriter {
   wire::Snapshot chunk_;
   std::vector<NodeId> group_;
   std::vector<NodeId> due_;
+  bool ordering_held_ = false;
 };
 
 }  // namespace dp

@@ -67,6 +67,23 @@ struct ClientLink {
   }
 };
 
+// How many rooms, seated players and spectators a service holds (pong-ctl status).
+struct Occupancy {
+  std::uint32_t rooms = 0;
+  std::uint32_t players = 0;
+  std::uint32_t spectators = 0;
+};
+// For a service whose rooms (a map of id to room) count their players.
+template <class Rooms>
+Occupancy count_occupancy(const Rooms& rooms, std::size_t spectators) {
+  Occupancy o;
+  o.rooms = static_cast<std::uint32_t>(rooms.size());
+  for (const auto& entry : rooms)
+    o.players += static_cast<std::uint32_t>(entry.second.player_count());
+  o.spectators = static_cast<std::uint32_t>(spectators);
+  return o;
+}
+
 class Service {
  public:
   virtual ~Service() = default;
@@ -88,6 +105,8 @@ class Service {
   // replica for ever; none if the service keeps none (or has not ordered it yet). Clients
   // use it to tell a cluster rebuilt from empty disks from a stale leader.
   virtual Epoch identity() const { return {}; }
+  // Rooms, players and spectators, for an operator; a service without rooms keeps zeros.
+  virtual Occupancy occupancy() const { return {}; }
 
   // --- Durability (core/common/durable.h); a service without durable state keeps these ---
   // Whether `entry` must be on disk before it is acknowledged, and so before its effects are

@@ -60,10 +60,14 @@ class DatagramAuth final : public DatagramSealer {
   static SealedParts split(std::span<const std::uint8_t> datagram);
   // Checks a datagram from `sender` (read from its header); on success records its nonce.
   std::optional<AuthError> verify(const NodeId& sender, const SealedParts& parts);
+  // An operator's control request (pong-ctl holds the key file but runs no election mode):
+  // the same checks but the mode byte's; only a keyed cluster takes such a seal.
+  std::optional<AuthError> verify_operator(const NodeId& sender, const SealedParts& parts);
 
   std::uint64_t sent() const { return counter_; }
 
  private:
+  std::optional<AuthError> verify_sealed(const NodeId& sender, const SealedParts& parts);
   bool tag_checks(const ClusterKey& key, const SealedParts& parts) const;
 
   std::uint8_t mode_;

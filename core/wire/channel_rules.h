@@ -4,7 +4,8 @@
 //
 //   receiver  socket     accepts
 //   server    discovery  DiscoverRequest
-//   server    control    the cluster family but DiscoverRequest, the replication family
+//   server    control    the cluster family but DiscoverRequest, the replication family,
+//                        the control family (an operator's pong-ctl)
 //   server    client     service families (the service refuses its own client-bound types)
 //   client    its one    DiscoverResponse, service families
 #pragma once
@@ -30,7 +31,8 @@ constexpr bool allowed_on(Receiver receiver, Channel channel, std::uint8_t type)
     case Channel::kDiscovery:
       return discover_request;
     case Channel::kControl:
-      return (family == Family::kCluster && !discover_request) || family == Family::kReplication;
+      return (family == Family::kCluster && !discover_request) || family == Family::kReplication ||
+             family == Family::kControl;
     case Channel::kClient:
       return family == Family::kService;
   }

@@ -16,6 +16,7 @@
 #include "core/common/result.h"
 #include "core/wire/chat_messages.h"
 #include "core/wire/cluster_messages.h"
+#include "core/wire/control_messages.h"
 #include "core/wire/header.h"
 #include "core/wire/pong_messages.h"
 #include "core/wire/race_messages.h"
@@ -56,11 +57,12 @@ enum class EncodeError : std::uint8_t { kTooLarge = 1 };
 // The families, as variants a receiver decodes into.
 using ClusterMessage = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
                                     Coordinator, PreVote, PreVoteReply, Resign>;
-using ReplicationMessage = std::variant<Replicate, Ack, Nack, Snapshot>;
+using ReplicationMessage = std::variant<Replicate, Ack, Nack, Snapshot, HandOver>;
 // What a server decodes from its discovery and control sockets.
 using ServerMessage =
     std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
-                 PreVote, PreVoteReply, Resign, Replicate, Ack, Nack, Snapshot>;
+                 PreVote, PreVoteReply, Resign, Replicate, Ack, Nack, Snapshot, HandOver>;
+using ControlMessage = std::variant<CtlRequest, CtlStatus, CtlResult>;
 using PongMessage =
     std::variant<Join, Input, Leave, RoomState, LeaderboardState, Watch, ListRooms, RoomList>;
 using RaceMessage = std::variant<RaceJoin, RaceInput, RaceLeave, RaceState, RaceBoardState,
@@ -68,12 +70,13 @@ using RaceMessage = std::variant<RaceJoin, RaceInput, RaceLeave, RaceState, Race
 using ChatMessage = std::variant<ChatSend, ChatAck, ChatSubscribe, ChatHistory, ChatLines>;
 using SessionMessage = std::variant<SessionRequest, SessionGrant>;
 // Every message this version ships (tests, fuzzers and tools decode into it).
-using Message = std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer,
-                             Coordinator, PreVote, PreVoteReply, Resign, Replicate, Ack, Nack,
-                             Snapshot, Join, Input, RoomState, Leave, LeaderboardState, RaceJoin,
-                             RaceInput, RaceState, RaceLeave, RaceBoardState, Watch, RaceWatch,
-                             ListRooms, RoomList, RaceListRooms, RaceRoomList, ChatSend, ChatAck,
-                             ChatSubscribe, ChatHistory, ChatLines, SessionRequest, SessionGrant>;
+using Message =
+    std::variant<DiscoverRequest, DiscoverResponse, Heartbeat, Election, Answer, Coordinator,
+                 PreVote, PreVoteReply, Resign, Replicate, Ack, Nack, Snapshot, Join, Input,
+                 RoomState, Leave, LeaderboardState, RaceJoin, RaceInput, RaceState, RaceLeave,
+                 RaceBoardState, Watch, RaceWatch, ListRooms, RoomList, RaceListRooms, RaceRoomList,
+                 ChatSend, ChatAck, ChatSubscribe, ChatHistory, ChatLines, SessionRequest,
+                 SessionGrant, HandOver, CtlRequest, CtlStatus, CtlResult>;
 
 // Encodes `body` with the given sender and epoch into `out`; returns the datagram size.
 template <class Msg>

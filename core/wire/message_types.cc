@@ -36,6 +36,14 @@ const char* name_or_null(std::uint8_t type) {
       return "nack";
     case MsgType::kSnapshot:
       return "snapshot";
+    case MsgType::kHandOver:
+      return "hand-over";
+    case MsgType::kCtlRequest:
+      return "ctl-request";
+    case MsgType::kCtlStatus:
+      return "ctl-status";
+    case MsgType::kCtlResult:
+      return "ctl-result";
     case MsgType::kJoin:
       return "join";
     case MsgType::kInput:

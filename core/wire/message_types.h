@@ -7,6 +7,7 @@
 //                 client's socket. Service 1 is Pong (20-29), 2 racing (30-39), 3 chat (40-49,
 //                 served by a cluster of its own: pong-chat); the tests' counter
 //                 service uses 9 (100-109).
+//   control       250-255  an operator's tool (pong-ctl) and a server: control socket only
 //
 // A datagram whose type is in no family is refused before its body is read, and a type that
 // does not belong on the socket it arrived on is refused too (see channel_rules.h).
@@ -38,6 +39,8 @@ enum class MsgType : std::uint8_t {
   kAck = 11,
   kNack = 12,
   kSnapshot = 13,
+  // A leader hands its leadership to a chosen, caught-up follower (pong-ctl move-leader).
+  kHandOver = 14,
   // Service 1, Pong: client traffic.
   kJoin = 20,
   kInput = 21,
@@ -66,13 +69,18 @@ enum class MsgType : std::uint8_t {
   // asks any server for a session before its first request (core/security/session.h).
   kSessionRequest = 50,
   kSessionGrant = 51,
+  // Control (pong-ctl): an operator's request, and a server's answers (control_messages.h).
+  kCtlRequest = 250,
+  kCtlStatus = 251,
+  kCtlResult = 252,
 };
 
-enum class Family : std::uint8_t { kUnknown = 0, kCluster, kReplication, kService };
+enum class Family : std::uint8_t { kUnknown = 0, kCluster, kReplication, kService, kControl };
 
 constexpr std::uint8_t kServiceTypeBase = 20;
 constexpr std::uint8_t kServiceTypeSpan = 10;
 constexpr ServiceId kMaxServiceId = 23;  // Types up to 249.
+constexpr std::uint8_t kControlTypeBase = 250;
 
 constexpr Family family_of(std::uint8_t type) {
   if (type >= 1 && type < 10) return Family::kCluster;
@@ -81,6 +89,7 @@ constexpr Family family_of(std::uint8_t type) {
       type < kServiceTypeBase + kServiceTypeSpan * static_cast<unsigned>(kMaxServiceId)) {
     return Family::kService;
   }
+  if (type >= kControlTypeBase) return Family::kControl;
   return Family::kUnknown;
 }
 // The service whose range holds `type` (only for Family::kService).

@@ -55,6 +55,21 @@ struct Nack {
   bool valid() const { return from_seq <= to_seq && want_snapshot <= 1 && to_seq < (1ull << 62); }
 };
 
+// Leader -> the follower it chose (pong-ctl move-leader, drain): "take over now". Sent once
+// that follower holds every committed entry; it then starts a new epoch of its own at once, as
+// if it had won an election, and the old leader follows it on its COORDINATOR. `successor`
+// names the receiver, so the message means nothing to anyone else.
+struct HandOver {
+  static constexpr MsgType kType = MsgType::kHandOver;
+  NodeId successor;
+  std::uint64_t commit_seq = 0;  // The leader's commit seq when it handed over.
+  template <class A>
+  void serialize(A& ar) {
+    ar(successor, commit_seq);
+  }
+  bool valid() const { return !successor.is_nil() && commit_seq < (1ull << 62); }
+};
+
 constexpr std::size_t kSnapshotChunkBytes = 1000;
 constexpr std::uint32_t kMaxSnapshotChunks = 8192;  // ~8 MB of state at most.
 

@@ -87,6 +87,36 @@ TEST(Codec, HeartbeatCarriesHeardListAndPosition) {
   EXPECT_EQ(out.standing, 1);
 }
 
+TEST(Codec, ControlMessagesRoundTrip) {
+  CtlRequest request;
+  request.command = static_cast<std::uint8_t>(CtlCommand::kMoveLeader);
+  request.target = NodeId{0, 7};
+  request.nonce = 99;
+  for (std::size_t i = 0; i < kCtlRequestPadding; ++i) request.padding.push_back(0);
+  const auto r = round_trip(request);
+  EXPECT_EQ(r.target, request.target);
+  EXPECT_EQ(r.nonce, 99u);
+  CtlStatus status;
+  status.role = 4;  // Leading.
+  status.applied_seq = 120;
+  status.rooms = 3;
+  status.version.assign("0.1.0");
+  // The largest status there can be still fits a padded request's size.
+  for (std::size_t i = 0; i < kMaxServers; ++i)
+    status.followers.push_back({NodeId{0, i + 1}, i, 1});
+  std::array<std::uint8_t, kMaxDatagramSize> buf{};
+  const auto status_size = encode(kSender, kEpoch, status, buf);
+  const auto request_size = encode(kSender, kEpoch, request, buf);
+  ASSERT_TRUE(status_size.ok() && request_size.ok());
+  EXPECT_LE(*status_size, *request_size);
+  const auto s = round_trip(status);
+  EXPECT_EQ(s.followers.size(), kMaxServers);
+  EXPECT_EQ(s.followers[31].id, (NodeId{0, 32}));
+  EXPECT_EQ(s.version.view(), "0.1.0");
+  HandOver hand_over{NodeId{0, 2}, 41};
+  EXPECT_EQ(round_trip(hand_over).commit_seq, 41u);
+}
+
 TEST(Codec, ElectionMessagesRoundTrip) {
   round_trip(Election{});
   round_trip(Resign{});
@@ -374,7 +404,7 @@ TEST(MessageTypes, FamilyBoundaries) {
   EXPECT_EQ(last_service_type, 249);
   EXPECT_EQ(family_of(last_service_type), Family::kService);
   for (unsigned t = last_service_type + 1u; t <= 255u; ++t) {
-    EXPECT_EQ(family_of(static_cast<std::uint8_t>(t)), Family::kUnknown) << "type " << t;
+    EXPECT_EQ(family_of(static_cast<std::uint8_t>(t)), Family::kControl) << "type " << t;
   }
 }
 
@@ -418,6 +448,10 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
       {MsgType::kAck, Family::kReplication, "ack"},
       {MsgType::kNack, Family::kReplication, "nack"},
       {MsgType::kSnapshot, Family::kReplication, "snapshot"},
+      {MsgType::kHandOver, Family::kReplication, "hand-over"},
+      {MsgType::kCtlRequest, Family::kControl, "ctl-request"},
+      {MsgType::kCtlStatus, Family::kControl, "ctl-status"},
+      {MsgType::kCtlResult, Family::kControl, "ctl-result"},
       {MsgType::kJoin, Family::kService, "join"},
       {MsgType::kInput, Family::kService, "input"},
       {MsgType::kRoomState, Family::kService, "room-state"},
@@ -460,7 +494,7 @@ TEST(MessageTypes, EveryShippedTypeIsNamedAndInItsFamily) {
     }
   }
   // Types in a family but not shipped, and types in none.
-  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{14}, std::uint8_t{28}, std::uint8_t{100},
+  for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{15}, std::uint8_t{28}, std::uint8_t{100},
                          std::uint8_t{255}}) {
     EXPECT_FALSE(is_known_msg_type(t)) << int{t};
     EXPECT_STREQ(msg_type_name(t), "unknown");
@@ -499,6 +533,14 @@ TEST(MessageTypes, EveryMessageOfTheVariantMatchesItsType) {
   check(Answer{});
   check(Coordinator{});
   check(Resign{});
+  check(HandOver{NodeId{0, 2}, 7});
+  CtlRequest request;
+  request.command = static_cast<std::uint8_t>(CtlCommand::kStatus);
+  check(request);
+  check(CtlStatus{});
+  CtlResult result;
+  result.command = static_cast<std::uint8_t>(CtlCommand::kDrain);
+  check(result);
   check(r);
   check(Ack{});
   check(Nack{});
@@ -559,7 +601,7 @@ TEST(MessageTypes, EveryMessageOfTheVariantMatchesItsType) {
   SessionGrant grant;
   grant.client_id = 1;
   check(grant);
-  EXPECT_EQ(std::variant_size_v<Message>, 36u);
+  EXPECT_EQ(std::variant_size_v<Message>, 40u);
 }
 
 }  // namespace

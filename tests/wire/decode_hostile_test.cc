@@ -132,7 +132,7 @@ TEST(DecodeHostile, HeaderFieldsChecked) {
 
 TEST(DecodeHostile, TypesOutsideEveryFamilyAreRefusedByTheHeader) {
   auto bytes = valid_heartbeat();
-  for (unsigned t : {0u, 250u, 251u, 255u}) {
+  for (unsigned t : {0u}) {
     auto bad = bytes;
     bad[3] = static_cast<std::uint8_t>(t);
     Header header;
@@ -145,7 +145,7 @@ TEST(DecodeHostile, UnshippedTypesOfAFamilyAreRefusedByTheBody) {
   // The header accepts a type of a known family (the receiver checks its channel next); no
   // message of this version has it, so the body decode refuses it.
   auto bytes = valid_heartbeat();
-  for (unsigned t : {14u, 19u, 28u, 29u, 38u, 39u, 45u, 49u, 52u, 200u, 249u}) {
+  for (unsigned t : {15u, 19u, 28u, 29u, 38u, 39u, 45u, 49u, 52u, 200u, 249u, 253u, 255u}) {
     auto bad = bytes;
     bad[3] = static_cast<std::uint8_t>(t);
     Header header;

@@ -80,6 +80,9 @@ class PongService final : public Service {
 
   const RoomBook& book() const { return book_; }
   const rooms::Spectators& spectators() const { return spectators_; }
+  Occupancy occupancy() const override {
+    return count_occupancy(book_.rooms(), spectators_.size());
+  }
   const PongStats& stats() const { return stats_; }
   bool hosting() const { return hosting_; }
 

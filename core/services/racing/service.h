@@ -76,6 +76,9 @@ class RacingService final : public Service {
 
   const RaceBook& book() const { return book_; }
   const rooms::Spectators& spectators() const { return spectators_; }
+  Occupancy occupancy() const override {
+    return count_occupancy(book_.rooms(), spectators_.size());
+  }
   const RacingStats& stats() const { return stats_; }
 
   // The state of `room` as the players are shown it (scores and results as committed), for
