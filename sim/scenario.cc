@@ -45,6 +45,10 @@ const char* action_name(ActionKind kind) {
       return "crash-leader-during-snapshot";
     case ActionKind::kFlap:
       return "flap";
+    case ActionKind::kMoveLeader:
+      return "move-leader";
+    case ActionKind::kDrain:
+      return "drain";
     case ActionKind::kCrashOnlyCopy:
       return "crash-only-copy";
     case ActionKind::kForgeCoordinator:

@@ -119,6 +119,10 @@
 //                                                      crash-leader-after-point, or cancels
 //                                                      the crash it has scheduled)
 //            | "set-network"  any [network] key        changes every link from now on
+//            | "move-leader"  to = N                   pong-ctl move-leader: the live leader
+//                                                      hands over to server N
+//            | "drain"        node = N                 pong-ctl drain: N hands over if it
+//                                                      leads, then never leads again
 //            | "crash-all"                             crash every live server at once
 //            | "restart-all"                           restart every server that is down
 //            | "wipe-disk"    node = N                 N is replaced by a new machine: it is
@@ -286,6 +290,9 @@ enum class ActionKind : std::uint8_t {
   kCrashOnlyCopy,
   // A link or server down for down_ms every every_ms (sim/run/flaps.h).
   kFlap,
+  // An operator's pong-ctl requests (sim/run/operator_requests.h).
+  kMoveLeader,
+  kDrain,
   // The attacker's (sim/attacker.h).
   kForgeCoordinator,
   kReplay,

@@ -285,6 +285,14 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
              : action == "restart" ? ActionKind::kRestart
                                    : ActionKind::kCutInbound;
     a.node = read_node(r, "node", servers);
+  } else if (action == "move-leader") {
+    r.only_keys({"at_ms", "action", "to"});
+    a.kind = ActionKind::kMoveLeader;
+    a.to = read_node(r, "to", servers);
+  } else if (action == "drain") {
+    r.only_keys({"at_ms", "action", "node"});
+    a.kind = ActionKind::kDrain;
+    a.node = read_node(r, "node", servers);
   } else if (action == "cut" || action == "connect") {
     r.only_keys({"at_ms", "action", "from", "to", "cluster"});
     a.kind = action == "cut" ? ActionKind::kCut : ActionKind::kConnect;
@@ -346,7 +354,8 @@ ScenarioAction read_action(const TableReader& r, const Scenario& s) {
                "crash-leader-after-shown, isolate-leader-before-point, "
                "crash-leader-during-snapshot, crash-only-copy, crash, restart, crash-all, "
                "restart-all, wipe-disk, partition, cut, connect, cut-inbound, flap, heal, "
-               "set-network, forge-coordinator, replay, spoof-input, spoof-leave or "
+               "set-network, move-leader, drain, forge-coordinator, replay, spoof-input, "
+               "spoof-leave or "
                "flood-discovery)");
   }
   return a;

@@ -4,6 +4,7 @@
 
 #include "core/services/pong/service.h"
 #include "sim/run/leader_view.h"
+#include "sim/run/operator_requests.h"
 
 namespace dp::sim {
 namespace {
@@ -72,6 +73,12 @@ void ScenarioActions::apply(const ScenarioAction& a) {
     case ActionKind::kFlap:
       flaps_.start(now, a);
       break;
+    case ActionKind::kMoveLeader:
+      move_leader(now, a.to);
+      break;
+    case ActionKind::kDrain:
+      drain(now, a.node);
+      break;
     case ActionKind::kForgeCoordinator:
     case ActionKind::kReplay:
     case ActionKind::kSpoofInput:
@@ -105,6 +112,25 @@ void ScenarioActions::crash_chat_leader(TimeUs now) {
   } else {
     run_.sim.crash(*target);
   }
+}
+
+void ScenarioActions::move_leader(TimeUs now, int to) {
+  const auto leader = live_leader(run_);
+  if (!leader) {
+    run_.note(now, "move-leader: no live leader to ask");
+    return;
+  }
+  const HostIndex successor = RunContext::host_of(to);
+  run_.note(now, "pong-ctl move-leader: " + run_.name(*leader) + " is asked to hand over to " +
+                     run_.name(successor));
+  send_operator_request(run_, *leader, wire::CtlCommand::kMoveLeader,
+                        run_.result.hosts[successor].id);
+}
+
+void ScenarioActions::drain(TimeUs now, int node) {
+  const HostIndex h = RunContext::host_of(node);
+  run_.note(now, "pong-ctl drain: " + run_.name(h) + " is asked to drain");
+  send_operator_request(run_, h, wire::CtlCommand::kDrain);
 }
 
 void ScenarioActions::crash_follower(TimeUs now, bool chat) {

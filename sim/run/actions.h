@@ -58,6 +58,8 @@ class ScenarioActions final : public SimObserver {
   void cut(TimeUs now, const ScenarioAction& a);
   void connect(TimeUs now, const ScenarioAction& a);
   void cut_inbound(TimeUs now, HostIndex target);
+  void move_leader(TimeUs now, int to);
+  void drain(TimeUs now, int node);
   void heal(TimeUs now);
   void set_network(TimeUs now, const NetworkSpec& spec);
   void crash_all(TimeUs now, bool chat);

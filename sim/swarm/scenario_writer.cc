@@ -59,7 +59,11 @@ void write_action(std::ostream& out, const ScenarioAction& a) {
     case ActionKind::kRestart:
     case ActionKind::kCutInbound:
     case ActionKind::kWipeDisk:
+    case ActionKind::kDrain:
       out << "node = " << a.node << "\n";
+      break;
+    case ActionKind::kMoveLeader:
+      out << "to = " << a.to << "\n";
       break;
     case ActionKind::kCut:
     case ActionKind::kConnect:

@@ -68,7 +68,10 @@ bool names_server_above(const ScenarioAction& a, int servers) {
     case ActionKind::kRestart:
     case ActionKind::kCutInbound:
     case ActionKind::kWipeDisk:
+    case ActionKind::kDrain:
       return a.node > servers;
+    case ActionKind::kMoveLeader:
+      return a.to > servers;
     case ActionKind::kCut:
     case ActionKind::kConnect:
       return a.from > servers || a.to > servers;
