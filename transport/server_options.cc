@@ -125,6 +125,7 @@ Result<ServerSetup, std::string> make_server_setup(const ServerOptions& options,
     setup.id_given = true;
   }
   setup.node.seed = seed;
+  setup.node.version = DP_VERSION;
 
   const auto mode = parse_election_mode(options.mode);
   if (!mode) return R::failure("--mode: " + mode.error());
