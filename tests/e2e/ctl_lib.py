@@ -1,0 +1,98 @@
+"""Helpers of the pong-ctl end-to-end tests: a three-server cluster on loopback with ids 1, 2
+and 3 (kept up by a supervisor that restarts a server that exits, as systemd's Restart= does),
+bots, and pong-ctl calls."""
+
+import json
+import os
+import subprocess
+import threading
+import time
+
+import e2e_lib as e2e
+
+
+class Cluster:
+    """Servers 1..n on loopback; restart_exited() brings back a server that exited (its data
+    directory kept), like a service manager."""
+
+    def __init__(self, procs, server, temp_dir, port, n=3, extra=()):
+        self.procs, self.server, self.temp_dir, self.port = procs, server, temp_dir, port
+        self.extra = list(extra)
+        self.n = n
+        self.by_id = {}
+        self.starts = {i: 0 for i in range(1, n + 1)}
+        self._stop = threading.Event()
+        self._thread = None
+        for i in range(1, n + 1):
+            self.start(i)
+
+    def start(self, i):
+        d = os.path.join(self.temp_dir, f"s{i}")
+        self.starts[i] += 1
+        p = self.procs.start(
+            [self.server, "--id", str(i), "--discovery-address", "127.255.255.255",
+             "--discovery-port", str(self.port), "--cluster-size", str(self.n),
+             "--control-port", "0", "--client-port", "0", "--log-dir", d,
+             "--data-dir", os.path.join(d, "data"), *self.extra],
+            os.path.join(self.temp_dir, f"s{i}.out"))
+        self.by_id[i] = p
+        with open(os.path.join(self.temp_dir, f"pid-{i}"), "w") as f:
+            f.write(str(p.pid))
+
+    def supervise(self, delay_s=0.2):
+        def loop():
+            while not self._stop.is_set():
+                for i, p in list(self.by_id.items()):
+                    if p.poll() is not None and not self._stop.is_set():
+                        time.sleep(delay_s)
+                        self.start(i)
+                time.sleep(0.05)
+        self._thread = threading.Thread(target=loop, daemon=True)
+        self._thread.start()
+
+    def stop_supervising(self):
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=2)
+
+    def server_logs(self):
+        return [os.path.join(self.temp_dir, f"s{i}.out") for i in range(1, self.n + 1)]
+
+
+def start_bots(procs, client, temp_dir, port, n=2, skill=20, timeout_s=90):
+    logs = []
+    for i in range(1, n + 1):
+        log = os.path.join(temp_dir, f"c{i}.log")
+        logs.append(log)
+        procs.start([client, "--headless", "--bot", "--skill", str(skill), "--no-chat",
+                     "--discovery-address", "127.255.255.255", "--discovery-port", str(port),
+                     "--quit-after-match", "--timeout-s", str(timeout_s), "--log-file", log],
+                    os.path.join(temp_dir, f"c{i}.out"))
+    return logs
+
+
+def ctl(binary, port, *args, key_file=None, timeout_s=30):
+    """Runs pong-ctl; returns (exit code, stdout, stderr)."""
+    argv = [binary, "--discovery-address", "127.255.255.255", "--discovery-port", str(port)]
+    if key_file:
+        argv += ["--key-file", key_file]
+    r = subprocess.run([*argv, *args], capture_output=True, text=True, timeout=timeout_s)
+    return r.returncode, r.stdout, r.stderr
+
+
+def status(binary, port, key_file=None):
+    code, out, err = ctl(binary, port, "status", "--json", key_file=key_file)
+    try:
+        return code, json.loads(out)
+    except json.JSONDecodeError:
+        return code, {"error": err.strip()}
+
+
+def short(i):
+    return f"{i:08x}"
+
+
+def client_exit(path):
+    """The client's exit line's fields, or {}."""
+    line = e2e.last(e2e.client_events(path), "exit")
+    return line[2] if line else {}
