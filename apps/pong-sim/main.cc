@@ -2,6 +2,7 @@
 //
 //   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet] [--transcript]
 //                     [--status] [--check-determinism]
+//                     [--diagram OUT.svg [--from-ms A] [--to-ms B] [--servers-only]]
 //   pong-sim fuzz --runs N [--seed S] [--jobs J] [--out-dir DIR] [--no-shrink] [--shard K/N]
 //   pong-sim fuzz-merge FILE...      (the shards' JSON lines; - reads standard input)
 //
@@ -18,6 +19,7 @@
 
 #include "apps/app_flags.h"
 #include "sim/report.h"
+#include "sim/report_diagram.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/swarm/determinism.h"
@@ -39,6 +41,10 @@ struct RunFlags {
   bool check_determinism = false;
   bool transcript = false;
   bool status = false;
+  std::string diagram_path;
+  std::optional<std::int64_t> from_ms;
+  std::optional<std::int64_t> to_ms;
+  bool servers_only = false;
 };
 
 int run_command(const RunFlags& flags) {
@@ -57,7 +63,7 @@ int run_command(const RunFlags& flags) {
     std::cout << r.verdict << "\n";
     return r.deterministic && r.scenario_passed ? kExitPass : kExitFail;
   }
-  options.record_trace = !flags.trace_path.empty();
+  options.record_trace = !flags.trace_path.empty() || !flags.diagram_path.empty();
   options.status = flags.status;
   const dp::sim::RunResult result = dp::sim::run_scenario(*scenario, options);
 
@@ -68,6 +74,27 @@ int run_command(const RunFlags& flags) {
       std::cerr << "error: cannot write trace file " << flags.trace_path << "\n";
       return kExitBadInput;
     }
+  }
+  if (!flags.diagram_path.empty()) {
+    dp::sim::DiagramOptions d;
+    if (flags.from_ms) d.from_us = *flags.from_ms * dp::kUsPerMs;
+    if (flags.to_ms) d.to_us = *flags.to_ms * dp::kUsPerMs;
+    d.servers_only = flags.servers_only;
+    const dp::sim::DiagramWindow w = dp::sim::diagram_window(*scenario, d);
+    if (w.to_us <= w.from_us) {
+      std::cerr << "error: --from-ms must be before --to-ms and the end of the run\n";
+      return kExitBadInput;
+    }
+    std::ofstream svg(flags.diagram_path, std::ios::binary | std::ios::trunc);
+    const dp::sim::DiagramStats stats =
+        svg ? dp::sim::write_svg_diagram(result, *scenario, d, svg) : dp::sim::DiagramStats{};
+    if (!svg) {
+      std::cerr << "error: cannot write diagram file " << flags.diagram_path << "\n";
+      return kExitBadInput;
+    }
+    std::cerr << "diagram: " << flags.diagram_path << ", " << stats.arrows << " messages and "
+              << stats.drops << " drops from " << w.from_us / dp::kUsPerMs << " ms to "
+              << w.to_us / dp::kUsPerMs << " ms\n";
   }
   if (flags.json) {
     dp::sim::write_json_report(result, std::cout);
@@ -136,6 +163,14 @@ int main(int argc, char** argv) {
   run->add_flag("--status", flags.status,
                 "Also print the status view: a line per change of a server's role or epoch, "
                 "with every server's role, epoch, applied and commit seq and ring use");
+  run->add_option("--diagram", flags.diagram_path,
+                  "Write a space-time diagram (SVG) of a window of the run: a lane per host, an "
+                  "arrow per message; by default from 200 ms before the first event, for 1 s");
+  run->add_option("--from-ms", flags.from_ms, "The diagram's window starts here")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--to-ms", flags.to_ms, "The diagram's window ends here")
+      ->check(CLI::NonNegativeNumber);
+  run->add_flag("--servers-only", flags.servers_only, "The diagram leaves out the clients");
   run->add_flag("--check-determinism", flags.check_determinism,
                 "Run twice, name the first event where the two runs differ, then print the "
                 "scenario's verdict (exit 0 only if the runs agree and it passes)");
