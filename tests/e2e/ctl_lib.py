@@ -96,3 +96,35 @@ def client_exit(path):
     """The client's exit line's fields, or {}."""
     line = e2e.last(e2e.client_events(path), "exit")
     return line[2] if line else {}
+
+
+def wait_playing(binary, port, key_file=None, timeout_s=20):
+    """Waits until status is healthy, one server leads and it seats two players."""
+    def playing():
+        code, s = status(binary, port, key_file)
+        leader = [x for x in s.get("servers", []) if x["leader"]]
+        return s if code == 0 and len(leader) == 1 and leader[0]["players"] == 2 else None
+    return e2e.wait_for(playing, timeout_s, step_s=0.25)
+
+
+def check_bots(logs, problems, stall_bound_ms, min_rehomes, timeout_s=90):
+    """Waits for the bots to finish; checks the match (one winner, no score back), that none
+    rediscovered, re-homed at least min_rehomes times and stalled at most stall_bound_ms.
+    Returns each bot's longest stall in ms."""
+    done = e2e.wait_for(lambda: all(e2e.last(e2e.client_events(p), "exit") for p in logs),
+                        timeout_s, step_s=0.5)
+    if not done:
+        problems.append("the bots did not finish their match")
+    e2e.check_match(logs, problems)
+    stalls = []
+    for p in logs:
+        x = client_exit(p)
+        stall = int(x.get("longest_stall_ms", "-1"))
+        stalls.append(stall)
+        if stall < 0 or stall > stall_bound_ms:
+            problems.append(f"{p}: longest stall {stall} ms (bound {stall_bound_ms} ms)")
+        if x.get("rediscoveries") != "0":
+            problems.append(f"{p}: {x.get('rediscoveries')} rediscoveries")
+        if int(x.get("rehomes", "0")) < min_rehomes:
+            problems.append(f"{p}: {x.get('rehomes')} re-homes, expected {min_rehomes} or more")
+    return stalls

@@ -45,12 +45,7 @@ def main():
         time.sleep(1.0)
         logs = c.start_bots(procs, args.client, temp_dir, port)
 
-        def playing():
-            code, s = c.status(args.ctl, port, key)
-            leader = [x for x in s.get("servers", []) if x["leader"]]
-            return s if code == 0 and len(leader) == 1 and leader[0]["players"] == 2 else None
-
-        s = e2e.wait_for(playing, 20, step_s=0.25)
+        s = c.wait_playing(args.ctl, port, key)
         if not s:
             problems.append(f"no healthy cluster with two players seated: {c.status(args.ctl, port, key)}")
             raise RuntimeError
@@ -90,22 +85,7 @@ def main():
         if code == 0 or "draining" not in err:
             problems.append(f"move-leader to a draining server: exit {code}, {err.strip()!r}")
 
-        done = e2e.wait_for(lambda: all(e2e.last(e2e.client_events(p), "exit") for p in logs), 90,
-                            step_s=0.5)
-        if not done:
-            problems.append("the bots did not finish their match")
-        e2e.check_match(logs, problems)
-        stalls = []
-        for p in logs:
-            x = c.client_exit(p)
-            stall = int(x.get("longest_stall_ms", "-1"))
-            stalls.append(stall)
-            if stall < 0 or stall > STALL_BOUND_MS:
-                problems.append(f"{p}: longest stall {stall} ms (bound {STALL_BOUND_MS} ms)")
-            if x.get("rediscoveries") != "0":
-                problems.append(f"{p}: {x.get('rediscoveries')} rediscoveries")
-            if int(x.get("rehomes", "0")) < 3:
-                problems.append(f"{p}: only {x.get('rehomes')} re-homes for 3 hand-overs")
+        stalls = c.check_bots(logs, problems, STALL_BOUND_MS, min_rehomes=3)
         e2e.log(f"hand-over as pong-ctl saw it (request to the new leader's status): "
                 f"{', '.join(f'{h:.1f} ms' for h in handovers)}")
         e2e.log(f"longest stall per client over the match: {stalls} ms")

@@ -42,12 +42,7 @@ def main():
         time.sleep(1.0)
         logs = c.start_bots(procs, args.client, temp_dir, port)
 
-        def playing():
-            code, s = c.status(args.ctl, port)
-            leader = [x for x in s.get("servers", []) if x["leader"]]
-            return s if code == 0 and len(leader) == 1 and leader[0]["players"] == 2 else None
-
-        if not e2e.wait_for(playing, 20, step_s=0.25):
+        if not c.wait_playing(args.ctl, port):
             problems.append(f"no healthy cluster with two players seated: {c.status(args.ctl, port)}")
             raise RuntimeError
         time.sleep(1.0)
@@ -70,22 +65,7 @@ def main():
         if code != 0:
             problems.append(f"the cluster is not healthy after the restart: {s}")
 
-        done = e2e.wait_for(lambda: all(e2e.last(e2e.client_events(p), "exit") for p in logs), 120,
-                            step_s=0.5)
-        if not done:
-            problems.append("the bots did not finish their match")
-        e2e.check_match(logs, problems)
-        stalls = []
-        for p in logs:
-            x = c.client_exit(p)
-            stall = int(x.get("longest_stall_ms", "-1"))
-            stalls.append(stall)
-            if stall < 0 or stall > STALL_BOUND_MS:
-                problems.append(f"{p}: longest stall {stall} ms (bound {STALL_BOUND_MS} ms)")
-            if x.get("rediscoveries") != "0":
-                problems.append(f"{p}: {x.get('rediscoveries')} rediscoveries")
-            if int(x.get("rehomes", "0")) < 1:
-                problems.append(f"{p}: no re-home: the leadership never moved")
+        stalls = c.check_bots(logs, problems, STALL_BOUND_MS, min_rehomes=1, timeout_s=120)
         # The match must have run through the whole restart.
         for p in logs:
             over = e2e.last(e2e.client_events(p), "game-over")
