@@ -27,10 +27,11 @@ void expect_round_trip(const Scenario& original, const std::string& what) {
   EXPECT_EQ(run_scenario(parsed.value()).digest, run_scenario(original).digest) << what;
 }
 
+// Every file under scenarios/ (teaching/ and regressions/ included).
 TEST(ScenarioWriter, CommittedScenariosRoundTripToTheSameDigest) {
   int count = 0;
   std::set<std::filesystem::path> files;  // Sorted, so the test order is stable.
-  for (const auto& entry : std::filesystem::directory_iterator(DP_SCENARIO_DIR)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(DP_SCENARIO_DIR)) {
     if (entry.path().extension() == ".toml") files.insert(entry.path());
   }
   for (const auto& path : files) {
