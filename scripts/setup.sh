@@ -9,7 +9,8 @@ preset=${1:-default}
 packages=(cmake ninja-build g++ pkg-config clang clang-format libclang-rt-14-dev
   libasio-dev libcereal-dev libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   libbenchmark-dev librapidcheck-dev libsqlite3-dev libpq-dev libsodium-dev postgresql libsdl2-dev libsdl2-ttf-dev
-  fonts-dejavu-core xvfb iproute2 jq python3 sqlite3 nlohmann-json3-dev parallel prometheus)
+  fonts-dejavu-core xvfb iproute2 jq python3 sqlite3 nlohmann-json3-dev parallel prometheus
+  tshark)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -19,6 +19,7 @@
 #include "sim/run/election_checks.h"
 #include "sim/run/expectations.h"
 #include "sim/run/invariants.h"
+#include "sim/run/pcap_writer.h"
 #include "sim/run/pong_matches.h"
 #include "sim/run/race_matches.h"
 #include "sim/run/replication_checks.h"
@@ -56,6 +57,10 @@ class Run {
     if (run_.options.status) {
       status_ = std::make_unique<StatusView>(run_);
       run_.sim.add_observer(status_.get());
+    }
+    if (run_.options.pcap != nullptr) {
+      pcap_ = std::make_unique<PcapWriter>(*run_.options.pcap);
+      run_.sim.add_observer(pcap_.get());
     }
     for (SimObserver* o : std::initializer_list<SimObserver*>{
              &digest_, &invariants_, &replication_, &completeness_, &elections_, &rules_, &cluster_,
@@ -260,6 +265,7 @@ class Run {
   Expectations expectations_;
   std::unique_ptr<Attacker> attacker_;  // Only when the scenario has an attacker.
   std::unique_ptr<StatusView> status_;  // Only with RunOptions::status.
+  std::unique_ptr<PcapWriter> pcap_;    // Only with RunOptions::pcap.
 };
 
 }  // namespace

@@ -60,6 +60,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;  // Overrides the scenario's seed.
   bool record_trace = false;          // Keep per-message records for a Chrome trace.
   bool status = false;                // Keep the status view (sim/run/status_view.h).
+  std::ostream* pcap = nullptr;       // Every delivered datagram, as pcap (sim/run/pcap_writer.h).
 };
 
 struct ExpectationResult {

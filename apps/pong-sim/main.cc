@@ -3,6 +3,7 @@
 //   pong-sim run FILE [--seed N] [--trace OUT.json] [--json] [--quiet] [--transcript]
 //                     [--status] [--check-determinism]
 //                     [--diagram OUT.svg [--from-ms A] [--to-ms B] [--servers-only]]
+//                     [--pcap OUT.pcap]
 //   pong-sim fuzz --runs N [--seed S] [--jobs J] [--out-dir DIR] [--no-shrink] [--shard K/N]
 //   pong-sim fuzz-merge FILE...      (the shards' JSON lines; - reads standard input)
 //
@@ -42,6 +43,7 @@ struct RunFlags {
   bool transcript = false;
   bool status = false;
   std::string diagram_path;
+  std::string pcap_path;
   std::optional<std::int64_t> from_ms;
   std::optional<std::int64_t> to_ms;
   bool servers_only = false;
@@ -65,6 +67,15 @@ int run_command(const RunFlags& flags) {
   }
   options.record_trace = !flags.trace_path.empty() || !flags.diagram_path.empty();
   options.status = flags.status;
+  std::ofstream pcap;
+  if (!flags.pcap_path.empty()) {
+    pcap.open(flags.pcap_path, std::ios::binary | std::ios::trunc);
+    if (!pcap) {
+      std::cerr << "error: cannot write capture file " << flags.pcap_path << "\n";
+      return kExitBadInput;
+    }
+    options.pcap = &pcap;
+  }
   const dp::sim::RunResult result = dp::sim::run_scenario(*scenario, options);
 
   if (!flags.trace_path.empty()) {
@@ -171,6 +182,9 @@ int main(int argc, char** argv) {
   run->add_option("--to-ms", flags.to_ms, "The diagram's window ends here")
       ->check(CLI::NonNegativeNumber);
   run->add_flag("--servers-only", flags.servers_only, "The diagram leaves out the clients");
+  run->add_option("--pcap", flags.pcap_path,
+                  "Write every delivered datagram as a UDP/IPv4 packet (pcap, simulated "
+                  "timestamps) for Wireshark; scripts/wireshark/pong.lua dissects it");
   run->add_flag("--check-determinism", flags.check_determinism,
                 "Run twice, name the first event where the two runs differ, then print the "
                 "scenario's verdict (exit 0 only if the runs agree and it passes)");
