@@ -133,9 +133,9 @@ int status(CtlClient& ctl, const StatusFlags& flags) {
                           {"epoch", {{"term", s.epoch.term}, {"leader", s.epoch.leader.str()}}},
                           {"applied_seq", s.status.applied_seq},
                           {"commit_seq", s.status.commit_seq},
-                          {"rooms", s.status.rooms},
-                          {"players", s.status.players},
-                          {"spectators", s.status.spectators},
+                          {"rooms", s.status.groups},
+                          {"players", s.status.members},
+                          {"spectators", s.status.watchers},
                           {"peers_alive", s.status.peers_alive},
                           {"uptime_s", static_cast<double>(s.status.uptime_ms) / 1000.0},
                           {"version", std::string(s.status.version.view())}};
@@ -146,8 +146,8 @@ int status(CtlClient& ctl, const StatusFlags& flags) {
                   s.server.id.short_str().c_str(), role.c_str(), epoch_text(s.epoch).c_str(),
                   static_cast<unsigned long long>(s.status.applied_seq),
                   static_cast<unsigned long long>(s.status.commit_seq),
-                  has_lag ? std::to_string(lag).c_str() : "-", s.status.rooms, s.status.players,
-                  s.status.spectators, uptime_text(s.status.uptime_ms).c_str(),
+                  has_lag ? std::to_string(lag).c_str() : "-", s.status.groups, s.status.members,
+                  s.status.watchers, uptime_text(s.status.uptime_ms).c_str(),
                   std::string(s.status.version.view()).c_str());
     }
   }

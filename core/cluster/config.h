@@ -63,7 +63,7 @@ struct ServerConfig {
   // real driver draws them from libsodium at every start; all zero, the node derives them
   // from `seed` (the simulator and tests, deterministic).
   SessionSeed session_seed{};
-  // Reported to an operator (pong-ctl status); empty in the simulator.
+  // Reported to an operator's status request; empty in the simulator.
   std::string version;
 };
 

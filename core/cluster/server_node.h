@@ -49,7 +49,7 @@ struct ServerStats {
   std::uint64_t sessions_refused = 0;  // Requests for an id that is not their key's, or unkeyed.
   std::uint64_t elections_started = 0;
   std::uint64_t times_leader = 0;
-  std::uint64_t control_requests = 0;  // An operator's (pong-ctl), admitted.
+  std::uint64_t control_requests = 0;  // An operator's control requests, admitted.
 };
 
 struct PeerInfo {

@@ -114,7 +114,7 @@ class LogReplica final : private LogWriter {
   bool leading() const { return role() == ReplicaRole::kLeading || recovering(); }
   bool recovering() const { return role() == ReplicaRole::kRecovering; }
   bool hosting() const { return role() == ReplicaRole::kLeading; }
-  // While a leader hands over (pong-ctl move-leader), its services order nothing new, so its
+  // While a leader hands over (an operator's move-leader), its services order nothing new, so its
   // successor can hold every entry; it still replicates and publishes.
   void hold_ordering(bool held) { ordering_held_ = held; }
   bool ordering_held() const { return ordering_held_; }

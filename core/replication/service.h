@@ -67,20 +67,21 @@ struct ClientLink {
   }
 };
 
-// How many rooms, seated players and spectators a service holds (pong-ctl status).
+// What a service holds, for an operator's status: its groups of clients (a game's tables),
+// the members seated in them and the clients that only watch.
 struct Occupancy {
-  std::uint32_t rooms = 0;
-  std::uint32_t players = 0;
-  std::uint32_t spectators = 0;
+  std::uint32_t groups = 0;
+  std::uint32_t members = 0;
+  std::uint32_t watchers = 0;
 };
-// For a service whose rooms (a map of id to room) count their players.
-template <class Rooms>
-Occupancy count_occupancy(const Rooms& rooms, std::size_t spectators) {
+// For a service whose groups (a map of id to group) count their members (player_count()).
+template <class Groups>
+Occupancy count_occupancy(const Groups& groups, std::size_t watchers) {
   Occupancy o;
-  o.rooms = static_cast<std::uint32_t>(rooms.size());
-  for (const auto& entry : rooms)
-    o.players += static_cast<std::uint32_t>(entry.second.player_count());
-  o.spectators = static_cast<std::uint32_t>(spectators);
+  o.groups = static_cast<std::uint32_t>(groups.size());
+  for (const auto& entry : groups)
+    o.members += static_cast<std::uint32_t>(entry.second.player_count());
+  o.watchers = static_cast<std::uint32_t>(watchers);
   return o;
 }
 
@@ -105,7 +106,7 @@ class Service {
   // replica for ever; none if the service keeps none (or has not ordered it yet). Clients
   // use it to tell a cluster rebuilt from empty disks from a stale leader.
   virtual Epoch identity() const { return {}; }
-  // Rooms, players and spectators, for an operator; a service without rooms keeps zeros.
+  // Groups, members and watchers, for an operator; a service without them keeps zeros.
   virtual Occupancy occupancy() const { return {}; }
 
   // --- Durability (core/common/durable.h); a service without durable state keeps these ---

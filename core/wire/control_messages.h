@@ -65,16 +65,18 @@ struct CtlStatus {
   std::uint8_t draining = 0;
   std::uint64_t applied_seq = 0;
   std::uint64_t commit_seq = 0;  // Known to this replica.
-  std::uint32_t rooms = 0;
-  std::uint32_t players = 0;
-  std::uint32_t spectators = 0;
+  // Summed over its services (Service::occupancy): a game's rooms, seated players and
+  // spectators.
+  std::uint32_t groups = 0;
+  std::uint32_t members = 0;
+  std::uint32_t watchers = 0;
   std::uint64_t uptime_ms = 0;
   std::uint32_t peers_alive = 0;
   FixedString<kCtlVersionMax> version;
   FixedVec<FollowerProgress, kMaxServers> followers;  // The leader's followers; else empty.
   template <class A>
   void serialize(A& ar) {
-    ar(nonce, role, draining, applied_seq, commit_seq, rooms, players, spectators, uptime_ms,
+    ar(nonce, role, draining, applied_seq, commit_seq, groups, members, watchers, uptime_ms,
        peers_alive, version, followers);
   }
   bool valid() const {

@@ -99,7 +99,7 @@ TEST(Codec, ControlMessagesRoundTrip) {
   CtlStatus status;
   status.role = 4;  // Leading.
   status.applied_seq = 120;
-  status.rooms = 3;
+  status.groups = 3;
   status.version.assign("0.1.0");
   // The largest status there can be still fits a padded request's size.
   for (std::size_t i = 0; i < kMaxServers; ++i)
