@@ -126,7 +126,8 @@ Result<std::unique_ptr<CtlClient>, std::string> CtlClient::open(const CtlOptions
   impl->udp = std::move(*opened);
   if (!options.keys.empty()) {
     // The boot stamp is the wall clock: a later run is a newer boot to the replay windows.
-    impl->auth = std::make_unique<DatagramAuth>(0, options.keys, wall_clock_us());
+    impl->auth = std::make_unique<DatagramAuth>(static_cast<std::uint8_t>(options.mode),
+                                                options.keys, wall_clock_us());
   }
   Impl* raw = impl.get();
   impl->udp->start_receiving([raw](Channel, Endpoint from, std::span<const std::uint8_t> bytes) {

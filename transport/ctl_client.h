@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cluster/config.h"
 #include "core/common/result.h"
 #include "core/common/types.h"
 #include "core/security/cluster_keys.h"
@@ -23,6 +24,9 @@ struct CtlOptions {
   // Control sockets to ask instead of broadcasting (pong-ctl --server HOST:PORT).
   std::vector<Endpoint> servers;
   ClusterKeys keys;  // The cluster key, for a cluster that has one.
+  // With a key, requests are sealed like a server's datagrams, the cluster's election mode
+  // included (pong-ctl --mode).
+  ElectionMode mode = ElectionMode::kSticky;
   TimeUs timeout_us = 1000 * kUsPerMs;
 };
 

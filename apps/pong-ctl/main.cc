@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   std::string key_file;
   std::string passphrase_file;
   std::int64_t timeout_ms = 1000;
+  std::string mode = "sticky";
   app.add_option("--discovery-address", options.discovery_address,
                  "Where to broadcast the discovery request (127.255.255.255 for a cluster on "
                  "this host)")
@@ -65,6 +66,11 @@ int main(int argc, char** argv) {
   app.add_option("--key-file", key_file, "The cluster key file the servers were given");
   app.add_option("--passphrase-file", passphrase_file,
                  "Instead of --key-file: the passphrase file the servers were given");
+  app.add_option("--mode", mode,
+                 "The cluster's election mode (as given to pong-server --mode): with a key, "
+                 "requests are sealed for it")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sticky", "classic"}));
   app.add_option("--timeout-ms", timeout_ms, "How long to wait for the servers' answers")
       ->capture_default_str()
       ->check(CLI::Range(50, 60000));
@@ -117,6 +123,7 @@ int main(int argc, char** argv) {
   if (auto code = dp::parse_flags(app, argc, argv)) return *code;
 
   options.timeout_us = timeout_ms * dp::kUsPerMs;
+  options.mode = mode == "classic" ? dp::ElectionMode::kClassic : dp::ElectionMode::kSticky;
   for (const std::string& s : servers) {
     auto endpoint = parse_host_port(s);
     if (!endpoint) {

@@ -1,4 +1,4 @@
-// ServerNode: an operator's control requests (pong-ctl: status, move-leader, drain) and the
+// ServerNode: an operator's control requests (the ctl tool: status, move-leader, drain) and the
 // hand-over of the leadership to a chosen follower.
 //
 // A hand-over (Raft's leadership transfer, without its log comparison: the leader waits for
@@ -21,10 +21,11 @@ using wire::CtlOutcome;
 void ServerNode::on_control_request(TimeUs now, Channel channel, Endpoint from,
                                     const SealedParts& parts) {
   const wire::Header& h = header_;
-  // With a cluster key, only a holder of the key may ask (and no request twice); without one,
-  // only unsealed requests, answered no larger than they are.
+  // With a cluster key, only a holder of the key may ask, sealed like a server's datagram (its
+  // election mode included) and each request once; without one, only unsealed requests,
+  // answered no larger than they are.
   if (auth_.keyed()) {
-    if (auto error = auth_.verify_operator(h.sender, parts)) {
+    if (auto error = auth_.verify(h.sender, parts)) {
       refuse(now, channel, decode_error_of(*error));
       return;
     }
@@ -70,9 +71,9 @@ wire::CtlStatus ServerNode::status(TimeUs now) const {
   s.commit_seq = replica_.commit_seq();
   for (const auto& [id, service] : replica_.services().all()) {
     const Occupancy o = service->occupancy();
-    s.rooms += o.rooms;
-    s.players += o.players;
-    s.spectators += o.spectators;
+    s.groups += o.groups;
+    s.members += o.members;
+    s.watchers += o.watchers;
   }
   s.uptime_ms = static_cast<std::uint64_t>(std::max<TimeUs>(0, now - started_at_us_) / kUsPerMs);
   for (const auto& [id, info] : peers_) s.peers_alive += info.alive ? 1 : 0;

@@ -67,12 +67,6 @@ std::optional<AuthError> DatagramAuth::verify(const NodeId& sender, const Sealed
   return verify_sealed(sender, parts);
 }
 
-std::optional<AuthError> DatagramAuth::verify_operator(const NodeId& sender,
-                                                       const SealedParts& parts) {
-  if (parts.trailer.size() < kTrailerKeylessBytes || !keyed()) return AuthError::kUnsigned;
-  return verify_sealed(sender, parts);
-}
-
 std::optional<AuthError> DatagramAuth::verify_sealed(const NodeId& sender,
                                                      const SealedParts& parts) {
   const auto& t = parts.trailer;

@@ -60,9 +60,6 @@ class DatagramAuth final : public DatagramSealer {
   static SealedParts split(std::span<const std::uint8_t> datagram);
   // Checks a datagram from `sender` (read from its header); on success records its nonce.
   std::optional<AuthError> verify(const NodeId& sender, const SealedParts& parts);
-  // An operator's control request (pong-ctl holds the key file but runs no election mode):
-  // the same checks but the mode byte's; only a keyed cluster takes such a seal.
-  std::optional<AuthError> verify_operator(const NodeId& sender, const SealedParts& parts);
 
   std::uint64_t sent() const { return counter_; }
 

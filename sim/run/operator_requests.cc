@@ -29,7 +29,8 @@ bool send_operator_request(RunContext& run, HostIndex to, wire::CtlCommand comma
   std::size_t total = *size;
   if (!keys.empty()) {
     // Boot stamps grow with simulated time, so each request is fresh to the replay window.
-    DatagramAuth auth(0, keys, static_cast<std::uint64_t>(run.sim.now()) + 1);
+    DatagramAuth auth(static_cast<std::uint8_t>(run.scenario.mode), keys,
+                      static_cast<std::uint64_t>(run.sim.now()) + 1);
     total = auth.seal(std::span(buf), *size);
   }
   const Endpoint control = run.sim.host(to).spec.endpoints.control;

@@ -63,7 +63,7 @@ class OperatorControl : public ::testing::Test {
     if (key) {
       ClusterKeys keys;
       keys.primary = *key;
-      DatagramAuth auth(0, keys, boot);
+      DatagramAuth auth(static_cast<std::uint8_t>(ElectionMode::kSticky), keys, boot);
       total = auth.seal(std::span(buf), *size);
     }
     return {buf.begin(), buf.begin() + static_cast<long>(total)};
