@@ -209,7 +209,8 @@ TEST(MetricsHttp, ServesScrapesOverLoopback) {
   });
   // Until the client has read every answer: the server counts the third request before it
   // has written (and closed) its answer, and a loop stopped then leaves the client waiting.
-  test::run_until(io, [&] { return done.load(); }, std::chrono::seconds(30));
+  test::run_until(
+      io, [&] { return done.load(); }, std::chrono::seconds(30));
   client.join();
   EXPECT_TRUE(first.ends_with("dp_renders 1\n")) << first;
   EXPECT_TRUE(second.ends_with("dp_renders 2\n")) << second;
