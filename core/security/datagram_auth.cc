@@ -64,12 +64,6 @@ std::optional<AuthError> DatagramAuth::verify(const NodeId& sender, const Sealed
   const auto& t = parts.trailer;
   if (t.size() < kTrailerKeylessBytes) return AuthError::kUnsigned;
   if (t[0] != mode_) return AuthError::kForeignMode;
-  return verify_sealed(sender, parts);
-}
-
-std::optional<AuthError> DatagramAuth::verify_sealed(const NodeId& sender,
-                                                     const SealedParts& parts) {
-  const auto& t = parts.trailer;
   const std::uint8_t slot = t[1];
   if (!keyed()) {
     if (slot != 0) return AuthError::kUnsigned;

@@ -64,7 +64,6 @@ class DatagramAuth final : public DatagramSealer {
   std::uint64_t sent() const { return counter_; }
 
  private:
-  std::optional<AuthError> verify_sealed(const NodeId& sender, const SealedParts& parts);
   bool tag_checks(const ClusterKey& key, const SealedParts& parts) const;
 
   std::uint8_t mode_;
